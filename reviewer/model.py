@@ -1,0 +1,547 @@
+"""The domain model: programs and their criteria, applications, panels and score sheets.
+
+Plain data with the rules that concern one object alone (types, ranges, codes). Rules that
+relate two objects (an application to its program, a sheet to its application) live in
+``reviewer.checks`` and ``reviewer.sheets``. Error messages are Japanese: users read them.
+"""
+
+from __future__ import annotations
+
+import re
+from fractions import Fraction
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
+
+from . import regions
+
+# ---------------------------------------------------------------------------
+# Shared field types
+
+IDENT_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+#: Criterion ids: as ids, and may contain a dot ("1-1", "A1", "M4").
+CRITERION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+#: Yen amounts above this are refused as absurd (10 兆円).
+MAX_YEN = 10**13
+MAX_TEXT = 200_000
+
+
+def _ident(value: str) -> str:
+    if not IDENT_RE.match(value) or len(value) > 64:
+        raise ValueError(f"ID は半角英数字・ハイフン・下線の64文字以内です（{value!r}）")
+    return value
+
+
+def _criterion_id(value: str) -> str:
+    if not CRITERION_ID_RE.match(value) or len(value) > 32:
+        raise ValueError(f"評価項目 ID は半角英数字・ハイフン・下線・ピリオドです（{value!r}）")
+    return value
+
+
+def _lg_code(value: str) -> str:
+    problem = regions.lg_code_problem(value)
+    if problem:
+        raise ValueError(problem)
+    return value
+
+
+def _nonblank(value: str) -> str:
+    if not value.strip():
+        raise ValueError("空にできません")
+    return value
+
+
+def _prefecture(value: str) -> str:
+    if value not in regions.PREFECTURE_CODES:
+        raise ValueError(f"都道府県名が不明です（{value!r}）。「北海道」「青森県」「東京都」のように正式名で書いてください")
+    return value
+
+
+def _fraction(value: str) -> str:
+    try:
+        f = Fraction(value)
+    except (ValueError, ZeroDivisionError):
+        raise ValueError(f"分数（\"1/2\" の形）で書いてください（{value!r}）") from None
+    if not 0 < f <= 1:
+        raise ValueError(f"0 より大きく 1 以下の割合です（{value!r}）")
+    return value
+
+
+Ident = Annotated[str, AfterValidator(_ident)]
+CriterionId = Annotated[str, AfterValidator(_criterion_id)]
+LgCode = Annotated[str, AfterValidator(_lg_code)]
+Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_nonblank)]
+OptText = Annotated[str, Field(max_length=MAX_TEXT)]
+Prefecture = Annotated[str, AfterValidator(_prefecture)]
+Yen = Annotated[int, Field(ge=0, le=MAX_YEN)]
+Ratio = Annotated[str, AfterValidator(_fraction)]
+
+ApplicantType = Literal[
+    "prefecture", "designated_city", "core_city", "city", "special_ward",
+    "town", "village", "association", "corporation",
+]
+Governance = Literal["investment", "agreement", "consortium"]
+APPLICANT_TYPES: tuple[str, ...] = ApplicantType.__args__  # type: ignore[attr-defined]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+
+
+# ---------------------------------------------------------------------------
+# Programs (criteria/*.toml)
+
+
+class FieldModel(Strict):
+    """分野別モデル: a field model of a track, named by its number."""
+
+    number: Annotated[int, Field(ge=1, le=999)]
+    name: Text
+    description: OptText = ""
+
+
+class Track(Strict):
+    """要件: a track of a program, with its field models."""
+
+    id: Ident
+    name: Text
+    description: OptText = ""
+    models: list[FieldModel] = []
+
+
+class Band(Strict):
+    """An auto bonus band: a declared value at or above ``min`` earns ``points``."""
+
+    min: float
+    points: Annotated[float, Field(ge=0, le=100)]
+
+
+#: Declarations a numeric auto criterion may read.
+NUMERIC_DECLARATIONS = ("mynumber_card_rate",)
+#: Declarations that can be required true (commitment).
+BOOLEAN_DECLARATIONS = ("plan_this_year", "attend_workshops")
+
+
+class Criterion(Strict):
+    id: CriterionId
+    kind: Literal["must", "scored", "auto"]
+    label: Text
+    description: OptText = ""
+    #: The criterion's heading in the source document, e.g. "(1) 適合性" or "II 加点事項 要件A".
+    group: OptText = ""
+    #: Tracks the criterion applies to; all tracks when absent.
+    tracks: list[Ident] | None = None
+    #: Applicant types it applies to; all when absent (M4: municipalities only).
+    applicant_types: list[ApplicantType] | None = None
+    tags: list[Ident] = []
+    weight: Annotated[float, Field(gt=0, le=100)] = 1.0
+    # auto criteria
+    source: Literal["mynumber_card_rate"] | None = None
+    bands: list[Band] = []
+    default_points: Annotated[float, Field(ge=0, le=100)] = 0.0
+    only_when_oversubscribed: bool = True
+    #: Why the bands are what they are (e.g. an illustrative default).
+    note: OptText = ""
+
+    @model_validator(mode="after")
+    def _kind_fields(self) -> Criterion:
+        if self.kind == "auto":
+            if self.source is None:
+                raise ValueError("自動計算の項目（kind = \"auto\"）には source（読み取る申告項目）が必要です")
+            if not self.bands:
+                raise ValueError("自動計算の項目（kind = \"auto\"）には bands（区分と点数）が必要です")
+        else:
+            if self.source is not None or self.bands:
+                raise ValueError("source と bands は自動計算の項目（kind = \"auto\"）にだけ書けます")
+        if self.kind != "scored" and self.weight != 1.0:
+            raise ValueError("weight は加点項目（kind = \"scored\"）にだけ書けます")
+        return self
+
+    @property
+    def max_auto_points(self) -> float:
+        return max([b.points for b in self.bands] + [self.default_points])
+
+
+class Funding(Strict):
+    """Money rules: the subsidy rate and its rounding, the cap, the floor, the overhead share."""
+
+    subsidy_rate: Ratio = "1/2"
+    #: The maximum subsidy is cut down to a multiple of this (千円未満切捨て = 1000).
+    round_down_yen: Annotated[int, Field(ge=1, le=MAX_YEN)] = 1000
+    cap_yen: Yen | None = None
+    min_total_cost_yen: Yen | None = None
+    #: 一般管理費 ≤ this × direct costs (direct = total − overhead).
+    overhead_max_ratio: Ratio | None = None
+
+    def max_subsidy(self, total_cost_yen: int) -> int:
+        """The largest subsidy the rate allows, cut down to ``round_down_yen`` (cap not applied)."""
+        raw = Fraction(total_cost_yen) * Fraction(self.subsidy_rate)
+        return int(raw // self.round_down_yen) * self.round_down_yen
+
+
+class RequiredDeclaration(Strict):
+    key: Literal["plan_this_year", "attend_workshops"]
+    label: Text
+
+
+class RequiredDocument(Strict):
+    name: Text
+    #: Applicant types that must submit it; everyone when absent.
+    applicant_types: list[ApplicantType] | None = None
+
+
+class Eligibility(Strict):
+    applicant_types: list[ApplicantType]
+    #: r2-iot: a corporation must form a consortium with at least one local government.
+    corporation_needs_lg_consortium: bool = False
+    #: r5: a corporation must have one of these governance forms and related_lg_codes.
+    corporation_governance: list[Governance] = []
+    required_declarations: list[RequiredDeclaration] = []
+    excluded_prior_support_years: list[Annotated[int, Field(ge=1900, le=2200)]] = []
+    prior_support_label: OptText = ""
+    required_documents: list[RequiredDocument] = []
+
+
+class Selection(Strict):
+    budget_yen: Yen | None = None
+    min_selected: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    max_selected: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    bureau_min: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    bureau_max: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
+    #: Flag a field (track/model) holding more than this share of the selection.
+    max_field_share: Annotated[float, Field(gt=0, le=1)] | None = None
+    note: OptText = ""
+
+    @model_validator(mode="after")
+    def _ranges(self) -> Selection:
+        for lo, hi, what in (
+            (self.min_selected, self.max_selected, "min_selected ≦ max_selected"),
+            (self.bureau_min, self.bureau_max, "bureau_min ≦ bureau_max"),
+        ):
+            if lo is not None and hi is not None and lo > hi:
+                raise ValueError(f"{what} である必要があります")
+        return self
+
+
+class Program(Strict):
+    """A program (事業) as its criteria file states it."""
+
+    id: Ident
+    name: Text
+    fiscal_year: Annotated[int, Field(ge=1900, le=2200)]
+    fiscal_year_label: OptText = ""
+    source: Text
+    description: OptText = ""
+    tracks: list[Track] = []
+    criteria: Annotated[list[Criterion], Field(min_length=1)]
+    funding: Funding | None = None
+    eligibility: Eligibility
+    selection: Selection = Selection()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Program:
+        seen: set[str] = set()
+        for c in self.criteria:
+            if c.id in seen:
+                raise ValueError(f"評価項目 ID {c.id} が重複しています")
+            seen.add(c.id)
+        track_ids = [t.id for t in self.tracks]
+        if len(set(track_ids)) != len(track_ids):
+            raise ValueError("要件（tracks）の id が重複しています")
+        numbers = [m.number for t in self.tracks for m in t.models]
+        if len(set(numbers)) != len(numbers):
+            raise ValueError("分野別モデルの番号が重複しています")
+        for c in self.criteria:
+            for t in c.tracks or []:
+                if t not in track_ids:
+                    raise ValueError(f"評価項目 {c.id} の tracks に不明な要件 {t!r} があります")
+        if self.funding is None and self.selection.budget_yen:
+            raise ValueError("補助金のない事業（funding なし）に予算（selection.budget_yen）は書けません")
+        return self
+
+    # -- lookups ------------------------------------------------------------
+
+    @property
+    def gives_money(self) -> bool:
+        return self.funding is not None
+
+    def criterion(self, cid: str) -> Criterion | None:
+        return next((c for c in self.criteria if c.id == cid), None)
+
+    def track(self, tid: str | None) -> Track | None:
+        return next((t for t in self.tracks if t.id == tid), None)
+
+    @property
+    def model_numbers(self) -> dict[int, tuple[Track, FieldModel]]:
+        return {m.number: (t, m) for t in self.tracks for m in t.models}
+
+    def applies(self, criterion: Criterion, app: Application) -> bool:
+        """Whether ``criterion`` applies to ``app`` (its track's items; M4 only for 市町村)."""
+        if criterion.tracks is not None and app.track not in criterion.tracks:
+            return False
+        if criterion.applicant_types is not None and app.applicant.type not in criterion.applicant_types:
+            return False
+        return True
+
+    def applicable(self, app: Application, kind: str | None = None) -> list[Criterion]:
+        return [
+            c for c in self.criteria
+            if (kind is None or c.kind == kind) and self.applies(c, app)
+        ]
+
+    def max_points(self, app: Application) -> float:
+        """M: the maximum sheet score over the scored criteria that apply to ``app``."""
+        return sum(5 * c.weight for c in self.applicable(app, "scored"))
+
+
+# ---------------------------------------------------------------------------
+# Applications (sample_applications/<program>/<id>.toml)
+
+
+def _check_entity_code(type_: str, code: str | None) -> None:
+    """Cross-field rules between an entity's type and its local government code."""
+    if type_ == "corporation":
+        if code is not None:
+            raise ValueError("法人格を有する組織（corporation）には lg_code を書きません")
+        return
+    if code is None:
+        raise ValueError("lg_code（全国地方公共団体コード6桁）が必要です（corporation 以外）")
+    label = regions.APPLICANT_TYPE_LABELS[type_]
+    if code in regions.DESIGNATED_CITIES and type_ not in ("designated_city", "association"):
+        raise ValueError(
+            f"lg_code {code} は指定都市（{regions.DESIGNATED_CITIES[code]}）のコードです。"
+            f"type は \"designated_city\" です（\"{type_}\" ではありません）"
+        )
+    if type_ == "designated_city" and code not in regions.DESIGNATED_CITIES:
+        raise ValueError(f"lg_code {code} は指定都市のコードではありません")
+    if type_ == "prefecture" and not regions.is_prefecture_code(code):
+        raise ValueError(f"lg_code {code} は都道府県のコードではありません（都道府県は XX000X）")
+    if type_ not in ("prefecture", "association") and regions.is_prefecture_code(code):
+        raise ValueError(f"lg_code {code} は都道府県のコードです。type は \"prefecture\" です（{label}ではありません）")
+    if type_ == "special_ward" and not regions.is_special_ward_code(code):
+        raise ValueError(f"lg_code {code} は東京都の特別区のコードではありません")
+    if type_ not in ("special_ward", "association") and regions.is_special_ward_code(code):
+        raise ValueError(f"lg_code {code} は東京都の特別区のコードです。type は \"special_ward\" です")
+
+
+class Member(Strict):
+    """A consortium member (構成員)."""
+
+    name: Text
+    type: ApplicantType
+    lg_code: LgCode | None = None
+
+    @model_validator(mode="after")
+    def _code(self) -> Member:
+        _check_entity_code(self.type, self.lg_code)
+        return self
+
+
+class Applicant(Strict):
+    name: Text
+    type: ApplicantType
+    lg_code: LgCode | None = None
+    prefecture: Prefecture
+    governance: Governance | None = None
+    related_lg_codes: list[LgCode] = []
+
+    @model_validator(mode="after")
+    def _code(self) -> Applicant:
+        _check_entity_code(self.type, self.lg_code)
+        if self.lg_code is not None:
+            want = regions.PREFECTURE_CODES[self.prefecture]
+            if self.lg_code[:2] != want:
+                raise ValueError(
+                    f"lg_code {self.lg_code} の上2桁 {self.lg_code[:2]} は"
+                    f"{self.prefecture}のコード {want} と一致しません"
+                )
+        if self.type != "corporation" and (self.governance is not None or self.related_lg_codes):
+            raise ValueError("governance と related_lg_codes は corporation にだけ書けます")
+        return self
+
+    @property
+    def is_local_government(self) -> bool:
+        return self.type != "corporation"
+
+
+class ApplicationBudget(Strict):
+    total_cost_yen: Yen
+    overhead_yen: Yen = 0
+    requested_subsidy_yen: Yen
+
+    @model_validator(mode="after")
+    def _sums(self) -> ApplicationBudget:
+        if self.overhead_yen > self.total_cost_yen:
+            raise ValueError("一般管理費（overhead_yen）が事業費総額（total_cost_yen）を超えています")
+        return self
+
+    @property
+    def direct_cost_yen(self) -> int:
+        return self.total_cost_yen - self.overhead_yen
+
+
+class Declarations(Strict):
+    mynumber_card_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    data_utilization_plan: Literal["策定済", "策定中", "未策定"] | None = None
+    prior_support_years: list[Annotated[int, Field(ge=1900, le=2200)]] = []
+    plan_this_year: bool | None = None
+    attend_workshops: bool | None = None
+    documents: list[Annotated[str, Field(max_length=200)]] | None = None
+
+
+class Section(Strict):
+    heading: Text
+    body: Text
+
+
+class Application(Strict):
+    id: Ident
+    program: Ident
+    title: Text
+    track: Ident | None = None
+    model: Annotated[int, Field(ge=1, le=999)] | None = None
+    applicant: Applicant
+    consortium: list[Member] = []
+    budget: ApplicationBudget
+    declarations: Declarations = Declarations()
+    sections: list[Section] = []
+
+    @property
+    def bureau(self) -> str:
+        return regions.bureau_of(self.applicant.prefecture)
+
+    @property
+    def lg_codes(self) -> set[str]:
+        """Every local government code the application names (for conflicts of interest)."""
+        codes = {m.lg_code for m in self.consortium if m.lg_code}
+        if self.applicant.lg_code:
+            codes.add(self.applicant.lg_code)
+        codes.update(self.applicant.related_lg_codes)
+        return codes
+
+
+# ---------------------------------------------------------------------------
+# Panel (panel.toml)
+
+SSH_KEY_TYPES = (
+    "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
+    "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
+)
+_SSH_KEY_RE = re.compile(r"^(\S+) ([A-Za-z0-9+/]+={0,3})( [ -~]{0,200})?$")
+
+
+def _ssh_key(value: str) -> str:
+    m = _SSH_KEY_RE.match(value)
+    if not m or m.group(1) not in SSH_KEY_TYPES:
+        raise ValueError(
+            "SSH 公開鍵は「種類 base64 [コメント]」の1行です（種類: ssh-ed25519, ssh-rsa, ecdsa-sha2-…）"
+        )
+    return value
+
+
+def _os_user(value: str) -> str:
+    if not re.match(r"^[a-z_][a-z0-9_.-]{0,31}$", value):
+        raise ValueError(f"OS のユーザー名として正しくありません（{value!r}）")
+    return value
+
+
+class Evaluator(Strict):
+    id: Ident
+    name: Text
+    affiliation: OptText = ""
+    role: Literal["evaluator", "chair"] = "evaluator"
+    programs: list[Ident]
+    os_user: Annotated[str, AfterValidator(_os_user)] | None = None
+    #: lg_codes or application ids this evaluator must not review.
+    conflicts: list[Ident] = []
+    ssh_public_keys: list[Annotated[str, AfterValidator(_ssh_key)]] = []
+
+
+class Assignment(Strict):
+    evaluator: Ident
+    application: Ident
+
+
+class Panel(Strict):
+    evaluators: Annotated[list[Evaluator], Field(min_length=1)]
+    assignments: list[Assignment] = []
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Panel:
+        ids = [e.id for e in self.evaluators]
+        for i in set(ids):
+            if ids.count(i) > 1:
+                raise ValueError(f"評価者 ID {i} が重複しています")
+        users = [e.os_user for e in self.evaluators if e.os_user]
+        for u in set(users):
+            if users.count(u) > 1:
+                raise ValueError(f"os_user {u} が複数の評価者に割り当てられています")
+        pairs = [(a.evaluator, a.application) for a in self.assignments]
+        for a in self.assignments:
+            if a.evaluator not in ids:
+                raise ValueError(f"割当の評価者 {a.evaluator} が evaluators にありません")
+        if len(set(pairs)) != len(pairs):
+            raise ValueError("同じ割当（評価者と申請の組）が重複しています")
+        return self
+
+    def evaluator(self, eid: str) -> Evaluator | None:
+        return next((e for e in self.evaluators if e.id == eid), None)
+
+    def conflict(self, evaluator: Evaluator, app: Application) -> bool:
+        conflicts = set(evaluator.conflicts)
+        return app.id in conflicts or bool(conflicts & app.lg_codes)
+
+    def assignment_problem(
+        self, evaluator: Evaluator, app: Application, program_app_ids: set[str]
+    ) -> str | None:
+        """Why ``evaluator`` may not review ``app`` (None when they may).
+
+        Explicit assignments of the program decide; without any, every evaluator (role
+        evaluator) of the program reviews every application but their conflicts.
+        """
+        if self.conflict(evaluator, app):
+            return f"評価者 {evaluator.id} は申請 {app.id} と利害関係があります（conflicts）"
+        explicit = [a for a in self.assignments if a.application in program_app_ids]
+        if explicit:
+            if not any(a.evaluator == evaluator.id and a.application == app.id for a in explicit):
+                return f"申請 {app.id} は評価者 {evaluator.id} に割り当てられていません"
+            return None
+        if app.program not in evaluator.programs:
+            return f"評価者 {evaluator.id} は事業 {app.program} の評価者ではありません"
+        if evaluator.role != "evaluator":
+            return f"{evaluator.id} は委員長（chair）で、割当のない申請は評価しません"
+        return None
+
+
+# ---------------------------------------------------------------------------
+# Score sheets (batch scoring)
+
+
+class Sheet(Strict):
+    application: Ident
+    status: Literal["draft", "submitted"]
+    comment: OptText = ""
+    scores: dict[str, Any] = {}
+
+    @field_validator("scores")
+    @classmethod
+    def _values(cls, v: dict[str, Any]) -> dict[str, Any]:
+        for key, value in v.items():
+            if isinstance(value, bool) or not isinstance(value, (str, int)):
+                raise ValueError(
+                    f"{key}: 必須要件は \"pass\" か \"fail\"、加点項目は 0〜5 の整数で書いてください"
+                )
+        return v
+
+
+class ScoreFile(Strict):
+    evaluator: Ident
+    program: Ident
+    sheets: list[Sheet] = []

@@ -1,0 +1,107 @@
+"""Score sheets against the criteria, the applications and the panel (pure rules).
+
+Used by ``reviewer validate`` and by the import of score sheets: a submitted sheet scores
+every criterion that applies to its application; a draft may be partial; must items are
+"pass" or "fail"; scored items an integer 0..5; auto items are never typed.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .model import Application, Panel, Program, Sheet
+
+if TYPE_CHECKING:
+    from .load import Bundle, Loaded, Problem
+
+SCORE_MIN, SCORE_MAX = 0, 5
+MUST_VALUES = ("pass", "fail")
+
+
+def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[tuple[Any, ...], str]]:
+    """What is wrong with one sheet's scores: (location within the sheet, message)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for cid, value in sheet.scores.items():
+        loc = ("scores", cid)
+        crit = prog.criterion(cid)
+        if crit is None:
+            out.append((loc, f"評価項目 {cid} は事業 {prog.id} にありません"))
+            continue
+        if crit.kind == "auto":
+            out.append((loc, f"{cid}（{crit.label}）は申請内容から自動で計算する項目で、採点票には書けません"))
+            continue
+        if not prog.applies(crit, app):
+            out.append((loc, f"{cid}（{crit.label}）は申請 {app.id} には適用されない項目です（{_why_not(crit, app)}）"))
+            continue
+        if crit.kind == "must":
+            if value not in MUST_VALUES:
+                out.append((loc, f"{cid}（{crit.label}）は必須要件です。\"pass\" か \"fail\" で書いてください（値: {value!r}）"))
+        elif isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
+            out.append((loc, f"{cid}（{crit.label}）は {SCORE_MIN}〜{SCORE_MAX} の整数で書いてください（値: {value!r}）"))
+    if sheet.status == "submitted":
+        missing = [
+            c for c in prog.applicable(app) if c.kind in ("must", "scored") and c.id not in sheet.scores
+        ]
+        if missing:
+            names = "、".join(f"{c.id}（{c.label}）" for c in missing)
+            out.append((("scores",), f"提出（submitted）の採点票は全項目の採点が必要です。未採点: {names}"))
+    return out
+
+
+def _why_not(crit: Any, app: Application) -> str:
+    if crit.tracks is not None and app.track not in crit.tracks:
+        return f"要件{'・'.join(crit.tracks)}の項目で、申請は要件{app.track}"
+    return "応募主体の種別が対象外"
+
+
+def evaluator_problem(panel: Panel, evaluator_id: str, program_id: str) -> str | None:
+    ev = panel.evaluator(evaluator_id)
+    if ev is None:
+        return f"評価者 {evaluator_id} は評価者名簿にありません"
+    if program_id not in ev.programs:
+        return f"評価者 {evaluator_id} は事業 {program_id} の評価者ではありません"
+    return None
+
+
+def score_file_problems(sf: Any, bundle: Bundle, item: Loaded) -> list[Problem]:
+    """Check a whole score file against what ``bundle`` knows."""
+    from .load import Problem, line_of, sheet_field
+
+    p = item.path
+    describe = sheet_field(item.doc)
+    out: list[Problem] = []
+
+    def add(loc: tuple[Any, ...], msg: str) -> None:
+        out.append(Problem(p, line_of(item.lines, loc), describe(loc), msg))
+
+    prog = bundle.programs.get(sf.program)
+    if prog is None:
+        add(("program",), f"不明な事業です（{sf.program}）")
+        return out
+    panel = bundle.panel
+    evaluator = None
+    if panel is not None:
+        problem = evaluator_problem(panel, sf.evaluator, sf.program)
+        if problem:
+            add(("evaluator",), problem)
+        else:
+            evaluator = panel.evaluator(sf.evaluator)
+    apps = bundle.applications.get(sf.program, {})
+    seen: dict[str, int] = {}
+    for i, sheet in enumerate(sf.sheets):
+        base: tuple[Any, ...] = ("sheets", i)
+        if sheet.application in seen:
+            add(base + ("application",), f"申請 {sheet.application} の採点票が sheets[{seen[sheet.application]}] と重複しています")
+            continue
+        seen[sheet.application] = i
+        app = apps.get(sheet.application)
+        if app is None:
+            add(base + ("application",), f"申請 {sheet.application} は事業 {sf.program} の申請に見つかりません")
+            continue
+        if evaluator is not None:
+            problem = panel.assignment_problem(evaluator, app, set(apps))
+            if problem:
+                add(base + ("application",), problem)
+        for loc, msg in sheet_problems(sheet, prog, app):
+            add(base + loc, msg)
+    return out
