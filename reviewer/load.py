@@ -139,8 +139,8 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
             continue
         m = _HEADER_RE.match(line)
         if m and m.group(1) == "[[" and m.group(3) == "]]":
-            parts = _resolve(_split_key(m.group(2)), counters)
-            base = tuple(parts)
+            parts = _split_key(m.group(2))
+            base = tuple(_resolve(parts[:-1], counters)) + (parts[-1],)
             counters[base] = counters.get(base, -1) + 1
             current = base + (counters[base],)
             lines.setdefault(base, no)
