@@ -85,8 +85,10 @@ def parse_toml(p: str, raw: bytes) -> tuple[dict[str, Any] | None, str, list[Pro
         m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
         if line is None and m:
             line = int(m.group(1))
+        if line is None and "end of document" in msg:
+            line = len(text.rstrip("\n").split("\n"))
         reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
-        return None, text, [Problem(p, line, "", f"TOML の構文エラー: {reason}")]
+        return None, text, [Problem(p, line, "", f"TOML の構文エラー: {_toml_reason(reason)}")]
     except RecursionError:
         return None, text, [Problem(p, None, "", f"入れ子が深すぎます（上限 {MAX_DEPTH} 段）")]
     except (MemoryError, ValueError) as e:
@@ -94,6 +96,32 @@ def parse_toml(p: str, raw: bytes) -> tuple[dict[str, Any] | None, str, list[Pro
     if _depth(doc) > MAX_DEPTH:
         return None, text, [Problem(p, None, "", f"入れ子が深すぎます（上限 {MAX_DEPTH} 段）")]
     return doc, text, []
+
+
+_TOML_REASONS = (
+    (r"^Cannot declare (.+) twice$", r"\1 が2回定義されています"),
+    (r"^Cannot (overwrite a value|mutate immutable namespace .+|redefine namespace .+)$", "定義済みのキーやテーブルを上書きしています"),
+    (r"^Duplicate inline table key (.+)$", r"インラインテーブルのキー \1 が重複しています"),
+    (r"^Expected '=' after a key in a key/value pair$", "キーの後に = がありません"),
+    (r"^Expected '\]' at the end of a table declaration$", "テーブル見出しが ] で閉じられていません"),
+    (r"^Expected '\]\]' at the end of an array declaration$", "配列テーブル見出しが ]] で閉じられていません"),
+    (r"^Expected newline or end of document after a statement$", "1行に1つの定義だけを書いてください（改行がありません）"),
+    (r"^(Found invalid|Illegal) character (.+)$", r"使えない文字 \2 があります"),
+    (r"^Invalid value$", "値が正しくありません（文字列は \"...\" で囲みます）"),
+    (r"^Invalid statement$", "解釈できない行です"),
+    (r"^Invalid initial character for a key part$", "キーに使えない文字で始まっています"),
+    (r"^Invalid date or datetime$", "日付・日時が正しくありません"),
+    (r"^Unclosed array$", "配列が ] で閉じられていません"),
+    (r"^Unclosed inline table$", "インラインテーブルが } で閉じられていません"),
+    (r"^Unterminated string$", "文字列が閉じられていません"),
+)
+
+
+def _toml_reason(reason: str) -> str:
+    for pattern, japanese in _TOML_REASONS:
+        if re.match(pattern, reason):
+            return re.sub(pattern, japanese, reason)
+    return reason
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:

@@ -119,7 +119,7 @@ class Track(Strict):
 class Band(Strict):
     """An auto bonus band: a declared value at or above ``min`` earns ``points``."""
 
-    min: float
+    min: Annotated[float, Field(allow_inf_nan=False)]
     points: Annotated[float, Field(ge=0, le=100)]
 
 

@@ -1,0 +1,87 @@
+"""The shipped samples cover what a demo and the tests need."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from reviewer.checks import CHECK_CODES, reasons
+from reviewer.model import APPLICANT_TYPES
+from reviewer.regions import BUREAUS, municipalities
+
+
+def all_apps(samples):
+    return [a for apps in samples.applications.values() for a in apps.values()]
+
+
+def test_at_least_60_applications_in_all_three_programs(samples):
+    assert len(all_apps(samples)) >= 60
+    assert set(samples.applications) == {"r2-iot", "r2-ai-plan", "r5-smartcity-2"}
+
+
+def test_every_track_and_model_of_r2_iot(samples):
+    prog = samples.programs["r2-iot"]
+    apps = samples.applications["r2-iot"].values()
+    assert {a.track for a in apps} == {"A", "B", "C"}
+    valid = {(a.track, a.model) for a in apps if "model" not in reasons(a, prog)}
+    assert {m for _, m in valid} == set(range(1, 13))
+
+
+def test_all_bureaus_and_applicant_types(samples):
+    apps = all_apps(samples)
+    assert {a.bureau for a in apps} == set(BUREAUS)
+    assert {a.applicant.type for a in apps} == set(APPLICANT_TYPES)
+
+
+def test_every_reason_code_at_least_once(samples):
+    seen = Counter(code for a in all_apps(samples) for code in reasons(a, samples.programs[a.program]))
+    assert set(seen) == set(CHECK_CODES), seen
+    eligible = sum(1 for a in all_apps(samples) if not reasons(a, samples.programs[a.program]))
+    assert eligible >= 45  # most applications pass the automatic checks
+
+
+def test_real_municipalities(samples):
+    ms = municipalities()
+    for a in all_apps(samples):
+        codes = [a.applicant.lg_code] if a.applicant.lg_code else []
+        codes += [m.lg_code for m in a.consortium if m.lg_code] + list(a.applicant.related_lg_codes)
+        for code in codes:
+            assert code in ms, (a.id, code)
+        if a.applicant.type not in ("association", "corporation"):
+            assert ms[a.applicant.lg_code].name == a.applicant.name, a.id
+
+
+def test_narratives_are_substantial_japanese(samples):
+    for a in all_apps(samples):
+        paragraphs = [p for s in a.sections for p in s.body.split("\n\n") if p.strip()]
+        assert len(a.sections) >= 4 and len(paragraphs) >= 4, a.id
+        assert sum(len(p) for p in paragraphs) >= 350, a.id
+    assert len({a.title for a in all_apps(samples)}) == len(all_apps(samples))
+
+
+def test_sample_budgets_reach_beyond_r5_budget(samples):
+    """The r5 demo is oversubscribed, so the My Number bonus applies there."""
+    prog = samples.programs["r5-smartcity-2"]
+    demand = sum(a.budget.requested_subsidy_yen for a in samples.applications["r5-smartcity-2"].values() if not reasons(a, prog))
+    assert demand > prog.selection.budget_yen
+    prog = samples.programs["r2-iot"]
+    demand = sum(a.budget.requested_subsidy_yen for a in samples.applications["r2-iot"].values() if not reasons(a, prog))
+    assert demand > prog.selection.budget_yen
+
+
+def test_score_sheets_score_every_application(samples):
+    submitted = Counter()
+    for _, sf in samples.score_files:
+        for s in sf.sheets:
+            if s.status == "submitted":
+                submitted[(sf.program, s.application)] += 1
+    for a in all_apps(samples):
+        assert submitted[(a.program, a.id)] >= 3, a.id
+    drafts = [s for _, sf in samples.score_files for s in sf.sheets if s.status == "draft"]
+    assert drafts  # the demo shows unfinished work too
+
+
+def test_panel_covers_every_program(samples):
+    panel = samples.panel
+    for pid in samples.applications:
+        assert sum(1 for e in panel.evaluators if pid in e.programs and e.role == "evaluator") >= 3
+    assert any(e.role == "chair" for e in panel.evaluators)
