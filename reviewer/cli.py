@@ -42,12 +42,90 @@ def build_parser() -> argparse.ArgumentParser:
                    help="同梱の審査基準を読み込まない")
     v.add_argument("-q", "--quiet", action="store_true", help="成功時の要約を表示しない")
     v.set_defaults(func=cmd_validate)
+
+    i = sub.add_parser("init", help="ワークスペースを作成する（再実行で新しい申請・評価者を追加）",
+                       description="審査基準・申請・評価者名簿からワークスペース（SQLite）を作成します。"
+                                   "既存のワークスペースに再実行すると、新しい申請と評価者を追加します。")
+    _workspace(i)
+    i.add_argument("--criteria", type=Path, required=True, metavar="DIR", help="審査基準のフォルダ")
+    i.add_argument("--applications", type=Path, required=True, metavar="DIR", help="申請のフォルダ（再帰的に *.toml）")
+    i.add_argument("--panel", type=Path, required=True, metavar="FILE", help="評価者名簿（panel.toml）")
+    i.add_argument("--allow-criteria-change", action="store_true",
+                   help="登録済みの審査基準と内容が異なるとき、新しい内容で置き換える")
+    i.add_argument("--update-applications", action="store_true",
+                   help="登録済みの申請と内容が異なるとき、新しい内容で置き換える")
+    i.set_defaults(func=cmd_init)
+
+    a = sub.add_parser("assign", help="評価者を申請に自動で割り当てる（負荷を均等に、利害関係を避けて）")
+    _workspace(a)
+    a.add_argument("--program", required=True, metavar="ID")
+    a.add_argument("--per-application", type=int, required=True, metavar="N", help="1件あたりの評価者数")
+    a.add_argument("--seed", type=int, default=0, help="乱数の種（同じ種なら同じ割当）")
+    a.add_argument("--avoid-own-bureau", action="store_true",
+                   help="評価者の所在地（prefecture）と同じ総合通信局の申請を割り当てない")
+    a.add_argument("--dry-run", action="store_true", help="割当を保存せずに表示だけする")
+    a.set_defaults(func=cmd_assign)
+
+    m = sub.add_parser("import-scores", help="採点票（TOML）を取り込む",
+                       description="採点票をファイルごとに全部か無しかで取り込みます。同じ内容の再取り込みは何も変えません。")
+    _workspace(m)
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE", help="採点票ファイル（フォルダは再帰的に *.toml）")
+    m.add_argument("--replace", action="store_true", help="提出済みの採点票を異なる内容で上書きする")
+    m.add_argument("--progress", action="store_true", help="端末でなくても進捗を表示する")
+    m.set_defaults(func=cmd_import_scores)
+
+    t = sub.add_parser("template", help="評価者の採点票テンプレートを書き出す")
+    _workspace(t)
+    t.add_argument("--evaluator", required=True, metavar="ID")
+    t.add_argument("--program", metavar="ID", help="評価者が複数の事業を担当するときに指定")
+    t.add_argument("--output", type=Path, required=True, metavar="FILE")
+    t.set_defaults(func=cmd_template)
+
+    st = sub.add_parser("status", help="評価者別・申請別の進捗を表示する")
+    _workspace(st)
+    st.add_argument("--program", metavar="ID")
+    st.add_argument("--json", action="store_true", help="JSON で出力する")
+    st.set_defaults(func=cmd_status)
+
+    r = sub.add_parser("reopen", help="提出済みの採点票を下書きに差し戻す（委員長）")
+    _workspace(r)
+    r.add_argument("--program", required=True, metavar="ID")
+    r.add_argument("--application", required=True, metavar="ID")
+    r.add_argument("--evaluator", required=True, metavar="ID")
+    r.add_argument("--chair", required=True, metavar="ID", help="差し戻す委員長の評価者 ID")
+    r.add_argument("--reason", required=True, help="差し戻しの理由")
+    r.set_defaults(func=cmd_reopen)
+
+    au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
+    _workspace(au)
+    au.add_argument("--program", metavar="ID")
+    au.add_argument("--application", metavar="ID")
+    au.add_argument("--evaluator", metavar="ID")
+    au.add_argument("--json", action="store_true", help="JSON Lines で出力する")
+    au.set_defaults(func=cmd_audit)
     return parser
 
 
-def workspace_arg(value: str | None) -> Path | None:  # used by later commands
-    value = value or os.environ.get("REVIEWER_WORKSPACE")
-    return Path(value) if value else None
+def _workspace(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--workspace", type=Path, metavar="DIR",
+                   default=os.environ.get("REVIEWER_WORKSPACE") or None,
+                   help="ワークスペースのフォルダ（既定: 環境変数 REVIEWER_WORKSPACE）")
+
+
+class UsageError(Exception):
+    pass
+
+
+def _need_workspace(args: argparse.Namespace) -> Path:
+    if not args.workspace:
+        raise UsageError("--workspace（または環境変数 REVIEWER_WORKSPACE）でワークスペースを指定してください")
+    return Path(args.workspace)
+
+
+def _open(args: argparse.Namespace):
+    from .store import Workspace
+
+    return Workspace.open(_need_workspace(args))
 
 
 def shipped_programs() -> tuple[dict, list]:
@@ -88,10 +166,262 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    from .store import WorkspaceError
+    from .workspace import InitError
+
     try:
         return args.func(args)
+    except UsageError as e:
+        parser.print_usage(sys.stderr)
+        print(f"reviewer: 使い方の誤り: {e}", file=sys.stderr)
+        return 2
+    except (WorkspaceError, InitError) as e:
+        for line in getattr(e, "messages", None) or getattr(e, "problems", None) or [str(e)]:
+            print(str(line), file=sys.stderr)
+        return 1
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0
+
+
+# ---------------------------------------------------------------------------
+# workspace commands
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from .workspace import init_workspace
+
+    path = _need_workspace(args)
+    report = init_workspace(path, args.criteria, args.applications, args.panel,
+                            allow_criteria_change=args.allow_criteria_change,
+                            update_applications=args.update_applications)
+    verb = "作成しました" if report.created else "更新しました"
+    print(f"ワークスペース {path} を{verb}。")
+    print(f"  事業: 追加 {len(report.programs_added)}（{'、'.join(report.programs_added) or 'なし'}）"
+          + (f"、基準を更新 {len(report.programs_changed)}" if report.programs_changed else ""))
+    print(f"  申請: 追加 {report.applications_added}、更新 {report.applications_changed}、変更なし {report.applications_unchanged}")
+    print(f"  評価者: {report.evaluators} 人、割当の追加: {report.assignments_added}")
+    return 0
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from .assign import plan_assignment
+    from .store import current_user
+    from .text import table
+
+    if args.per_application < 1:
+        raise UsageError("--per-application は 1 以上です")
+    with _open(args) as ws:
+        ws.program(args.program)
+        keep, withdrawn = ws.assignment_state(args.program)
+        plan = plan_assignment(list(ws.applications(args.program).values()), ws.panel(), args.program,
+                               args.per_application, seed=args.seed, avoid_own_bureau=args.avoid_own_bureau,
+                               keep=keep, excluded=withdrawn)
+        if not args.dry_run:
+            detail = (f"per_application={args.per_application} seed={args.seed} "
+                      f"avoid_own_bureau={args.avoid_own_bureau} new={len(plan.pairs)} kept={len(plan.kept)}")
+            ws.replace_assignments(args.program, plan.pairs, current_user(), detail)
+        names = {e.id: e.name for e in ws.panel().evaluators}
+        rows = [[eid, names.get(eid, ""), str(n)] for eid, n in sorted(plan.loads.items())]
+        print(f"事業 {args.program}: 申請 {len(ws.applications(args.program))} 件に 1 件 {args.per_application} 人"
+              f"（新規 {len(plan.pairs)}、採点票があるため維持 {len(plan.kept)}）"
+              + ("（保存していません: --dry-run）" if args.dry_run else ""))
+        print(table(["評価者", "氏名", "担当件数"], rows, right={2}))
+        if plan.shortfalls:
+            print(f"満たせなかった条件（{len(plan.shortfalls)} 件）:", file=sys.stderr)
+            for line in plan.shortfalls:
+                print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+class Progress:
+    """A one-line progress bar on stderr (only on a terminal, unless forced)."""
+
+    def __init__(self, total: int, label: str, enabled: bool):
+        self.total, self.label, self.enabled, self.done = total, label, enabled and total > 0, 0
+
+    def clear(self) -> None:
+        """Clear the bar's line before other output is printed on the terminal."""
+        if self.enabled and self.done < self.total:
+            sys.stderr.write("\r\033[K")
+            sys.stderr.flush()
+
+    def step(self) -> None:
+        self.done += 1
+        if self.enabled:
+            filled = int(30 * self.done / self.total)
+            sys.stderr.write(f"\r{self.label} [{'#' * filled}{'.' * (30 - filled)}] {self.done}/{self.total}")
+            if self.done == self.total:
+                sys.stderr.write("\n")
+            sys.stderr.flush()
+
+
+RESULT_LABELS = {"created": "新規", "updated": "更新", "submitted": "提出", "replaced": "差し替え", "unchanged": "変更なし"}
+
+
+def cmd_import_scores(args: argparse.Namespace) -> int:
+    from .load import KIND_LABELS, Problem, detect_kind, load_doc, read_toml, toml_files
+    from .sheets import score_file_problems
+    from .store import WorkspaceError, current_user
+
+    files, missing = toml_files(list(args.files))
+    failed = len(missing)
+    for p in missing:
+        print(str(p), file=sys.stderr)
+    with _open(args) as ws:
+        programs = ws.programs()
+        progress = Progress(len(files), "採点票の取り込み", sys.stderr.isatty() or args.progress)
+        for path in files:
+            problems: list = []
+            doc, text, problems = read_toml(path)
+            item = None
+            if doc is not None:
+                kind = detect_kind(doc)
+                if kind != "scores":
+                    problems = [Problem(str(path), None, "", f"採点票ではありません（{KIND_LABELS[kind]}のファイルです）")]
+                else:
+                    item, problems = load_doc(str(path), doc, text, "scores")
+            if item is not None:
+                sf = item.obj
+                apps = {sf.program: ws.applications(sf.program)} if sf.program in programs else {}
+                problems = score_file_problems(sf, item, programs, apps, ws)
+            if not problems:
+                try:
+                    counts = ws.import_sheets(sf.program, sf.evaluator, sf.sheets, current_user(),
+                                              replace=args.replace, detail=f"import {path}")
+                except WorkspaceError as e:
+                    i = getattr(e, "index", None)
+                    loc = ("sheets", i, "application") if i is not None else ()
+                    from .load import line_of, sheet_field
+
+                    problems = [Problem(str(path), line_of(item.lines, loc) if loc else None,
+                                        sheet_field(item.doc)(loc) if loc else "", m) for m in e.messages]
+            progress.clear()
+            if problems:
+                failed += 1
+                for p in problems:
+                    print(str(p), file=sys.stderr)
+                continue
+                progress.step()
+                continue
+            summary = "、".join(f"{RESULT_LABELS[k]} {v}" for k, v in counts.items()) or "採点票なし"
+            print(f"取り込みました: {path}（{summary}）", flush=True)
+            progress.step()
+    if failed:
+        print(f"{failed} 件のファイルを取り込めませんでした（そのファイルは何も変更していません）。", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from .store import WorkspaceError
+    from .template import render_template
+
+    with _open(args) as ws:
+        ev = ws.evaluator(args.evaluator)
+        program = args.program
+        if program is None:
+            if len(ev.programs) != 1:
+                raise UsageError(f"評価者 {ev.id} は複数の事業（{'、'.join(ev.programs)}）を担当しています。--program で指定してください")
+            program = ev.programs[0]
+        if program not in ev.programs:
+            raise WorkspaceError(f"評価者 {ev.id} は事業 {program} の評価者ではありません")
+        text = render_template(ws, ev.id, program)
+    out = Path(args.output)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
+    print(f"採点票テンプレートを書き出しました: {out}")
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    import json
+
+    from .text import table
+
+    with _open(args) as ws:
+        programs = [ws.program(args.program).id] if args.program else list(ws.programs())
+        names = {e.id: e.name for e in ws.panel().evaluators}
+        result = []
+        for pid in programs:
+            apps = {r["id"]: r for r in ws.application_rows(pid)}
+            by_ev = ws.progress(pid, "evaluator")
+            by_app = {r["key"]: r for r in ws.progress(pid, "application")}
+            result.append({
+                "program": pid,
+                "evaluators": [{"evaluator": r["key"], "name": names.get(r["key"], ""), "assigned": r["assigned"],
+                                "not_started": r["assigned"] - r["drafted"] - r["submitted"],
+                                "drafted": r["drafted"], "submitted": r["submitted"]} for r in by_ev],
+                "applications": [{"application": aid, "applicant": row["applicant"], "bureau": row["bureau"],
+                                  "assigned": by_app[aid]["assigned"] if aid in by_app else 0,
+                                  "drafted": by_app[aid]["drafted"] if aid in by_app else 0,
+                                  "submitted": by_app[aid]["submitted"] if aid in by_app else 0}
+                                 for aid, row in apps.items()],
+            })
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    for block in result:
+        prog = block["program"]
+        total = sum(e["assigned"] for e in block["evaluators"])
+        done = sum(e["submitted"] for e in block["evaluators"])
+        pct = f"{100 * done / total:.0f}%" if total else "-"
+        print(f"■ {prog}  提出済 {done} / 割当 {total}（{pct}）")
+        print(table(["評価者", "氏名", "割当", "未着手", "下書き", "提出済", "進捗"],
+                    [[e["evaluator"], e["name"], str(e["assigned"]), str(e["not_started"]), str(e["drafted"]),
+                      str(e["submitted"]), f"{100 * e['submitted'] / e['assigned']:.0f}%" if e["assigned"] else "-"]
+                     for e in block["evaluators"]], right={2, 3, 4, 5, 6}))
+        print()
+        print(table(["申請ID", "申請者", "総合通信局", "割当", "下書き", "提出済"],
+                    [[a["application"], a["applicant"], a["bureau"], str(a["assigned"]), str(a["drafted"]),
+                      str(a["submitted"])] for a in block["applications"]],
+                    right={3, 4, 5}, max_width={1: 30}))
+        print()
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from .store import current_user
+
+    with _open(args) as ws:
+        ws.program(args.program)
+        ws.reopen_sheet(args.program, args.application, args.evaluator,
+                        actor=f"{args.chair} ({current_user()})", reason=args.reason, chair=args.chair)
+    print(f"差し戻しました: {args.program} / {args.application} / {args.evaluator}")
+    return 0
+
+
+AUDIT_LABELS = {
+    "init": "初期化", "criteria-add": "審査基準の登録", "criteria-change": "審査基準の変更",
+    "application-add": "申請の登録", "application-change": "申請の差し替え", "panel-load": "評価者名簿の読込",
+    "assign": "自動割当", "sheet-create": "採点票の作成", "sheet-update": "採点票の更新", "sheet-submit": "採点票の提出",
+    "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出",
+}
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    import json
+
+    from .text import clean
+
+    with _open(args) as ws:
+        rows = ws.audit(args.program, args.application, args.evaluator)
+        for r in rows:
+            if args.json:
+                print(json.dumps({k: r[k] for k in r.keys()}, ensure_ascii=False))
+                continue
+            target = " / ".join(x for x in (r["program"], r["application"], r["evaluator"]) if x)
+            line = f"{r['seq']:>6}  {r['at']}  {clean(r['actor'])}  {AUDIT_LABELS.get(r['action'], r['action'])}"
+            if target:
+                line += f"  {target}"
+            if r["detail"]:
+                line += f"  {clean(r['detail'])[:200]}"
+            print(line)
+    return 0

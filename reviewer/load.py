@@ -398,22 +398,28 @@ class Bundle:
         return sum(1 for f in self.files if f.kind == kind)
 
 
-def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = None) -> Bundle:
+def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = None,
+               only: set[str] | None = None) -> Bundle:
     """Read files and folders of any kind and check them against each other.
 
     ``base_programs`` (the shipped criteria) are known programs; a criteria file among
-    ``paths`` with the same id takes their place.
+    ``paths`` with the same id takes their place. With ``only``, files of other kinds are
+    skipped (after parsing: a broken file is still a problem).
     """
     from .checks import application_problems
-    from .sheets import score_file_problems
+    from .sheets import PanelRoster, score_file_problems
 
     bundle = Bundle()
     files, bundle.problems = toml_files(paths)
     loaded: list[Loaded] = []
     for path in files:
-        item, problems = load_file(path)
+        doc, text, problems = read_toml(path)
+        if doc is not None and only is not None and detect_kind(doc) not in only:
+            continue
+        if doc is not None:
+            item, problems = load_doc(str(path), doc, text)
         bundle.problems.extend(problems)
-        if item is not None:
+        if doc is not None and item is not None:
             loaded.append(item)
     bundle.files = loaded
 
@@ -472,7 +478,8 @@ def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = Non
     # score sheets: against the criteria, the applications and the panel
     for item in (f for f in loaded if f.kind == "scores"):
         sf: ScoreFile = item.obj
-        problems = score_file_problems(sf, bundle, item)
+        roster = PanelRoster(bundle.panel, bundle.applications) if bundle.panel else None
+        problems = score_file_problems(sf, item, bundle.programs, bundle.applications, roster)
         bundle.problems.extend(problems)
         if not problems:
             bundle.score_files.append((item.path, sf))

@@ -462,6 +462,13 @@ class Evaluator(Strict):
     #: lg_codes or application ids this evaluator must not review.
     conflicts: list[Ident] = []
     ssh_public_keys: list[Annotated[str, AfterValidator(_ssh_key)]] = []
+    #: Where the evaluator is based (optional): lets automatic assignment avoid the
+    #: applications of the evaluator's own bureau.
+    prefecture: Prefecture | None = None
+
+    @property
+    def bureau(self) -> str | None:
+        return regions.bureau_of(self.prefecture) if self.prefecture else None
 
 
 class Assignment(Strict):

@@ -7,12 +7,12 @@ every criterion that applies to its application; a draft may be partial; must it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
-from .model import Application, Panel, Program, Sheet
+from .model import Application, Panel, Program, ScoreFile, Sheet
 
 if TYPE_CHECKING:
-    from .load import Bundle, Loaded, Problem
+    from .load import Loaded, Problem
 
 SCORE_MIN, SCORE_MAX = 0, 5
 MUST_VALUES = ("pass", "fail")
@@ -63,8 +63,38 @@ def evaluator_problem(panel: Panel, evaluator_id: str, program_id: str) -> str |
     return None
 
 
-def score_file_problems(sf: Any, bundle: Bundle, item: Loaded) -> list[Problem]:
-    """Check a whole score file against what ``bundle`` knows."""
+class Roster(Protocol):
+    """Who may score what: the panel file in ``validate``, the workspace on import."""
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None: ...
+
+    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None: ...
+
+
+class PanelRoster:
+    """The rules of a panel file alone (explicit assignments, or everyone but conflicts)."""
+
+    def __init__(self, panel: Panel, applications: dict[str, dict[str, Application]]):
+        self.panel = panel
+        self.applications = applications
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
+        return evaluator_problem(self.panel, evaluator_id, program_id)
+
+    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
+        ev = self.panel.evaluator(evaluator_id)
+        ids = set(self.applications.get(app.program, {}))
+        return self.panel.assignment_problem(ev, app, ids) if ev else None
+
+
+def score_file_problems(
+    sf: ScoreFile,
+    item: Loaded,
+    programs: dict[str, Program],
+    applications: dict[str, dict[str, Application]],
+    roster: Roster | None,
+) -> list[Problem]:
+    """Check a whole score file: the program, the evaluator, every sheet and item."""
     from .load import Problem, line_of, sheet_field
 
     p = item.path
@@ -74,19 +104,17 @@ def score_file_problems(sf: Any, bundle: Bundle, item: Loaded) -> list[Problem]:
     def add(loc: tuple[Any, ...], msg: str) -> None:
         out.append(Problem(p, line_of(item.lines, loc), describe(loc), msg))
 
-    prog = bundle.programs.get(sf.program)
+    prog = programs.get(sf.program)
     if prog is None:
         add(("program",), f"不明な事業です（{sf.program}）")
         return out
-    panel = bundle.panel
-    evaluator = None
-    if panel is not None:
-        problem = evaluator_problem(panel, sf.evaluator, sf.program)
+    evaluator_ok = True
+    if roster is not None:
+        problem = roster.evaluator_problem(sf.evaluator, sf.program)
         if problem:
             add(("evaluator",), problem)
-        else:
-            evaluator = panel.evaluator(sf.evaluator)
-    apps = bundle.applications.get(sf.program, {})
+            evaluator_ok = False
+    apps = applications.get(sf.program, {})
     seen: dict[str, int] = {}
     for i, sheet in enumerate(sf.sheets):
         base: tuple[Any, ...] = ("sheets", i)
@@ -98,8 +126,8 @@ def score_file_problems(sf: Any, bundle: Bundle, item: Loaded) -> list[Problem]:
         if app is None:
             add(base + ("application",), f"申請 {sheet.application} は事業 {sf.program} の申請に見つかりません")
             continue
-        if evaluator is not None:
-            problem = panel.assignment_problem(evaluator, app, set(apps))
+        if roster is not None and evaluator_ok:
+            problem = roster.assignment_problem(sf.evaluator, app)
             if problem:
                 add(base + ("application",), problem)
         for loc, msg in sheet_problems(sheet, prog, app):

@@ -1,0 +1,88 @@
+"""Balanced automatic assignment of evaluators to applications (``reviewer assign``).
+
+Each application gets N evaluators of its program; loads stay as even as possible (the
+least-loaded candidate first, so loads differ by at most one wherever conflicts allow);
+conflicts of interest (and declared ones) are never assigned; optionally an evaluator never
+reviews an application of their own bureau. Most constrained applications go first, and a
+seeded random order breaks every tie, so a given seed always gives the same plan.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+
+from .model import Application, Evaluator, Panel
+
+
+@dataclass
+class Plan:
+    pairs: list[tuple[str, str]] = field(default_factory=list)  # (application, evaluator), new ones
+    kept: list[tuple[str, str]] = field(default_factory=list)   # existing ones with a sheet
+    loads: dict[str, int] = field(default_factory=dict)
+    shortfalls: list[str] = field(default_factory=list)
+
+
+def plan_assignment(
+    apps: list[Application],
+    panel: Panel,
+    program: str,
+    per_application: int,
+    seed: int = 0,
+    avoid_own_bureau: bool = False,
+    keep: set[tuple[str, str]] | None = None,
+    excluded: set[tuple[str, str]] | None = None,
+) -> Plan:
+    """Plan the assignment. ``keep``: pairs that must stay (they have sheets);
+    ``excluded``: pairs that must not be made (declared conflicts)."""
+    keep = keep or set()
+    excluded = excluded or set()
+    rng = random.Random(seed)
+    evaluators = [e for e in panel.evaluators if e.role == "evaluator" and program in e.programs]
+    plan = Plan(loads={e.id: 0 for e in evaluators})
+    for a, e in sorted(keep):
+        plan.kept.append((a, e))
+        plan.loads[e] = plan.loads.get(e, 0) + 1
+    if not evaluators:
+        plan.shortfalls.append(f"事業 {program} の評価者（role = \"evaluator\"）がいません")
+        return plan
+
+    def candidates(app: Application) -> tuple[list[Evaluator], int, int, int]:
+        out, conflicts, same_bureau, declared = [], 0, 0, 0
+        for e in evaluators:
+            if panel.conflict(e, app):
+                conflicts += 1
+            elif (app.id, e.id) in excluded:
+                declared += 1
+            elif avoid_own_bureau and e.bureau is not None and e.bureau == app.bureau:
+                same_bureau += 1
+            else:
+                out.append(e)
+        return out, conflicts, same_bureau, declared
+
+    order = sorted(apps, key=lambda a: a.id)
+    rng.shuffle(order)
+    tiebreak = {e.id: rng.random() for e in evaluators}
+    prepared = [(app, *candidates(app)) for app in order]
+    prepared.sort(key=lambda t: len(t[1]))  # stable: the shuffled order breaks ties
+    for app, cands, conflicts, same_bureau, declared in prepared:
+        chosen = {e for a, e in keep if a == app.id}
+        need = per_application - len(chosen)
+        pool = [e for e in cands if e.id not in chosen]
+        pool.sort(key=lambda e: (plan.loads[e.id], tiebreak[e.id]))
+        for e in pool[:max(need, 0)]:
+            plan.pairs.append((app.id, e.id))
+            plan.loads[e.id] += 1
+        if need > len(pool):
+            why = [f"評価者 {len(evaluators)} 人"]
+            if conflicts:
+                why.append(f"利害関係で除外 {conflicts} 人")
+            if declared:
+                why.append(f"利害関係の申出で除外 {declared} 人")
+            if same_bureau:
+                why.append(f"同じ総合通信局（{app.bureau}）で除外 {same_bureau} 人")
+            plan.shortfalls.append(
+                f"申請 {app.id}: {per_application} 人を割り当てられず {len(chosen) + len(pool)} 人です（{'、'.join(why)}）"
+            )
+    plan.pairs.sort()
+    return plan

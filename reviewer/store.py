@@ -1,0 +1,583 @@
+"""The workspace: one SQLite database that many evaluators use at once.
+
+- WAL mode, a busy timeout and short ``BEGIN IMMEDIATE`` write transactions, so concurrent
+  evaluators never see "database is locked"; foreign keys on.
+- ``PRAGMA user_version`` is the schema version; ``MIGRATIONS`` moves older files forward.
+- The criteria, applications and panel a review started with are stored with their content
+  and hash: editing a file later never silently changes a running review.
+- Score sheets: one per (program, application, evaluator), draft or submitted. A submitted
+  sheet is read-only (the database refuses changes) until a chair reopens it.
+- ``audit``: an append-only log (who, when, what, old → new) that triggers protect against
+  UPDATE and DELETE.
+
+No rules live here beyond integrity: validation is ``reviewer.sheets`` and ``reviewer.checks``.
+"""
+
+from __future__ import annotations
+
+import getpass
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+from .model import Application, Evaluator, Panel, Program, Sheet
+from .sheets import evaluator_problem, sheet_problems
+
+DB_NAME = "reviewer.db"
+BUSY_TIMEOUT_MS = 60_000
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE programs (
+        id          TEXT PRIMARY KEY,
+        source_name TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        sha256      TEXT NOT NULL,
+        json        TEXT NOT NULL,
+        loaded_at   TEXT NOT NULL
+    );
+    CREATE TABLE applications (
+        program     TEXT NOT NULL REFERENCES programs(id),
+        id          TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        sha256      TEXT NOT NULL,
+        json        TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        applicant   TEXT NOT NULL,
+        applicant_type TEXT NOT NULL,
+        prefecture  TEXT NOT NULL,
+        bureau      TEXT NOT NULL,
+        track       TEXT,
+        model       INTEGER,
+        requested_subsidy_yen INTEGER NOT NULL,
+        loaded_at   TEXT NOT NULL,
+        PRIMARY KEY (program, id)
+    );
+    CREATE TABLE panel (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        source_name TEXT NOT NULL,
+        content  TEXT NOT NULL,
+        sha256   TEXT NOT NULL,
+        loaded_at TEXT NOT NULL
+    );
+    CREATE TABLE evaluators (
+        id       TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('evaluator', 'chair')),
+        os_user  TEXT UNIQUE,
+        json     TEXT NOT NULL
+    );
+    CREATE TABLE assignments (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        evaluator   TEXT NOT NULL REFERENCES evaluators(id),
+        source      TEXT NOT NULL CHECK (source IN ('default', 'panel', 'auto')),
+        active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        withdrawn_reason TEXT,
+        withdrawn_at TEXT,
+        PRIMARY KEY (program, application, evaluator),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE INDEX assignments_by_evaluator ON assignments(evaluator, program);
+    CREATE TABLE sheets (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        evaluator   TEXT NOT NULL REFERENCES evaluators(id),
+        status      TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+        comment     TEXT NOT NULL DEFAULT '',
+        scores      TEXT NOT NULL CHECK (json_valid(scores)),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        submitted_at TEXT,
+        PRIMARY KEY (program, application, evaluator),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE INDEX sheets_by_evaluator ON sheets(evaluator, program);
+    -- A submitted sheet is read-only: the only change allowed is a reopen (status back
+    -- to draft with the same content), and it cannot be deleted.
+    CREATE TRIGGER sheets_submitted_readonly BEFORE UPDATE ON sheets
+    WHEN OLD.status = 'submitted'
+     AND NOT (NEW.status = 'draft' AND NEW.scores = OLD.scores AND NEW.comment = OLD.comment)
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
+    CREATE TRIGGER sheets_submitted_nodelete BEFORE DELETE ON sheets
+    WHEN OLD.status = 'submitted'
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet cannot be deleted'); END;
+    CREATE TABLE audit (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        program     TEXT,
+        application TEXT,
+        evaluator   TEXT,
+        old         TEXT,
+        new         TEXT,
+        detail      TEXT
+    );
+    CREATE INDEX audit_by_sheet ON audit(program, application, evaluator);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    """,
+}
+SCHEMA_VERSION = max(MIGRATIONS)
+
+STATUS_LABELS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
+
+
+class WorkspaceError(Exception):
+    """A problem the user can fix; ``messages`` are shown one per line."""
+
+    def __init__(self, *messages: str):
+        super().__init__("\n".join(messages))
+        self.messages = list(messages)
+
+
+def now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
+
+
+def sha256(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def current_user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name in this environment
+        return f"uid:{os.getuid()}" if hasattr(os, "getuid") else "unknown"
+
+
+def canonical(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def connect(db_path: Path) -> sqlite3.Connection:
+    conn = sqlite3.connect(db_path, timeout=BUSY_TIMEOUT_MS / 1000, isolation_level=None,
+                           check_same_thread=False)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+    conn.execute("PRAGMA journal_mode = WAL")
+    conn.execute("PRAGMA synchronous = FULL")
+    conn.execute("PRAGMA foreign_keys = ON")
+    return conn
+
+
+def migrate(conn: sqlite3.Connection) -> None:
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    if version > SCHEMA_VERSION:
+        raise WorkspaceError(
+            f"このワークスペースは新しい版の reviewer で作られています（形式 {version}、この版は {SCHEMA_VERSION} まで）"
+        )
+    if version == SCHEMA_VERSION:
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        version = conn.execute("PRAGMA user_version").fetchone()[0]
+        for v in range(version + 1, SCHEMA_VERSION + 1):
+            for statement in _statements(MIGRATIONS[v]):
+                conn.execute(statement)
+            conn.execute(f"PRAGMA user_version = {v}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration into statements (triggers hold semicolons before END)."""
+    buf = ""
+    for line in script.splitlines():
+        if line.strip().startswith("--"):
+            continue
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            if buf.strip():
+                yield buf.strip()
+            buf = ""
+    if buf.strip():
+        yield buf.strip()
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    program: str
+    application: str
+    evaluator: str
+    status: str
+    comment: str
+    scores: dict[str, Any]
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> SheetRecord:
+        return cls(row["program"], row["application"], row["evaluator"], row["status"], row["comment"],
+                   json.loads(row["scores"]), row["created_at"], row["updated_at"], row["submitted_at"])
+
+    def content(self) -> dict[str, Any]:
+        return {"status": self.status, "comment": self.comment, "scores": self.scores}
+
+
+class Workspace:
+    """An open workspace. Cheap to open; content is read lazily and cached per instance."""
+
+    def __init__(self, path: Path, conn: sqlite3.Connection):
+        self.path = path
+        self.conn = conn
+        self._programs: dict[str, Program] | None = None
+        self._apps: dict[str, dict[str, Application]] = {}
+        self._panel: Panel | None = None
+
+    # -- opening ----------------------------------------------------------------
+
+    @classmethod
+    def open(cls, path: Path) -> Workspace:
+        db = Path(path) / DB_NAME
+        if not db.is_file():
+            raise WorkspaceError(f"{path}: ワークスペースではありません（{DB_NAME} がありません。reviewer init で作成してください）")
+        try:
+            conn = connect(db)
+            migrate(conn)
+        except sqlite3.DatabaseError as e:
+            raise WorkspaceError(f"{db}: データベースを開けません（{e}）") from None
+        return cls(Path(path), conn)
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Workspace:
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.close()
+
+    @contextmanager
+    def write(self) -> Iterator[sqlite3.Connection]:
+        """A short write transaction, taken at once (BEGIN IMMEDIATE) so that a
+        read-modify-write never fails half-way on a lock."""
+        self.conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.conn
+        except BaseException:
+            self.conn.execute("ROLLBACK")
+            raise
+        else:
+            self.conn.execute("COMMIT")
+
+    def audit_log(self, actor: str, action: str, program: str | None = None, application: str | None = None,
+                  evaluator: str | None = None, old: Any = None, new: Any = None, detail: str | None = None) -> None:
+        """Append to the audit log (inside the caller's transaction)."""
+        self.conn.execute(
+            "INSERT INTO audit(at, actor, action, program, application, evaluator, old, new, detail)"
+            " VALUES (?,?,?,?,?,?,?,?,?)",
+            (now(), actor, action, program, application, evaluator,
+             None if old is None else canonical(old), None if new is None else canonical(new), detail),
+        )
+
+    # -- content ----------------------------------------------------------------
+
+    def programs(self) -> dict[str, Program]:
+        if self._programs is None:
+            rows = self.conn.execute("SELECT id, json FROM programs ORDER BY id").fetchall()
+            self._programs = {r["id"]: Program.model_validate_json(r["json"]) for r in rows}
+        return self._programs
+
+    def program(self, pid: str) -> Program:
+        prog = self.programs().get(pid)
+        if prog is None:
+            known = "、".join(self.programs()) or "なし"
+            raise WorkspaceError(f"事業 {pid} はこのワークスペースにありません（登録済み: {known}）")
+        return prog
+
+    def applications(self, program: str) -> dict[str, Application]:
+        if program not in self._apps:
+            rows = self.conn.execute("SELECT id, json FROM applications WHERE program = ? ORDER BY id", (program,))
+            self._apps[program] = {r["id"]: Application.model_validate_json(r["json"]) for r in rows}
+        return self._apps[program]
+
+    def all_applications(self) -> dict[str, dict[str, Application]]:
+        return {pid: self.applications(pid) for pid in self.programs()}
+
+    def application_rows(self, program: str) -> list[sqlite3.Row]:
+        """Summary columns of the applications (no parsing): for lists and progress."""
+        return self.conn.execute(
+            "SELECT id, title, applicant, applicant_type, prefecture, bureau, track, model, requested_subsidy_yen"
+            " FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
+
+    def panel(self) -> Panel:
+        if self._panel is None:
+            rows = self.conn.execute("SELECT json FROM evaluators ORDER BY id").fetchall()
+            evaluators = [Evaluator.model_validate_json(r["json"]) for r in rows]
+            self._panel = Panel.model_construct(evaluators=evaluators, assignments=[])
+        return self._panel
+
+    def evaluator(self, eid: str) -> Evaluator:
+        ev = self.panel().evaluator(eid)
+        if ev is None:
+            raise WorkspaceError(f"評価者 {eid} は評価者名簿にありません")
+        return ev
+
+    def evaluator_for_os_user(self, user: str) -> Evaluator | None:
+        row = self.conn.execute("SELECT id FROM evaluators WHERE os_user = ?", (user,)).fetchone()
+        return self.evaluator(row["id"]) if row else None
+
+    # -- assignments -------------------------------------------------------------
+
+    def assignments(self, program: str | None = None, evaluator: str | None = None,
+                    active: bool = True) -> list[sqlite3.Row]:
+        sql = "SELECT * FROM assignments WHERE active = ?"
+        args: list[Any] = [1 if active else 0]
+        if program:
+            sql += " AND program = ?"
+            args.append(program)
+        if evaluator:
+            sql += " AND evaluator = ?"
+            args.append(evaluator)
+        return self.conn.execute(sql + " ORDER BY program, application, evaluator", args).fetchall()
+
+    def assignment_mode(self, program: str) -> str:
+        """'default' (everyone reviews everything but conflicts) or 'panel' / 'auto'."""
+        row = self.conn.execute(
+            "SELECT source FROM assignments WHERE program = ? AND source != 'default' LIMIT 1", (program,)).fetchone()
+        return row["source"] if row else "default"
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
+        return evaluator_problem(self.panel(), evaluator_id, program_id)
+
+    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
+        ev = self.panel().evaluator(evaluator_id)
+        if ev is None:
+            return f"評価者 {evaluator_id} は評価者名簿にありません"
+        if self.panel().conflict(ev, app):
+            return f"評価者 {evaluator_id} は申請 {app.id} と利害関係があります（conflicts）"
+        row = self.conn.execute(
+            "SELECT active, withdrawn_reason FROM assignments WHERE program = ? AND application = ? AND evaluator = ?",
+            (app.program, app.id, evaluator_id)).fetchone()
+        if row is None:
+            return f"申請 {app.id} は評価者 {evaluator_id} に割り当てられていません"
+        if not row["active"]:
+            return f"申請 {app.id} の割当は取り下げられています（{row['withdrawn_reason']}）"
+        return None
+
+    def add_default_assignments(self, program: str) -> int:
+        """Without explicit assignments, every evaluator (role evaluator) of the program
+        reviews every application but their conflicts. Idempotent; keeps withdrawals."""
+        if self.assignment_mode(program) != "default":
+            return 0
+        apps = self.applications(program)
+        added = 0
+        for ev in self.panel().evaluators:
+            if ev.role != "evaluator" or program not in ev.programs:
+                continue
+            for app in apps.values():
+                if self.panel().conflict(ev, app):
+                    continue
+                cur = self.conn.execute(
+                    "INSERT OR IGNORE INTO assignments(program, application, evaluator, source) VALUES (?,?,?,'default')",
+                    (program, app.id, ev.id))
+                added += cur.rowcount
+        return added
+
+    def assignment_state(self, program: str) -> tuple[set[tuple[str, str]], set[tuple[str, str]]]:
+        """(pairs with a sheet, which an automatic assignment must keep; withdrawn pairs)."""
+        with_sheet = {(r["application"], r["evaluator"]) for r in self.conn.execute(
+            "SELECT application, evaluator FROM sheets WHERE program = ?", (program,))}
+        withdrawn = {(r["application"], r["evaluator"]) for r in self.conn.execute(
+            "SELECT application, evaluator FROM assignments WHERE program = ? AND active = 0", (program,))}
+        return with_sheet, withdrawn
+
+    def replace_assignments(self, program: str, pairs: list[tuple[str, str]], actor: str, detail: str) -> None:
+        """Replace the program's active assignments that have no sheet by ``pairs`` (source auto)."""
+        with self.write():
+            before = [(r["application"], r["evaluator"]) for r in self.assignments(program)]
+            self.conn.execute(
+                "DELETE FROM assignments WHERE program = ? AND active = 1 AND NOT EXISTS"
+                " (SELECT 1 FROM sheets s WHERE s.program = assignments.program"
+                " AND s.application = assignments.application AND s.evaluator = assignments.evaluator)", (program,))
+            self.conn.executemany(
+                "INSERT INTO assignments(program, application, evaluator, source) VALUES (?,?,?,'auto')"
+                " ON CONFLICT(program, application, evaluator) DO UPDATE SET source = 'auto'",
+                [(program, a, e) for a, e in pairs])
+            after = [(r["application"], r["evaluator"]) for r in self.assignments(program)]
+            self.audit_log(actor, "assign", program, old={"count": len(before)}, new={"count": len(after)},
+                           detail=detail)
+
+    def withdraw_assignment(self, program: str, application: str, evaluator: str, reason: str, actor: str) -> None:
+        """A declared conflict of interest: the assignment ends and the reason is kept."""
+        if not reason.strip():
+            raise WorkspaceError("取り下げの理由を書いてください")
+        with self.write():
+            row = self.conn.execute(
+                "SELECT active FROM assignments WHERE program=? AND application=? AND evaluator=?",
+                (program, application, evaluator)).fetchone()
+            if row is None or not row["active"]:
+                raise WorkspaceError(f"申請 {application} は評価者 {evaluator} に割り当てられていません")
+            sheet = self._sheet_row(program, application, evaluator)
+            if sheet is not None and sheet["status"] == "submitted":
+                raise WorkspaceError(f"申請 {application} の採点票は提出済みです。委員長の差し戻し後に取り下げてください")
+            self.conn.execute(
+                "UPDATE assignments SET active = 0, withdrawn_reason = ?, withdrawn_at = ?"
+                " WHERE program=? AND application=? AND evaluator=?",
+                (reason, now(), program, application, evaluator))
+            if sheet is not None:
+                self.conn.execute("DELETE FROM sheets WHERE program=? AND application=? AND evaluator=?",
+                                  (program, application, evaluator))
+            self.audit_log(actor, "conflict-declared", program, application, evaluator,
+                           old=dict(SheetRecord.from_row(sheet).content()) if sheet else None, detail=reason)
+
+    # -- sheets -------------------------------------------------------------------
+
+    def _sheet_row(self, program: str, application: str, evaluator: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT * FROM sheets WHERE program=? AND application=? AND evaluator=?",
+            (program, application, evaluator)).fetchone()
+
+    def sheet(self, program: str, application: str, evaluator: str) -> SheetRecord | None:
+        row = self._sheet_row(program, application, evaluator)
+        return SheetRecord.from_row(row) if row else None
+
+    def sheets(self, program: str | None = None, evaluator: str | None = None,
+               status: str | None = None) -> list[SheetRecord]:
+        sql, args = "SELECT * FROM sheets WHERE 1=1", []
+        for col, val in (("program", program), ("evaluator", evaluator), ("status", status)):
+            if val is not None:
+                sql += f" AND {col} = ?"
+                args.append(val)
+        rows = self.conn.execute(sql + " ORDER BY program, application, evaluator", args).fetchall()
+        return [SheetRecord.from_row(r) for r in rows]
+
+    def check_sheet(self, program: str, application: str, evaluator: str, sheet: Sheet) -> list[str]:
+        """What stops ``evaluator`` from saving ``sheet`` (empty when it may be saved)."""
+        prog = self.program(program)
+        app = self.applications(program).get(application)
+        if app is None:
+            return [f"申請 {application} は事業 {program} にありません"]
+        problems = []
+        for msg in (self.evaluator_problem(evaluator, program), self.assignment_problem(evaluator, app)):
+            if msg:
+                return [msg]
+        for loc, msg in sheet_problems(sheet, prog, app):
+            problems.append(msg)
+        return problems
+
+    def save_sheet(self, program: str, application: str, evaluator: str, scores: dict[str, Any],
+                   comment: str = "", status: str = "draft", actor: str | None = None,
+                   replace: bool = False) -> str:
+        """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
+        'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
+        sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
+                                      "scores": scores})
+        problems = self.check_sheet(program, application, evaluator, sheet)
+        if problems:
+            raise WorkspaceError(*problems)
+        with self.write():
+            return self._write_sheet(program, sheet, evaluator, actor or current_user(), replace)
+
+    def _write_sheet(self, program: str, sheet: Sheet, evaluator: str, actor: str, replace: bool,
+                     detail: str | None = None) -> str:
+        """Write an already checked sheet inside the caller's transaction."""
+        application = sheet.application
+        new = {"status": sheet.status, "comment": sheet.comment, "scores": sheet.scores}
+        row = self._sheet_row(program, application, evaluator)
+        old = SheetRecord.from_row(row).content() if row else None
+        if old is not None and canonical(old) == canonical(new):
+            return "unchanged"
+        t = now()
+        result = "created"
+        if old is not None and old["status"] == "submitted":
+            if not replace:
+                raise WorkspaceError(
+                    f"申請 {application} の評価者 {evaluator} の採点票は提出済みで、内容が異なります"
+                    "（上書きするには --replace、または委員長による差し戻しが必要です）"
+                )
+            self.conn.execute("UPDATE sheets SET status='draft', updated_at=? WHERE program=? AND application=? AND evaluator=?",
+                              (t, program, application, evaluator))
+            self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
+                           new=dict(old, status="draft"), detail=f"replace {detail or ''}".strip())
+            result = "replaced"
+        elif old is not None:
+            result = "submitted" if new["status"] == "submitted" else "updated"
+        elif new["status"] == "submitted":
+            result = "submitted"
+        submitted_at = t if sheet.status == "submitted" else None
+        self.conn.execute(
+            "INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at, submitted_at)"
+            " VALUES (?,?,?,?,?,?,?,?,?)"
+            " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
+            " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
+            " submitted_at=excluded.submitted_at",
+            (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t, submitted_at))
+        action = "sheet-submit" if sheet.status == "submitted" else ("sheet-create" if old is None else "sheet-update")
+        self.audit_log(actor, action, program, application, evaluator, old=old, new=new, detail=detail)
+        return result
+
+    def import_sheets(self, program: str, evaluator: str, sheets: list[Sheet], actor: str,
+                      replace: bool = False, detail: str | None = None) -> dict[str, int]:
+        """All sheets of one file (already checked) in one transaction: whole or not at all.
+        A refusal carries ``index``, the sheet's position in the file."""
+        counts: dict[str, int] = {}
+        with self.write():
+            for i, sheet in enumerate(sheets):
+                try:
+                    result = self._write_sheet(program, sheet, evaluator, actor, replace, detail)
+                except WorkspaceError as e:
+                    e.index = i  # type: ignore[attr-defined]
+                    raise
+                counts[result] = counts.get(result, 0) + 1
+        return counts
+
+    def reopen_sheet(self, program: str, application: str, evaluator: str, actor: str, reason: str,
+                     chair: str | None = None) -> None:
+        """A chair sends a submitted sheet back to draft."""
+        if chair is not None and self.evaluator(chair).role != "chair":
+            raise WorkspaceError(f"{chair} は委員長（chair）ではありません。差し戻しは委員長だけができます")
+        with self.write():
+            row = self._sheet_row(program, application, evaluator)
+            if row is None or row["status"] != "submitted":
+                raise WorkspaceError(f"申請 {application} の評価者 {evaluator} の採点票は提出済みではありません")
+            old = SheetRecord.from_row(row).content()
+            self.conn.execute(
+                "UPDATE sheets SET status='draft', updated_at=?, submitted_at=NULL"
+                " WHERE program=? AND application=? AND evaluator=?", (now(), program, application, evaluator))
+            self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
+                           new=dict(old, status="draft"), detail=reason or None)
+
+    # -- progress ------------------------------------------------------------------
+
+    def progress(self, program: str | None = None, by: str = "evaluator") -> list[sqlite3.Row]:
+        """Assigned, drafted and submitted sheet counts per evaluator or per application."""
+        key = "a.evaluator" if by == "evaluator" else "a.application"
+        where = "a.active = 1" + (" AND a.program = ?" if program else "")
+        return self.conn.execute(
+            f"SELECT a.program AS program, {key} AS key, COUNT(*) AS assigned,"
+            " COALESCE(SUM(s.status = 'draft'), 0) AS drafted,"
+            " COALESCE(SUM(s.status = 'submitted'), 0) AS submitted"
+            " FROM assignments a LEFT JOIN sheets s"
+            " ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
+            f" WHERE {where} GROUP BY a.program, {key} ORDER BY a.program, {key}",
+            (program,) if program else ()).fetchall()
+
+    # -- audit -----------------------------------------------------------------------
+
+    def audit(self, program: str | None = None, application: str | None = None,
+              evaluator: str | None = None, limit: int | None = None) -> list[sqlite3.Row]:
+        sql, args = "SELECT * FROM audit WHERE 1=1", []
+        for col, val in (("program", program), ("application", application), ("evaluator", evaluator)):
+            if val is not None:
+                sql += f" AND {col} = ?"
+                args.append(val)
+        sql += " ORDER BY seq"
+        if limit:
+            sql += f" LIMIT {int(limit)}"
+        return self.conn.execute(sql, args).fetchall()

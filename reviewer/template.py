@@ -1,0 +1,88 @@
+"""An evaluator's score sheet to fill in offline (``reviewer template``).
+
+Every assigned application gets a ``[[sheets]]`` entry; every criterion that applies to it
+is a line with its Japanese label and scale as a comment. Values already saved in the
+workspace are filled in; the others are commented out, so the file imports as it is (as
+drafts) and each line is uncommented as it is scored.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+
+from .model import Criterion
+from .regions import APPLICANT_TYPE_LABELS
+from .store import Workspace
+
+
+def toml_string(text: str) -> str:
+    """A TOML basic string (JSON's escapes are TOML's, but for DEL)."""
+    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+
+
+def comment_text(text: str, limit: int = 80) -> str:
+    """Untrusted text made safe for a one-line TOML comment."""
+    cleaned = "".join(" " if unicodedata.category(ch).startswith("C") else ch for ch in text)
+    cleaned = " ".join(cleaned.split())
+    return cleaned if len(cleaned) <= limit else cleaned[: limit - 1] + "…"
+
+
+def _key(cid: str) -> str:
+    return cid if all(ch.isascii() and (ch.isalnum() or ch in "_-") for ch in cid) else toml_string(cid)
+
+
+def _scale(c: Criterion) -> str:
+    return "\"pass\" / \"fail\"" if c.kind == "must" else f"0〜5 の整数{'' if c.weight == 1 else f'、重み {c.weight:g}'}"
+
+
+def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
+    ev = ws.evaluator(evaluator_id)
+    prog = ws.program(program_id)
+    apps = ws.applications(program_id)
+    assigned = [r["application"] for r in ws.assignments(program_id, evaluator_id)]
+    lines = [
+        f"# 採点票: {comment_text(ev.name)}（{ev.id}） / {comment_text(prog.name)}",
+        "# 書き方: 採点した項目の行頭の「# 」を消して値を書きます。必須要件は \"pass\" か \"fail\"、",
+        "#         加点項目は 0〜5 の整数です。すべて採点したら status を \"submitted\" にします。",
+        "#         下書き（\"draft\"）は途中までで取り込めます。",
+        f"# 取り込み: reviewer import-scores --workspace {comment_text(str(ws.path))} このファイル",
+        "",
+        f"evaluator = {toml_string(ev.id)}",
+        f"program = {toml_string(prog.id)}",
+    ]
+    if not assigned:
+        lines += ["", "# 割り当てられた申請はありません。"]
+    for aid in assigned:
+        app = apps[aid]
+        sheet = ws.sheet(program_id, aid, evaluator_id)
+        saved = sheet.scores if sheet else {}
+        track = ""
+        if app.track:
+            track = f" / {prog.track(app.track).name if prog.track(app.track) else app.track}"
+            if app.model is not None and app.model in prog.model_numbers:
+                track += f" モデル{app.model} {prog.model_numbers[app.model][1].name}"
+        lines += [
+            "",
+            f"# {'─' * 40}",
+            f"# {aid}: {comment_text(app.title)}",
+            f"# 申請者: {comment_text(app.applicant.name)}（{APPLICANT_TYPE_LABELS[app.applicant.type]}、"
+            f"{app.applicant.prefecture}、{app.bureau}）{track}",
+            "[[sheets]]",
+            f"application = {toml_string(aid)}",
+            f"status = {toml_string(sheet.status if sheet else 'draft')}",
+            f"comment = {toml_string(sheet.comment if sheet else '')}",
+            "[sheets.scores]",
+        ]
+        for c in prog.applicable(app):
+            if c.kind == "auto":
+                continue
+            kind = "必須" if c.kind == "must" else "加点"
+            note = f"  # {kind} {comment_text(c.label, 60)}（{_scale(c)}）"
+            if c.id in saved:
+                value = saved[c.id]
+                lines.append(f"{_key(c.id)} = {toml_string(value) if isinstance(value, str) else value}{note}")
+            else:
+                example = '"pass"' if c.kind == "must" else "0"
+                lines.append(f"# {_key(c.id)} = {example}{note}")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,48 @@
+"""Text for terminals: display widths of Japanese text and aligned tables."""
+
+from __future__ import annotations
+
+import unicodedata
+
+
+def width(text: str) -> int:
+    """Cells a string takes in a terminal (East Asian wide and fullwidth count two)."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
+               for ch in text)
+
+
+def clean(text: str) -> str:
+    """Control characters (escape sequences, bidi overrides, newlines) made harmless."""
+    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+
+
+def fit(text: str, cells: int) -> str:
+    """Cut ``text`` to at most ``cells`` cells (with "..." when cut)."""
+    text = clean(text)
+    if width(text) <= cells:
+        return text
+    out, used = "", 0
+    for ch in text:
+        w = width(ch)
+        if used + w > cells - 3:
+            break
+        out += ch
+        used += w
+    return out + "..."
+
+
+def pad(text: str, cells: int, right: bool = False) -> str:
+    gap = " " * max(0, cells - width(text))
+    return gap + text if right else text + gap
+
+
+def table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset(), max_width: dict[int, int] | None = None) -> str:
+    """A plain aligned table, measured in terminal cells."""
+    max_width = max_width or {}
+    rows = [[fit(str(c), max_width.get(i, 10_000)) for i, c in enumerate(r)] for r in rows]
+    widths = [max([width(h)] + [width(r[i]) for r in rows]) for i, h in enumerate(headers)]
+    lines = ["  ".join(pad(h, widths[i], i in right) for i, h in enumerate(headers)).rstrip()]
+    lines.append("  ".join("-" * w for w in widths))
+    for r in rows:
+        lines.append("  ".join(pad(c, widths[i], i in right) for i, c in enumerate(r)).rstrip())
+    return "\n".join(lines)
