@@ -1,0 +1,129 @@
+"""Score sheets in the workspace: drafts, submission, read-only, reopen, audit."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from reviewer.store import Workspace, WorkspaceError
+from reviewer.workspace import init_workspace
+
+from wsutil import FULL, make_inputs
+
+
+@pytest.fixture
+def ws(tmp_path):
+    crit, apps, panel = make_inputs(tmp_path)
+    init_workspace(tmp_path / "ws", crit, apps, panel)
+    w = Workspace.open(tmp_path / "ws")
+    yield w
+    w.close()
+
+
+def test_draft_then_submit(ws):
+    assert ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 4}, "途中", "draft", actor="yamada") == "created"
+    assert ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 5}, "途中", "draft", actor="yamada") == "updated"
+    assert ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 5}, "途中", "draft", actor="yamada") == "unchanged"
+    assert ws.save_sheet("r2-iot", "T-0001", "e01", FULL, "良い", "submitted", actor="yamada") == "submitted"
+    s = ws.sheet("r2-iot", "T-0001", "e01")
+    assert s.status == "submitted" and s.scores == FULL and s.submitted_at
+
+
+def test_one_sheet_per_evaluator_and_application(ws):
+    ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 4})
+    ws.save_sheet("r2-iot", "T-0001", "e03", {"A1": 2})
+    with pytest.raises(sqlite3.IntegrityError):
+        ws.conn.execute("INSERT INTO sheets(program, application, evaluator, status, scores, created_at, updated_at)"
+                        " VALUES ('r2-iot','T-0001','e01','draft','{}','t','t')")
+    assert len(ws.sheets("r2-iot")) == 2
+
+
+def test_submit_requires_completeness(ws):
+    with pytest.raises(WorkspaceError, match="未採点"):
+        ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 4}, status="submitted")
+    assert ws.sheet("r2-iot", "T-0001", "e01") is None
+
+
+@pytest.mark.parametrize("scores, needle", [({"A1": 6}, "0〜5"), ({"M1": "yes"}, "pass"), ({"B1": 3}, "適用されない"),
+                                            ({"X": 1}, "ありません")])
+def test_bad_values_are_refused(ws, scores, needle):
+    with pytest.raises(WorkspaceError, match=needle):
+        ws.save_sheet("r2-iot", "T-0001", "e01", scores)
+
+
+def test_unassigned_and_conflicting_and_chair(ws):
+    with pytest.raises(WorkspaceError, match="利害関係"):
+        ws.save_sheet("r2-iot", "T-0001", "e02", {"A1": 1})
+    with pytest.raises(WorkspaceError, match="評価者名簿にありません"):
+        ws.save_sheet("r2-iot", "T-0001", "e99", {"A1": 1})
+    with pytest.raises(WorkspaceError, match="割り当てられていません"):
+        ws.save_sheet("r2-iot", "T-0001", "c01", {"A1": 1})
+
+
+def test_submitted_sheet_is_read_only_until_a_chair_reopens(ws):
+    ws.save_sheet("r2-iot", "T-0001", "e01", FULL, "ok", "submitted", actor="yamada")
+    with pytest.raises(WorkspaceError, match="提出済"):
+        ws.save_sheet("r2-iot", "T-0001", "e01", dict(FULL, A1=0), "ok", "submitted", actor="yamada")
+    with pytest.raises(WorkspaceError, match="提出済"):
+        ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 0}, "ok", "draft", actor="yamada")
+    # the database itself refuses, whatever the code above it does
+    with pytest.raises(sqlite3.IntegrityError, match="read-only"):
+        ws.conn.execute("UPDATE sheets SET scores='{}' WHERE evaluator='e01'")
+    with pytest.raises(sqlite3.IntegrityError):
+        ws.conn.execute("DELETE FROM sheets WHERE evaluator='e01'")
+    with pytest.raises(WorkspaceError, match="委員長"):
+        ws.reopen_sheet("r2-iot", "T-0001", "e01", actor="x", reason="r", chair="e03")
+    ws.reopen_sheet("r2-iot", "T-0001", "e01", actor="c01", reason="A3 の根拠を再確認", chair="c01")
+    assert ws.sheet("r2-iot", "T-0001", "e01").status == "draft"
+    assert ws.save_sheet("r2-iot", "T-0001", "e01", dict(FULL, A1=1), "ok", "submitted") == "submitted"
+
+
+def test_replace_reopens_and_writes_in_one_go(ws):
+    ws.save_sheet("r2-iot", "T-0001", "e01", FULL, "ok", "submitted")
+    assert ws.save_sheet("r2-iot", "T-0001", "e01", dict(FULL, A2=5), "改", "submitted", replace=True) == "replaced"
+    assert ws.sheet("r2-iot", "T-0001", "e01").scores["A2"] == 5
+    actions = [r["action"] for r in ws.audit("r2-iot", "T-0001", "e01")]
+    assert actions == ["sheet-submit", "sheet-reopen", "sheet-submit"]
+
+
+def test_every_change_is_audited_with_who_when_old_new(ws):
+    ws.save_sheet("r2-iot", "T-0002", "e03", {"A1": 2}, "a", "draft", actor="suzuki")
+    ws.save_sheet("r2-iot", "T-0002", "e03", {"A1": 3}, "b", "draft", actor="suzuki")
+    ws.save_sheet("r2-iot", "T-0002", "e03", {"A1": 3}, "b", "draft", actor="suzuki")  # unchanged: no entry
+    rows = ws.audit("r2-iot", "T-0002", "e03")
+    assert [r["action"] for r in rows] == ["sheet-create", "sheet-update"]
+    assert rows[0]["old"] is None and json.loads(rows[0]["new"])["scores"] == {"A1": 2}
+    assert json.loads(rows[1]["old"])["comment"] == "a" and json.loads(rows[1]["new"])["comment"] == "b"
+    assert all(r["actor"] == "suzuki" and r["at"].startswith("20") for r in rows)
+
+
+def test_audit_log_is_append_only_in_the_database(ws):
+    ws.save_sheet("r2-iot", "T-0002", "e03", {"A1": 2})
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        ws.conn.execute("UPDATE audit SET actor='someone else'")
+    with pytest.raises(sqlite3.IntegrityError, match="append-only"):
+        ws.conn.execute("DELETE FROM audit")
+    assert ws.conn.execute("SELECT COUNT(*) FROM audit WHERE action='sheet-create'").fetchone()[0] == 1
+
+
+def test_declared_conflict_removes_the_assignment_and_records_why(ws):
+    ws.save_sheet("r2-iot", "T-0003", "e01", {"A1": 2})
+    ws.withdraw_assignment("r2-iot", "T-0003", "e01", "申請者の顧問を務めている", actor="yamada")
+    assert ws.sheet("r2-iot", "T-0003", "e01") is None
+    with pytest.raises(WorkspaceError, match="取り下げ"):
+        ws.save_sheet("r2-iot", "T-0003", "e01", {"A1": 2})
+    [row] = ws.assignments("r2-iot", "e01", active=False)
+    assert row["withdrawn_reason"] == "申請者の顧問を務めている"
+    [entry] = [r for r in ws.audit() if r["action"] == "conflict-declared"]
+    assert entry["detail"] == "申請者の顧問を務めている" and json.loads(entry["old"])["scores"] == {"A1": 2}
+
+
+def test_progress_counts(ws):
+    ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2})
+    ws.save_sheet("r2-iot", "T-0002", "e01", FULL, status="submitted")
+    rows = {r["key"]: (r["assigned"], r["drafted"], r["submitted"]) for r in ws.progress("r2-iot")}
+    assert rows == {"e01": (3, 1, 1), "e03": (3, 0, 0)}
+    rows = {r["key"]: (r["assigned"], r["drafted"], r["submitted"]) for r in ws.progress("r2-iot", "application")}
+    assert rows == {"T-0001": (2, 1, 0), "T-0002": (2, 0, 1), "T-0003": (2, 0, 0)}
