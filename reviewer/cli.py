@@ -96,6 +96,20 @@ def build_parser() -> argparse.ArgumentParser:
     r.add_argument("--reason", required=True, help="差し戻しの理由")
     r.set_defaults(func=cmd_reopen)
 
+    rk = sub.add_parser("rank", help="集計して順位・採択候補・地域バランスを表示する")
+    _workspace(rk)
+    rk.add_argument("--program", required=True, metavar="ID")
+    _scoring_options(rk)
+    rk.add_argument("--json", action="store_true", help="SPEC の JSON オブジェクトを出力する")
+    rk.set_defaults(func=cmd_rank)
+
+    ex = sub.add_parser("export", help="審査結果の Excel ワークブックを書き出す")
+    _workspace(ex)
+    ex.add_argument("--program", required=True, metavar="ID")
+    ex.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx")
+    _scoring_options(ex)
+    ex.set_defaults(func=cmd_export)
+
     au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
     _workspace(au)
     au.add_argument("--program", metavar="ID")
@@ -110,6 +124,22 @@ def _workspace(p: argparse.ArgumentParser) -> None:
     p.add_argument("--workspace", type=Path, metavar="DIR",
                    default=os.environ.get("REVIEWER_WORKSPACE") or None,
                    help="ワークスペースのフォルダ（既定: 環境変数 REVIEWER_WORKSPACE）")
+
+
+def _yen(value: str) -> int:
+    try:
+        n = int(value.replace(",", "").replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"円の整数で指定してください（{value!r}）") from None
+    if n < 0 or n > 10**13:
+        raise argparse.ArgumentTypeError(f"0 以上 10兆円以下で指定してください（{value!r}）")
+    return n
+
+
+def _scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
+    p.add_argument("--method", default="mean", choices=["mean", "median", "trimmed", "zscore"],
+                   help="得点率の集計方法（既定: mean）")
 
 
 class UsageError(Exception):
@@ -424,4 +454,93 @@ def cmd_audit(args: argparse.Namespace) -> int:
             if r["detail"]:
                 line += f"  {clean(r['detail'])[:200]}"
             print(line)
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# results
+
+
+def _score(args: argparse.Namespace):
+    from .scoring import score_workspace
+
+    with _open(args) as ws:
+        ws.program(args.program)
+        return score_workspace(ws, args.program, method=args.method, budget_yen=args.budget)
+
+
+def _pct(x: float | None) -> str:
+    return "-" if x is None else f"{x:.2f}"
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    import json
+
+    from .scoring import BALANCE_LABELS, METHOD_LABELS, reason_label
+    from .text import table
+
+    result = _score(args)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        return 0
+    prog = result.program
+    print(f"{prog.name}（{prog.id}）")
+    budget = "なし" if result.budget_yen is None else f"{result.budget_yen:,}円"
+    bonus = [c for c in prog.criteria if c.kind == "auto"]
+    print(f"集計方法: {METHOD_LABELS[result.method]}　予算: {budget}　申請額合計（自動審査通過分）: {result.demand_yen:,}円"
+          + ("　予算超過" if result.oversubscribed else ""))
+    if bonus:
+        state = "適用（予算を上回る応募）" if result.oversubscribed else "適用なし（予算内の応募）"
+        names = "・".join(c.label for c in bonus)
+        print(f"自動加点（{names}）: {state}")
+    headers = ["順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価数", "申請額", "採択候補", "注記"]
+    rows: list[list[str]] = []
+    cut = result.cut_rank
+    lines_after: dict[int, str] = {}
+    for a in result.applications:
+        notes = []
+        if a.disagreement:
+            notes.append(f"評価の乖離（{a.spread:.1f}）")
+        if a.skipped_for:
+            notes.append(f"見送り: {a.skipped_for}")
+        if not a.eligible:
+            notes.append("対象外: " + "、".join(reason_label(r, prog) for r in a.reasons))
+        rows.append([str(a.rank) if a.rank else "-", a.id, a.applicant, a.bureau, _pct(a.score_rate),
+                     f"{a.bonus:g}", _pct(a.total), str(a.reviews), f"{a.requested_subsidy_yen:,}",
+                     "採択" if a.selected else "", " ".join(notes)])
+        if cut is not None and a.rank == cut:
+            lines_after[len(rows) - 1] = (f"==== 採択候補ここまで（{len(result.selected)} 件、"
+                                          f"{result.selected_yen:,}円） ====")
+    text = table(headers, rows, right={0, 4, 5, 6, 7, 8}, max_width={2: 24})
+    out = text.splitlines()
+    for i, line in enumerate(out):
+        print(line)
+        if i - 2 in lines_after:
+            print(lines_after[i - 2])
+    print()
+    print("地域バランス")
+    print(table(["総合通信局", "申請", "対象", "採択候補", "下限", "上限", "状態"],
+                [[b.bureau, str(b.applications), str(b.eligible), str(b.selected),
+                  "-" if b.min is None else str(b.min), "-" if b.max is None else str(b.max),
+                  BALANCE_LABELS[b.status]] for b in result.balance], right={1, 2, 3, 4, 5}))
+    ag = result.agreement
+    if ag.alpha is not None:
+        print(f"\n評価者間の一致度（Krippendorff の α、間隔尺度）: {ag.alpha:.3f}"
+              f"（申請 {ag.applications} 件・評価 {ag.reviews} 件にもとづく）")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .excel import write_workbook
+    from .store import WorkspaceError
+
+    result = _score(args)
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError("--output は .xlsx のファイル名です")
+    try:
+        write_workbook(result, out)
+    except OSError as e:
+        raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
+    print(f"Excel ワークブックを書き出しました: {out}")
     return 0
