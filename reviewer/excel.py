@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import xlsxwriter
+import xlsxwriter.exceptions
 
 from . import __version__
 from .regions import APPLICANT_TYPE_LABELS
@@ -112,7 +113,11 @@ def write_workbook(result: Result, path: Path, generated_at: datetime | None = N
         _evaluators(book, result)
         _eligibility(book, result)
         _comments(book, result)
-        book.wb.close()
+        try:
+            book.wb.close()
+        except xlsxwriter.exceptions.FileCreateError as e:
+            cause = e.args[0] if e.args else e
+            raise OSError(getattr(cause, "errno", None), getattr(cause, "strerror", None) or str(cause)) from None
         os.replace(tmp, path)
     finally:
         if tmp.exists():

@@ -307,16 +307,7 @@ def score_program(
             spread=(max(rates.values()) - min(rates.values())) if rates else None,
         ))
 
-    # -- ranking with the tie-breaks, compared at 1e-9 -------------------------------------
-    def cmp(a: AppResult, b: AppResult) -> int:
-        for x, y, desc in ((a.total, b.total, True), (a.score_rate, b.score_rate, True)):
-            if abs(x - y) > EPS:
-                return (-1 if x > y else 1) if desc else (-1 if x < y else 1)
-        if a.requested_subsidy_yen != b.requested_subsidy_yen:
-            return -1 if a.requested_subsidy_yen < b.requested_subsidy_yen else 1
-        return -1 if a.id < b.id else (1 if a.id > b.id else 0)
-
-    ranked = sorted((a for a in results if a.eligible), key=functools.cmp_to_key(cmp))
+    ranked = ranking([a for a in results if a.eligible])
     for i, a in enumerate(ranked, start=1):
         a.rank = i
 
@@ -380,6 +371,21 @@ def score_program(
     return Result(program=program, method=method, budget_yen=budget, demand_yen=demand,
                   oversubscribed=oversubscribed, applications=ordered, balance=balance, field_balance=fields,
                   evaluator_stats=stats, criterion_means=crit_means, agreement=agreement(df), sheets=sheets)
+
+
+def _compare(a: AppResult, b: AppResult) -> int:
+    for x, y in ((a.total, b.total), (a.score_rate, b.score_rate)):
+        if abs(x - y) > EPS:
+            return -1 if x > y else 1
+    if a.requested_subsidy_yen != b.requested_subsidy_yen:
+        return -1 if a.requested_subsidy_yen < b.requested_subsidy_yen else 1
+    return -1 if a.id < b.id else (1 if a.id > b.id else 0)
+
+
+def ranking(eligible: list[AppResult]) -> list[AppResult]:
+    """Total descending, then score rate descending (both compared at 1e-9), then requested
+    subsidy ascending, then id ascending."""
+    return sorted(eligible, key=functools.cmp_to_key(_compare))
 
 
 def bureau_status(selected: int, eligible: int, lo: int | None, hi: int | None) -> str:
