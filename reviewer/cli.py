@@ -523,6 +523,14 @@ def cmd_rank(args: argparse.Namespace) -> int:
                 [[b.bureau, str(b.applications), str(b.eligible), str(b.selected),
                   "-" if b.min is None else str(b.min), "-" if b.max is None else str(b.max),
                   BALANCE_LABELS[b.status]] for b in result.balance], right={1, 2, 3, 4, 5}))
+    if result.field_balance:
+        share = prog.selection.max_field_share
+        print()
+        print("分野バランス" + (f"（採択候補に占める割合の上限 {share:.0%}）" if share else ""))
+        print(table(["区分", "番号", "名称", "申請", "対象", "採択候補", "割合", "偏り"],
+                    [["要件" if f.kind == "track" else "モデル", f.key, f.name, str(f.applications), str(f.eligible),
+                      str(f.selected), "-" if f.share is None else f"{f.share:.0%}", "偏りあり" if f.flagged else ""]
+                     for f in result.field_balance], right={3, 4, 5, 6}, max_width={2: 30}))
     ag = result.agreement
     if ag.alpha is not None:
         print(f"\n評価者間の一致度（Krippendorff の α、間隔尺度）: {ag.alpha:.3f}"

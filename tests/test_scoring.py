@@ -324,3 +324,24 @@ def test_drafts_never_count(tmp_path):
         r = by_id(score_workspace(ws, "r2-iot"))
     assert r["T-0001"].reviews == 1 and r["T-0001"].score_rate == pytest.approx(60)
     assert r["T-0002"].reasons == ["unscored"]
+
+
+def test_field_balance_flags_a_model_holding_too_much_of_the_selection():
+    data = tomllib.loads(TINY)
+    data["tracks"] = [{"id": "X", "name": "要件X", "models": [{"number": 1, "name": "モデル1"}, {"number": 2, "name": "モデル2"}]}]
+    data["selection"] = {"max_field_share": 0.5}
+    data["funding"] = {"subsidy_rate": "1/2", "round_down_yen": 1}
+    prog = Program.model_validate(data)
+
+    def app(aid, model):
+        a = application(aid)
+        return a.model_copy(update={"track": "X", "model": model})
+
+    apps = [app("A", 1), app("B", 1), app("C", 2), app("D", 2)]
+    sheets = [sheet("A", "e1", 100), sheet("B", "e1", 80), sheet("C", "e1", 60), sheet("D", "e1", 40, "fail")]
+    r = score_program(prog, {a.id: a for a in apps}, sheets)
+    fb = {(f.kind, f.key): f for f in r.field_balance}
+    assert (fb[("track", "X")].applications, fb[("track", "X")].selected) == (4, 3)
+    m1, m2 = fb[("model", "1")], fb[("model", "2")]
+    assert (m1.applications, m1.eligible, m1.selected) == (2, 2, 2) and m1.share == pytest.approx(2 / 3) and m1.flagged
+    assert (m2.applications, m2.eligible, m2.selected) == (2, 1, 1) and not m2.flagged
