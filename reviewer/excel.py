@@ -145,7 +145,8 @@ def _overview(book: _Book, r: Result, generated: str) -> None:
     _title(sh, book, f"{p.name} 審査結果の概要", f"作成: {generated}（reviewer {__version__}）")
     label = book.fmt(bold=True, bg_color="#F2F2F2", border=1)
     cell = book.fmt(border=1, text_wrap=True, valign="top")
-    yen = book.fmt(border=1, num_format=YEN, align="left")
+    count = book.fmt(border=1, align="left", valign="top")
+    yen = book.fmt(border=1, num_format=YEN, align="left", valign="top")
     rows: list[tuple[str, Any, Any]] = [
         ("事業", p.name, cell),
         ("事業ID", p.id, cell),
@@ -156,24 +157,28 @@ def _overview(book: _Book, r: Result, generated: str) -> None:
         ("予算超過（応募額 > 予算）", "はい" if r.oversubscribed else "いいえ", cell),
         ("自動加点（マイナンバーカード交付率など）", _mynumber_state(r), cell),
         ("集計方法", f"{METHOD_LABELS[r.method]}（{r.method}）", cell),
-        ("申請数", len(r.applications), cell),
-        ("順位付けの対象（適格）", len(r.ranked), cell),
-        ("採択候補", len(r.selected), cell),
+        ("申請数", len(r.applications), count),
+        ("順位付けの対象（適格）", len(r.ranked), count),
+        ("採択候補", len(r.selected), count),
         ("採択候補の申請額の合計", r.selected_yen, yen),
-        ("提出済みの採点票", len(r.sheets), cell),
-        ("評価者数", len(r.evaluator_stats), cell),
+        ("提出済みの採点票", len(r.sheets), count),
+        ("評価者数", len(r.evaluator_stats), count),
         ("評価者間の一致度（Krippendorff の α）",
          "算出できません（2件以上の評価がある申請が必要です）" if r.agreement.alpha is None else
          f"{r.agreement.alpha:.3f}（申請 {r.agreement.applications} 件・評価 {r.agreement.reviews} 件にもとづく）", cell),
         ("選定の条件", _selection_text(r), cell),
         ("作成日時", generated, cell),
     ]
+    value_width = 70
     for i, (k, v, f) in enumerate(rows, start=3):
         sh.text(i, 0, k, label)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             sh.number(i, 1, v, f, shown=f"{v:,}円")
         else:
-            sh.text(i, 1, v, f, cap=80)
+            sh.text(i, 1, v, f, cap=value_width)
+            lines = -(-width(_text(v)) // (value_width - 2))
+            if lines > 1:
+                sh.ws.set_row(i, 14 * lines)
     sh.ws.set_portrait()
     sh.finish()
 
@@ -267,6 +272,14 @@ def _ranking(book: _Book, r: Result, generated: str) -> None:
         sh.ws.write_string(note, 0, "赤い太線より上が採択候補の範囲（予算・採択数・総合通信局ごとの上限に収まる申請）。"
                            "網掛けは採択候補、灰色は対象外の申請。", book.fmt(font_color="#595959"))
     sh.finish(hr, last, len(headers), freeze_cols=3)
+    _print_wide(sh, 3)
+
+
+def _print_wide(sh: _Sheet, id_cols: int) -> None:
+    """A wide table prints across pages with its identifying columns repeated, at a readable scale."""
+    sh.ws.fit_to_pages(0, 0)
+    sh.ws.set_print_scale(70)
+    sh.ws.repeat_columns(0, id_cols - 1)
 
 
 def _balance(book: _Book, r: Result) -> None:
@@ -294,7 +307,9 @@ def _balance(book: _Book, r: Result) -> None:
                           "values": ["地域バランス", hr + 1, col, last, col], "fill": {"color": color}})
     chart.set_title({"name": "総合通信局別の件数", "name_font": {"name": FONT}})
     chart.set_x_axis({"num_font": {"name": FONT}})
-    chart.set_y_axis({"major_gridlines": {"visible": True}, "num_font": {"name": FONT}})
+    peak = max([b.applications for b in r.balance] + [1])
+    chart.set_y_axis({"major_gridlines": {"visible": True}, "num_font": {"name": FONT}, "min": 0,
+                      "major_unit": max(1, -(-peak // 10)), "num_format": "0"})
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
     chart.set_size({"width": 720, "height": 320})
     sh.ws.insert_chart(last + 2, 0, chart)
@@ -367,6 +382,7 @@ def _sheets(book: _Book, r: Result) -> None:
         rate = a.sheet_rates.get(s.evaluator)
         sh.number(row, n + 2, None if rate is None else rate / 100, book.fmt(border=1, num_format=PCT), shown="100.00%")
     sh.finish(hr, hr + len(sheets), len(headers), freeze_cols=4)
+    _print_wide(sh, 4)
 
 
 def _evaluators(book: _Book, r: Result) -> None:
