@@ -110,6 +110,17 @@ def build_parser() -> argparse.ArgumentParser:
     _scoring_options(ex)
     ex.set_defaults(func=cmd_export)
 
+    tu = sub.add_parser("tui", help="端末アプリを開く（評価者は採点、委員長は進捗・順位・書き出し）")
+    _workspace(tu)
+    tu.add_argument("--evaluator", metavar="ID", help="評価者 ID（省略時はログイン名を評価者名簿の os_user で探す）")
+    tu.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None,
+                    help="マウスを使う（既定: SSH 接続ではオフ）")
+    tu.set_defaults(func=cmd_tui)
+
+    de = sub.add_parser("demo", help="同梱の見本から一時ワークスペースを作り、委員長として端末アプリを開く")
+    de.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None)
+    de.set_defaults(func=cmd_demo)
+
     au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
     _workspace(au)
     au.add_argument("--program", metavar="ID")
@@ -432,7 +443,7 @@ AUDIT_LABELS = {
     "init": "初期化", "criteria-add": "審査基準の登録", "criteria-change": "審査基準の変更",
     "application-add": "申請の登録", "application-change": "申請の差し替え", "panel-load": "評価者名簿の読込",
     "assign": "自動割当", "sheet-create": "採点票の作成", "sheet-update": "採点票の更新", "sheet-submit": "採点票の提出",
-    "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出",
+    "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出", "export": "Excel 書き出し",
 }
 
 
@@ -552,3 +563,48 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
     print(f"Excel ワークブックを書き出しました: {out}")
     return 0
+
+
+# ---------------------------------------------------------------------------
+# the terminal app
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from .tui.app import run
+
+    return run(_need_workspace(args), args.evaluator, mouse=args.mouse)
+
+
+def demo_workspace(path: Path) -> None:
+    """A workspace made from the shipped criteria, samples, panel and score sheets."""
+    from .load import toml_files
+    from .shipped import criteria_dir, samples_dir
+    from .store import Workspace, current_user
+    from .workspace import init_workspace
+
+    samples = samples_dir()
+    init_workspace(path, criteria_dir(), samples, samples / "panel.toml", actor="demo")
+    from .load import read_toml, load_doc
+
+    with Workspace.open(path) as ws:
+        files, _ = toml_files([samples / "scores"])
+        for f in files:
+            doc, text, problems = read_toml(f)
+            item, problems = load_doc(str(f), doc, text, "scores")
+            sf = item.obj
+            ws.import_sheets(sf.program, sf.evaluator, sf.sheets, actor=f"demo ({current_user()})", detail=f"demo {f.name}")
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from .tui.app import run
+
+    with tempfile.TemporaryDirectory(prefix="reviewer-demo-") as tmp:
+        ws = Path(tmp) / "workspace"
+        demo_workspace(ws)
+        from .store import Workspace
+
+        with Workspace.open(ws) as w:
+            chair = next(e.id for e in w.panel().evaluators if e.role == "chair")
+        return run(ws, chair, demo=True, mouse=args.mouse, export_dir=Path.cwd())

@@ -568,6 +568,17 @@ class Workspace:
             f" WHERE {where} GROUP BY a.program, {key} ORDER BY a.program, {key}",
             (program,) if program else ()).fetchall()
 
+    def evaluator_queue(self, evaluator: str) -> list[sqlite3.Row]:
+        """An evaluator's active assignments with their sheet status and summary columns,
+        without reading any other evaluator's sheets."""
+        return self.conn.execute(
+            "SELECT a.program AS program, a.application AS application, p.title AS title,"
+            " p.applicant AS applicant, p.bureau AS bureau, p.prefecture AS prefecture, p.track AS track,"
+            " p.model AS model, s.status AS status, s.updated_at AS updated_at"
+            " FROM assignments a JOIN applications p ON p.program = a.program AND p.id = a.application"
+            " LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
+            " WHERE a.evaluator = ? AND a.active = 1 ORDER BY a.program, a.application", (evaluator,)).fetchall()
+
     # -- audit -----------------------------------------------------------------------
 
     def audit(self, program: str | None = None, application: str | None = None,

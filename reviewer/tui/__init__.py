@@ -1,0 +1,1 @@
+"""The terminal app (Textual). Imported only by `reviewer tui` and `reviewer demo`."""

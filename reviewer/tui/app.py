@@ -1,0 +1,148 @@
+"""The Textual app: evaluators score, chairs steer.
+
+Who the user is comes from ``--evaluator`` (fixed by the SSH forced command) or from the
+panel's ``os_user`` for the login account. Evaluators see their own assignments only;
+chairs get the dashboard. Nothing here imports pandas: scoring loads in a worker when the
+chair's ranking is first shown.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+
+from ..store import Workspace, WorkspaceError, current_user
+from . import chrome
+from .screens.chair import ChairScreen
+from .screens.dialogs import PickDialog
+from .screens.help import HelpScreen
+from .screens.queue import QueueScreen
+from .screens.review import ReviewScreen
+
+chrome.install()
+
+
+class ReviewerApp(App):
+    CSS_PATH = "app.tcss"
+    TITLE = "reviewer"
+    ENABLE_COMMAND_PALETTE = False
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (100, "-wide")]
+    BINDINGS = [
+        Binding("f1,question_mark", "help", "ヘルプ", key_display="F1"),
+        Binding("ctrl+q", "quit", "終了", key_display="C-q", priority=True),
+        Binding("e", "switch_view", "評価者表示", show=False),
+    ]
+
+    def __init__(self, workspace: Path, evaluator_id: str, *, demo: bool = False, actor: str | None = None,
+                 export_dir: Path | None = None):
+        super().__init__()
+        self.ws = Workspace.open(workspace)
+        self.identity = self.ws.evaluator(evaluator_id)
+        self.demo = demo
+        self.actor = actor or f"{self.identity.id} ({current_user()})"
+        self.export_dir = export_dir or Path.cwd()
+        self.viewing_as: str | None = None  # demo: the chair looking through an evaluator's eyes
+
+    #: REVIEWER_NO_BLINK=1 stops cursor blinking (steady snapshots; some slow links too).
+    cursor_blink = not os.environ.get("REVIEWER_NO_BLINK")
+
+    def settle_cursors(self, screen) -> None:
+        from textual.widgets import Input, TextArea
+
+        for widget in screen.query("Input, TextArea"):
+            if isinstance(widget, (Input, TextArea)):
+                widget.cursor_blink = self.cursor_blink
+
+    def get_key_display(self, binding: Binding) -> str:
+        if binding.key_display:
+            return binding.key_display
+        return chrome.key_display(binding.key.split(",")[0])
+
+    def on_mount(self) -> None:
+        self.theme = os.environ.get("REVIEWER_THEME", "textual-dark")
+        if self.identity.role == "chair":
+            self.push_screen(ChairScreen(self.identity.id))
+        else:
+            self.push_screen(QueueScreen(self.identity.id))
+        if os.environ.get("REVIEWER_EXIT_AFTER_FIRST_SCREEN"):
+            self.call_after_refresh(self.exit)
+
+    def on_unmount(self) -> None:
+        self.ws.close()
+
+    # -- navigation ---------------------------------------------------------------------
+
+    def acting_evaluator(self, evaluator_id: str) -> None:
+        """Every scoring screen is opened for the identity fixed at start-up (or, in the
+        demo only, the evaluator the chair chose to look through)."""
+        allowed = self.viewing_as if self.viewing_as else self.identity.id
+        if evaluator_id != allowed or self.ws.evaluator(evaluator_id).role == "chair" and not self.demo:
+            raise WorkspaceError(f"評価者 {evaluator_id} の画面は開けません")
+
+    def open_application(self, evaluator_id: str, program: str, application: str) -> None:
+        self.acting_evaluator(evaluator_id)
+        app = self.ws.applications(program).get(application)
+        problem = self.ws.assignment_problem(evaluator_id, app) if app else "申請が見つかりません"
+        if problem:
+            self.notify(problem, severity="error", markup=False)
+            return
+        self.push_screen(ReviewScreen(evaluator_id, program, application))
+
+    def open_next(self, evaluator_id: str, program: str, application: str) -> None:
+        queue = next((s for s in self.screen_stack if isinstance(s, QueueScreen)), None)
+        nxt = queue.next_unfinished(program, application) if queue else None
+        self.pop_screen()
+        if nxt is None:
+            self.notify("未完了の申請はもうありません。", markup=False)
+            return
+        self.open_application(evaluator_id, *nxt)
+
+    def action_help(self) -> None:
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen())
+
+    def action_switch_view(self) -> None:
+        """Demo only: the chair switches to an evaluator's view and back."""
+        if not self.demo:
+            return
+        if self.viewing_as:
+            while not isinstance(self.screen, ChairScreen) and len(self.screen_stack) > 2:
+                self.pop_screen()
+            self.viewing_as = None
+            return
+        if not isinstance(self.screen, ChairScreen):
+            return
+        evaluators = [e for e in self.ws.panel().evaluators if e.role == "evaluator"]
+        options = [(e.id, f"{e.id}  {e.name}（{'・'.join(e.programs)}）") for e in evaluators]
+
+        def done(choice: str | None) -> None:
+            if choice:
+                self.viewing_as = choice
+                self.push_screen(QueueScreen(choice))
+
+        self.push_screen(PickDialog("評価者の画面に切り替える（デモ）", options), done)
+
+
+def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
+    if evaluator_id:
+        ws.evaluator(evaluator_id)
+        return evaluator_id
+    user = current_user()
+    ev = ws.evaluator_for_os_user(user)
+    if ev is None:
+        raise WorkspaceError(f"このアカウント（{user}）は評価者名簿の os_user にありません。--evaluator で評価者 ID を指定してください")
+    return ev.id
+
+
+def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse: bool | None = None,
+        export_dir: Path | None = None) -> int:
+    with Workspace.open(workspace) as ws:
+        identity = resolve_identity(ws, evaluator_id)
+    if mouse is None:
+        mouse = not os.environ.get("SSH_CONNECTION")  # mouse tracking floods a remote link
+    app = ReviewerApp(workspace, identity, demo=demo, export_dir=export_dir)
+    app.run(mouse=mouse)
+    return app.return_code or 0

@@ -1,0 +1,356 @@
+"""The chair's dashboard: progress, the live ranking, balance, sheets to reopen, export.
+
+Scoring (pandas) runs in a worker thread and is imported only when first needed, so the
+app starts without it.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import Screen
+from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+
+from ...store import WorkspaceError
+from ..chrome import safe
+from .dialogs import InputDialog, PickDialog
+
+VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
+METHODS = [("mean", "平均"), ("median", "中央値"), ("trimmed", "トリム平均"), ("zscore", "zスコア")]
+SPIN = "|/-\\"
+
+
+class ChairScreen(Screen):
+    BINDINGS = [
+        Binding("1", "view('progress')", "進捗"),
+        Binding("2", "view('ranking')", "順位"),
+        Binding("3", "view('balance')", "バランス"),
+        Binding("4", "view('sheets')", "採点票"),
+        Binding("p", "switch_program", "事業"),
+        Binding("m", "cycle_method", "集計"),
+        Binding("b", "budget", "予算"),
+        Binding("r", "reopen", "差戻し"),
+        Binding("x", "export", "Excel"),
+    ]
+
+    def __init__(self, chair_id: str, program: str | None = None):
+        super().__init__()
+        self.chair_id = chair_id
+        programs = list(self.app.ws.programs())
+        ev = self.app.ws.evaluator(chair_id)
+        mine = [p for p in ev.programs if p in programs] or programs
+        self.program_id = program if program in mine else mine[0]
+        self.programs = mine
+        self.method = "mean"
+        self.budget: int | None = None
+        self.result = None
+        self.view = "progress"
+        self._busy: str | None = None
+        self._spin = 0
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title", classes="titlebar", markup=False)
+        yield Static(id="tabs", classes="subbar", markup=False)
+        yield Static(id="summary", markup=False)
+        with ContentSwitcher(initial="progress", id="views"):
+            with Vertical(id="progress"):
+                yield Static("評価者別（進捗の遅い順）", classes="label", markup=False)
+                yield DataTable(id="progress-evaluators", cursor_type="row", zebra_stripes=True)
+                yield Static("申請別（提出の少ない順）", classes="label", markup=False)
+                yield DataTable(id="progress-applications", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="ranking"):
+                yield DataTable(id="ranking-table", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="balance"):
+                yield Static(id="balance-bars", markup=False)
+            with Vertical(id="sheets"):
+                yield Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False)
+                yield DataTable(id="sheets-table", cursor_type="row", zebra_stripes=True)
+        yield Static(id="busy", classes="subbar", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.query_one("#progress-evaluators", DataTable).add_columns("評価者", "氏名", "割当", "未着手", "下書き", "提出済", "進捗")
+        self.query_one("#progress-applications", DataTable).add_columns("申請ID", "申請者", "総合通信局", "割当", "下書き", "提出済")
+        self.query_one("#ranking-table", DataTable).add_columns(
+            "順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価", "申請額", "採択", "注記")
+        self.query_one("#sheets-table", DataTable).add_columns("評価者", "申請ID", "申請者", "提出日時")
+        self.set_interval(0.2, self._tick)
+        self.refresh_all()
+
+    def on_screen_resume(self) -> None:
+        self.refresh_all()
+
+    # -- data --------------------------------------------------------------------------
+
+    def refresh_all(self) -> None:
+        ws = self.app.ws
+        prog = ws.program(self.program_id)
+        chair = ws.evaluator(self.chair_id)
+        self.query_one("#title", Static).update(Text.assemble(
+            ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (prog.name, "bold"), f"（{prog.id}）"))
+        self.query_one("#tabs", Static).update(Text("  ".join(
+            f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
+        self.fill_progress()
+        self.fill_sheets()
+        self.compute()
+
+    def fill_progress(self) -> None:
+        ws = self.app.ws
+        names = {e.id: e.name for e in ws.panel().evaluators}
+        rows = sorted(ws.progress(self.program_id, "evaluator"),
+                      key=lambda r: (r["submitted"] / r["assigned"] if r["assigned"] else 1, r["key"]))
+        t = self.query_one("#progress-evaluators", DataTable)
+        t.clear()
+        for r in rows:
+            pct = f"{100 * r['submitted'] // r['assigned']}%" if r["assigned"] else "-"
+            t.add_row(Text(r["key"]), safe(names.get(r["key"], "")), str(r["assigned"]),
+                      str(r["assigned"] - r["drafted"] - r["submitted"]), str(r["drafted"]), str(r["submitted"]), pct)
+        apps = {r["id"]: r for r in ws.application_rows(self.program_id)}
+        per_app = {r["key"]: r for r in ws.progress(self.program_id, "application")}
+        t = self.query_one("#progress-applications", DataTable)
+        t.clear()
+        for aid in sorted(apps, key=lambda a: (per_app[a]["submitted"] if a in per_app else 0, a)):
+            r = per_app.get(aid)
+            t.add_row(Text(aid), safe(apps[aid]["applicant"]), Text(apps[aid]["bureau"]),
+                      str(r["assigned"] if r else 0), str(r["drafted"] if r else 0), str(r["submitted"] if r else 0))
+        total = sum(r["assigned"] for r in rows)
+        done = sum(r["submitted"] for r in rows)
+        self._progress_line = f"提出済 {done} / 割当 {total}" + (f"（{100 * done // total}%）" if total else "")
+
+    def fill_sheets(self) -> None:
+        ws = self.app.ws
+        apps = {r["id"]: r for r in ws.application_rows(self.program_id)}
+        t = self.query_one("#sheets-table", DataTable)
+        t.clear()
+        for s in ws.sheets(self.program_id, status="submitted"):
+            t.add_row(Text(s.evaluator), Text(s.application), safe(apps[s.application]["applicant"]),
+                      Text((s.submitted_at or "")[:16].replace("T", " ")), key=f"{s.application}/{s.evaluator}")
+
+    def compute(self) -> None:
+        self._busy = "集計中"
+        self.run_scoring(self.program_id, self.method, self.budget)
+
+    @work(thread=True, exclusive=True, group="scoring")
+    def run_scoring(self, program: str, method: str, budget: int | None) -> None:
+        from ...scoring import score_workspace
+        from ...store import Workspace
+
+        with Workspace.open(self.app.ws.path) as ws:  # a connection of the worker's own
+            result = score_workspace(ws, program, method=method, budget_yen=budget)
+        self.app.call_from_thread(self.show_result, result)
+
+    def show_result(self, result) -> None:
+        from ...scoring import BALANCE_LABELS, METHOD_LABELS, reason_label
+
+        if result.program.id != self.program_id:
+            return
+        self.result = result
+        self._busy = None
+        p = result.program
+        budget = "予算なし" if result.budget_yen is None else f"予算 {result.budget_yen:,}円"
+        if self.budget is not None:
+            budget += "（試算）"
+        autos = [c for c in p.criteria if c.kind == "auto"]
+        bonus = ""
+        if autos:
+            bonus = "  自動加点: " + ("適用（予算超過）" if result.oversubscribed else "適用なし（予算内）")
+        money = p.gives_money or self.budget is not None
+        self.query_one("#summary", Static).update(Text.assemble(
+            f"{getattr(self, '_progress_line', '')}",
+            f"  {budget}  申請額合計 {result.demand_yen:,}円" if money else "",
+            bonus, f"  集計: {METHOD_LABELS[result.method]}",
+            f"  採択候補 {len(result.selected)} 件" + (f" {result.selected_yen:,}円" if money else "")))
+        t = self.query_one("#ranking-table", DataTable)
+        t.clear()
+        cut = result.cut_rank
+        for a in result.applications:
+            notes = []
+            if a.disagreement:
+                notes.append(f"乖離{a.spread:.0f}")
+            if a.skipped_for:
+                notes.append("見送り")
+            if not a.eligible:
+                notes.append("対象外: " + "、".join(reason_label(x, p) for x in a.reasons))
+            style = "" if a.eligible else "dim"
+            t.add_row(
+                Text(str(a.rank) if a.rank else "-", style=style), Text(a.id, style=style), safe(a.applicant, style=style),
+                Text(a.bureau, style=style), Text("-" if a.score_rate is None else f"{a.score_rate:.2f}", style=style, justify="right"),
+                Text(f"{a.bonus:g}", style=style), Text("-" if a.total is None else f"{a.total:.2f}", style=style, justify="right"),
+                Text(str(a.reviews), style=style), Text(f"{a.requested_subsidy_yen:,}", style=style, justify="right"),
+                Text("採択" if a.selected else "", style="bold"), Text(" ".join(notes), style=style), key=a.id)
+            if cut is not None and a.rank == cut:
+                t.add_row(Text("----"), Text("--------"), Text("ここまで採択候補（予算・枠の範囲）", style="bold reverse"),
+                          *[Text("")] * 8, key="--cut--")
+        self.fill_balance(result, BALANCE_LABELS)
+
+    def fill_balance(self, result, labels) -> None:
+        from ...text import pad
+
+        text = Text()
+        text.append("総合通信局別（#: 申請  =: 対象  採: 採択候補）\n", style="bold")
+        peak = max([b.applications for b in result.balance] + [1])
+        scale = max(1, -(-peak // 30))
+        for b in result.balance:
+            text.append(pad(b.bureau, 8))
+            text.append(" " * (b.selected // scale), style="reverse bold")
+            text.append("=" * ((b.eligible - b.selected) // scale))
+            text.append("#" * ((b.applications - b.eligible) // scale), style="dim")
+            quota = "" if b.min is None and b.max is None else f"  枠 {b.min if b.min is not None else ''}〜{b.max if b.max is not None else ''}"
+            text.append(f"  申請 {b.applications} 対象 {b.eligible} 採択 {b.selected}{quota}  ")
+            text.append(labels[b.status], style="bold" if b.status != "ok" else "")
+            text.append("\n")
+        if result.field_balance:
+            share = result.program.selection.max_field_share
+            text.append("\n要件・分野別モデル別" + (f"（採択に占める割合の上限 {share:.0%}）" if share else "") + "\n", style="bold")
+            for f in result.field_balance:
+                name = (f"要件{f.key}" if f.kind == "track" else f"  {f.key} {f.name}")
+                text.append(pad(name[:24], 26))
+                text.append(" " * f.selected, style="reverse bold")
+                text.append("=" * (f.eligible - f.selected))
+                text.append(f"  申請 {f.applications} 対象 {f.eligible} 採択 {f.selected}")
+                if f.share is not None:
+                    text.append(f"（{f.share:.0%}）")
+                if f.flagged:
+                    text.append("  偏りあり", style="bold reverse")
+                text.append("\n")
+        self.query_one("#balance-bars", Static).update(text)
+
+    def _tick(self) -> None:
+        busy = self.query_one("#busy", Static)
+        if self._busy:
+            self._spin = (self._spin + 1) % len(SPIN)
+            busy.update(f"{SPIN[self._spin]} {self._busy}...")
+        else:
+            busy.update(getattr(self, "_last_message", ""))
+
+    # -- actions --------------------------------------------------------------------------
+
+    def action_view(self, view: str) -> None:
+        self.view = view
+        self.query_one("#views", ContentSwitcher).current = view
+        self.query_one("#tabs", Static).update(Text("  ".join(
+            f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
+        focus = {"progress": "#progress-evaluators", "ranking": "#ranking-table", "sheets": "#sheets-table"}.get(view)
+        if focus:
+            self.query_one(focus, DataTable).focus()
+
+    def action_switch_program(self) -> None:
+        if len(self.programs) < 2:
+            self.app.notify("担当の事業は1つです。", markup=False)
+            return
+        names = self.app.ws.programs()
+        options = [(p, f"{p}  {names[p].name}") for p in self.programs]
+
+        def done(choice: str | None) -> None:
+            if choice:
+                self.program_id = choice
+                self.budget = None
+                self.refresh_all()
+
+        self.app.push_screen(PickDialog("事業を選ぶ", options), done)
+
+    def action_cycle_method(self) -> None:
+        keys = [k for k, _ in METHODS]
+        self.method = keys[(keys.index(self.method) + 1) % len(keys)]
+        self.compute()
+
+    def action_budget(self) -> None:
+        prog = self.app.ws.program(self.program_id)
+        current = self.budget if self.budget is not None else prog.selection.budget_yen
+
+        def done(value: str | None) -> None:
+            if value is None:
+                return
+            v = value.strip().replace(",", "").replace("_", "").replace("円", "")
+            if not v:
+                self.budget = None
+            else:
+                try:
+                    n = int(v)
+                    if n < 0 or n > 10**13:
+                        raise ValueError
+                except ValueError:
+                    self.app.notify(f"予算は円の整数で入力してください（{value}）", severity="warning", markup=False)
+                    return
+                self.budget = n
+            self.compute()
+
+        self.app.push_screen(InputDialog("予算を変えて試算", "予算額（円）。空欄で審査基準の予算に戻します。",
+                                         value="" if current is None else f"{current:,}"), done)
+
+    def action_reopen(self) -> None:
+        if self.view != "sheets":
+            self.action_view("sheets")
+            self.app.notify("差し戻す採点票を選んで r を押してください。", markup=False)
+            return
+        t = self.query_one("#sheets-table", DataTable)
+        if not t.row_count:
+            return
+        key = t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
+        application, evaluator = key.split("/", 1)
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            if not reason.strip():
+                self.app.notify("理由を入力してください。", severity="warning", markup=False)
+                return
+            try:
+                self.app.ws.reopen_sheet(self.program_id, application, evaluator, actor=self.app.actor,
+                                         reason=reason.strip(), chair=self.chair_id)
+            except WorkspaceError as e:
+                self.app.notify("\n".join(e.messages), severity="error", markup=False)
+                return
+            self.app.notify(f"{application} / {evaluator} の採点票を差し戻しました。", markup=False)
+            self.refresh_all()
+
+        self.app.push_screen(InputDialog("採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:"), done)
+
+    def action_export(self) -> None:
+        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+        default = Path(self.app.export_dir) / f"{self.program_id}-{stamp}.xlsx"
+
+        def done(value: str | None) -> None:
+            if not value:
+                return
+            path = Path(value).expanduser()
+            if path.suffix.lower() != ".xlsx":
+                self.app.notify("ファイル名は .xlsx で終えてください。", severity="warning", markup=False)
+                return
+            self._busy = "Excel に書き出し中"
+            self.run_export(self.program_id, self.method, self.budget, path)
+
+        self.app.push_screen(InputDialog("Excel に書き出す", "書き出すファイル:", value=str(default)), done)
+
+    @work(thread=True, exclusive=True, group="export")
+    def run_export(self, program: str, method: str, budget: int | None, path: Path) -> None:
+        from ...excel import write_workbook
+        from ...scoring import score_workspace
+        from ...store import Workspace
+
+        try:
+            with Workspace.open(self.app.ws.path) as ws:
+                result = score_workspace(ws, program, method=method, budget_yen=budget)
+                path.parent.mkdir(parents=True, exist_ok=True)
+                write_workbook(result, path)
+                with ws.write():
+                    ws.audit_log(self.app.actor, "export", program, detail=str(path))
+        except (OSError, WorkspaceError) as e:
+            self.app.call_from_thread(self.export_done, None, str(e))
+            return
+        self.app.call_from_thread(self.export_done, path, None)
+
+    def export_done(self, path: Path | None, error: str | None) -> None:
+        self._busy = None
+        if error:
+            self._last_message = f"書き出せませんでした: {error}"
+            self.app.notify(self._last_message, severity="error", markup=False)
+        else:
+            self._last_message = f"書き出しました: {path}"
+            self.app.notify(self._last_message, title="Excel", markup=False)

@@ -1,0 +1,88 @@
+"""Small modal dialogs: confirm, a line of input, pick one of a list."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+
+class Dialog(ModalScreen):
+    DEFAULT_CSS = """
+    Dialog { align: center middle; }
+    Dialog > Vertical {
+        width: 70; max-width: 95%; height: auto; max-height: 90%;
+        border: ascii $accent; background: $surface; padding: 0 1;
+    }
+    Dialog .title { text-style: bold; margin-bottom: 1; }
+    Dialog .keys { color: $text-muted; margin-top: 1; }
+    """
+
+
+class ConfirmDialog(Dialog):
+    BINDINGS = [
+        Binding("y,enter", "answer(True)", "はい"),
+        Binding("n,escape", "answer(False)", "いいえ"),
+    ]
+
+    def __init__(self, title: str, body: Text | str):
+        super().__init__()
+        self._title, self._body = title, body
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="title", markup=False)
+            yield Static(self._body, markup=False)
+            yield Static("y / Enter: はい    n / Esc: いいえ", classes="keys", markup=False)
+
+    def action_answer(self, value: bool) -> None:
+        self.dismiss(value)
+
+
+class InputDialog(Dialog):
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = ""):
+        super().__init__()
+        self._title, self._prompt, self._value, self._placeholder = title, prompt, value, placeholder
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="title", markup=False)
+            yield Static(self._prompt, markup=False)
+            yield Input(value=self._value, placeholder=self._placeholder, id="dialog-input")
+            yield Static("Enter: 決定    Esc: 取消", classes="keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.app.settle_cursors(self)
+        self.query_one("#dialog-input", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PickDialog(Dialog):
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+
+    def __init__(self, title: str, options: list[tuple[str, str]]):
+        super().__init__()
+        self._title, self._options = title, options
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(self._title, classes="title", markup=False)
+            yield OptionList(*[Option(Text(label), id=key) for key, label in self._options], id="dialog-options")
+            yield Static("Enter: 決定    Esc: 取消", classes="keys", markup=False)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,160 @@
+"""The evaluator's list: their assigned applications, with status, filter and search."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.screen import Screen
+from textual.widgets import DataTable, Footer, Input, Static
+
+from ..chrome import safe
+
+STATUS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
+FILTERS = [("all", "すべて"), ("todo", "未着手"), ("draft", "下書き"), ("submitted", "提出済"), ("open", "未完了")]
+
+
+class QueueScreen(Screen):
+    BINDINGS = [
+        Binding("enter", "open", "開く"),
+        Binding("slash", "search", "検索"),
+        Binding("s", "cycle_filter", "絞込"),
+        Binding("escape", "reset", "解除", show=False),
+    ]
+
+    def __init__(self, evaluator_id: str):
+        super().__init__()
+        self.evaluator_id = evaluator_id
+        self.filter = "all"
+        self.query_text = ""
+        self.rows: list = []
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="title", classes="titlebar", markup=False)
+        yield Static(id="progress", classes="subbar", markup=False)
+        yield Input(placeholder="検索（/）: 申請ID・申請者・件名・総合通信局", id="search")
+        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield Static(id="filterbar", classes="subbar", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        table.add_columns("状態", "申請ID", "事業", "要件", "申請者", "総合通信局", "件名")
+        self.app.settle_cursors(self)
+        self.reload()
+        table.focus()
+
+    def on_screen_resume(self) -> None:
+        self.reload()
+
+    def reload(self) -> None:
+        ws = self.app.ws
+        ev = ws.evaluator(self.evaluator_id)
+        self.rows = ws.evaluator_queue(self.evaluator_id)
+        done = sum(1 for r in self.rows if r["status"] == "submitted")
+        drafts = sum(1 for r in self.rows if r["status"] == "draft")
+        total = len(self.rows)
+        self.query_one("#title", Static).update(
+            Text.assemble(("評価者 ", "bold"), safe(ev.name), f"（{ev.id}）", "  ", safe(ev.affiliation, style="dim")))
+        pct = f"{100 * done // total}%" if total else "-"
+        bar = _bar(done, total, 20)
+        self.query_one("#progress", Static).update(
+            Text.assemble("進捗 ", bar, f" 提出済 {done} / 割当 {total}（{pct}）  下書き {drafts}  未着手 {total - done - drafts}"))
+        self.refresh_table()
+
+    def visible_rows(self) -> list:
+        rows = self.rows
+        if self.filter == "todo":
+            rows = [r for r in rows if r["status"] is None]
+        elif self.filter in ("draft", "submitted"):
+            rows = [r for r in rows if r["status"] == self.filter]
+        elif self.filter == "open":
+            rows = [r for r in rows if r["status"] != "submitted"]
+        q = self.query_text.strip().lower()
+        if q:
+            rows = [r for r in rows if any(q in (r[k] or "").lower() for k in ("application", "applicant", "title", "bureau", "program"))]
+        return rows
+
+    def refresh_table(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        current = None
+        if table.row_count and table.cursor_row >= 0:
+            try:
+                current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
+            except Exception:
+                current = None
+        table.clear()
+        programs = self.app.ws.programs()
+        for r in self.visible_rows():
+            status = STATUS[r["status"]]
+            track = ""
+            if r["track"]:
+                track = r["track"] + (f"-{r['model']}" if r["model"] is not None else "")
+            table.add_row(
+                Text(status, style="bold" if r["status"] is None else ""),
+                Text(r["application"]), Text(r["program"]), Text(track), safe(r["applicant"]), Text(r["bureau"]),
+                safe(r["title"]), key=f"{r['program']}/{r['application']}")
+        if current:
+            try:
+                table.move_cursor(row=table.get_row_index(current))
+            except Exception:
+                pass
+        label = dict(FILTERS)[self.filter]
+        shown = table.row_count
+        self.query_one("#filterbar", Static).update(
+            f"絞込: {label}（s で切替）  表示 {shown} 件" + (f"  検索: {self.query_text}" if self.query_text else "")
+            + ("" if len(programs) < 2 else ""))
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        self.query_text = event.value
+        self.refresh_table()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.query_one("#queue", DataTable).focus()
+
+    def action_search(self) -> None:
+        self.query_one("#search", Input).focus()
+
+    def action_cycle_filter(self) -> None:
+        keys = [k for k, _ in FILTERS]
+        self.filter = keys[(keys.index(self.filter) + 1) % len(keys)]
+        self.refresh_table()
+
+    def action_reset(self) -> None:
+        self.filter = "all"
+        self.query_text = ""
+        self.query_one("#search", Input).value = ""
+        self.refresh_table()
+        self.query_one("#queue", DataTable).focus()
+
+    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
+        self.open_key(event.row_key.value)
+
+    def action_open(self) -> None:
+        table = self.query_one("#queue", DataTable)
+        if table.row_count:
+            self.open_key(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+
+    def open_key(self, key: str | None) -> None:
+        if not key:
+            return
+        program, application = key.split("/", 1)
+        self.app.open_application(self.evaluator_id, program, application)
+
+    def next_unfinished(self, program: str, application: str) -> tuple[str, str] | None:
+        """The next application after this one (in list order, wrapping) that is not submitted."""
+        rows = self.app.ws.evaluator_queue(self.evaluator_id)
+        keys = [(r["program"], r["application"]) for r in rows]
+        try:
+            i = keys.index((program, application))
+        except ValueError:
+            i = -1
+        for r in rows[i + 1:] + rows[: max(i, 0)]:
+            if r["status"] != "submitted" and (r["program"], r["application"]) != (program, application):
+                return r["program"], r["application"]
+        return None
+
+
+def _bar(done: int, total: int, cells: int) -> Text:
+    filled = round(cells * done / total) if total else 0
+    return Text.assemble("[", ("#" * filled, "bold"), ("." * (cells - filled), "dim"), "]")

@@ -1,0 +1,243 @@
+"""One application beside its scoring form. Every change is saved at once as a draft."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Static, TextArea
+
+from ...checks import run_checks
+from ...regions import APPLICANT_TYPE_LABELS
+from ...store import WorkspaceError
+from ..chrome import safe
+from ..widgets.items import Item, MustItem, ScoreItem
+from .dialogs import ConfirmDialog, InputDialog
+
+
+def yen(n: int) -> str:
+    return f"{n:,}円"
+
+
+class ReviewScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "一覧へ"),
+        Binding("f2,ctrl+s", "submit", "提出", key_display="F2"),
+        Binding("f3,ctrl+n", "save_next", "保存して次へ", key_display="F3"),
+        Binding("f4", "declare_conflict", "利害関係"),
+        Binding("f6", "toggle_pane", "表示切替"),
+        Binding("pageup", "scroll_doc(-1)", "上へ", show=False),
+        Binding("pagedown", "scroll_doc(1)", "下へ", show=False),
+    ]
+
+    def __init__(self, evaluator_id: str, program: str, application: str):
+        super().__init__()
+        self.evaluator_id = evaluator_id
+        self.program_id = program
+        self.application_id = application
+        ws = self.app.ws
+        self.program = ws.program(program)
+        self.app_obj = ws.applications(program)[application]
+        sheet = ws.sheet(program, application, evaluator_id)
+        self.status = sheet.status if sheet else None
+        self.scores: dict = dict(sheet.scores) if sheet else {}
+        self.comment = sheet.comment if sheet else ""
+        self._comment_timer = None
+
+    @property
+    def readonly(self) -> bool:
+        return self.status == "submitted"
+
+    # -- layout ----------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        a = self.app_obj
+        yield Static(Text.assemble((f"{a.id} ", "bold"), safe(a.title)), id="title", classes="titlebar")
+        yield Static(id="status", classes="subbar", markup=False)
+        with Horizontal(id="panes"):
+            with VerticalScroll(id="doc"):
+                yield Static(self.document(), id="document", markup=False)
+            with VerticalScroll(id="form"):
+                yield Static(id="item-help", markup=False)
+                for c in self.program.applicable(a):
+                    if c.kind == "must":
+                        yield MustItem(c, self.scores.get(c.id), readonly=self.readonly)
+                    elif c.kind == "scored":
+                        yield ScoreItem(c, self.scores.get(c.id), readonly=self.readonly)
+                yield Static("コメント（評価の理由・所見）", classes="label", markup=False)
+                area = TextArea(self.comment, id="comment", soft_wrap=True, read_only=self.readonly,
+                                show_line_numbers=False)
+                yield area
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.app.settle_cursors(self)
+        self.update_status()
+        items = list(self.query(Item))
+        if items:
+            items[0].focus()
+
+    def document(self) -> Text:
+        a, p = self.app_obj, self.program
+        t = Text()
+        t.append("申請者  ", style="bold")
+        t.append_text(safe(a.applicant.name))
+        t.append(f"（{APPLICANT_TYPE_LABELS[a.applicant.type]}、{a.applicant.prefecture}、{a.bureau}）\n")
+        if a.track:
+            track = p.track(a.track)
+            t.append("要件    ", style="bold")
+            t.append(track.name if track else a.track)
+            if a.model is not None and a.model in p.model_numbers:
+                t.append(f"  分野別モデル {a.model} {p.model_numbers[a.model][1].name}")
+            t.append("\n")
+        if a.consortium:
+            t.append("構成員  ", style="bold")
+            t.append_text(safe("、".join(m.name for m in a.consortium)))
+            t.append("\n")
+        b = a.budget
+        if p.gives_money:
+            t.append("事業費  ", style="bold")
+            t.append(f"総額 {yen(b.total_cost_yen)}（うち一般管理費 {yen(b.overhead_yen)}）  補助金申請額 {yen(b.requested_subsidy_yen)}\n")
+        t.append("\n自動審査\n", style="bold underline")
+        for r in run_checks(a, p):
+            t.append("  適合   " if r.passed else "  不適合 ", style="" if r.passed else "bold reverse")
+            t.append(f"{r.label}\n", style="bold")
+            t.append(f"         {r.message}\n")
+        for s in a.sections:
+            t.append("\n")
+            t.append_text(safe(s.heading, style="bold underline"))
+            t.append("\n")
+            t.append_text(safe(s.body.strip(), multiline=True))
+            t.append("\n")
+        return t
+
+    def update_status(self) -> None:
+        applicable = [c for c in self.program.applicable(self.app_obj) if c.kind in ("must", "scored")]
+        filled = sum(1 for c in applicable if self.scores.get(c.id) is not None)
+        state = {None: "未着手", "draft": "下書き（自動保存）", "submitted": "提出済（変更するには委員長の差し戻しが必要です）"}[self.status]
+        self.query_one("#status", Static).update(
+            Text.assemble(("状態 ", "bold"), state, f"   入力 {filled} / {len(applicable)} 項目"))
+
+    # -- editing -----------------------------------------------------------------------
+
+    @on(Item.Changed)
+    def item_changed(self, event: Item.Changed) -> None:
+        if event.value is None:
+            self.scores.pop(event.criterion_id, None)
+        else:
+            self.scores[event.criterion_id] = event.value
+        self.save_draft()
+
+    def on_descendant_focus(self, event) -> None:
+        widget = event.widget if hasattr(event, "widget") else None
+        help_ = self.query_one("#item-help", Static)
+        if isinstance(widget, Item):
+            c = widget.criterion
+            keys = "y: 適合  n: 不適合" if c.kind == "must" else "0〜5: 点数  Left/Right: 増減"
+            help_.update(Text.assemble((f"{c.id} {c.label}\n", "bold"), c.description or "", ("\n" + keys, "dim")))
+        elif getattr(widget, "id", None) == "comment":
+            help_.update(Text("コメントを入力（自動で下書き保存）", style="dim"))
+
+    @on(TextArea.Changed, "#comment")
+    def comment_changed(self, event: TextArea.Changed) -> None:
+        self.comment = event.text_area.text
+        if self._comment_timer is not None:
+            self._comment_timer.stop()
+        self._comment_timer = self.set_timer(0.6, self.save_draft)
+
+    def save_draft(self) -> bool:
+        if self.readonly:
+            return True
+        if self._comment_timer is not None:
+            self._comment_timer.stop()
+            self._comment_timer = None
+        try:
+            self.app.ws.save_sheet(self.program_id, self.application_id, self.evaluator_id, self.scores,
+                                   self.comment, "draft", actor=self.app.actor)
+        except WorkspaceError as e:
+            self.app.notify("\n".join(e.messages), title="保存できません", severity="error", markup=False)
+            return False
+        if self.status is None:
+            self.status = "draft"
+        self.update_status()
+        return True
+
+    # -- actions -------------------------------------------------------------------------
+
+    def action_back(self) -> None:
+        self.save_draft()
+        self.app.pop_screen()
+
+    def action_scroll_doc(self, direction: int) -> None:
+        doc = self.query_one("#doc", VerticalScroll)
+        doc.scroll_page_down() if direction > 0 else doc.scroll_page_up()
+
+    def action_toggle_pane(self) -> None:
+        self.toggle_class("-show-doc")
+
+    def missing(self) -> list[str]:
+        return [f"{c.id} {c.label}" for c in self.program.applicable(self.app_obj)
+                if c.kind in ("must", "scored") and self.scores.get(c.id) is None]
+
+    def action_submit(self) -> None:
+        if self.readonly:
+            self.app.notify("この採点票は提出済みです。", markup=False)
+            return
+        missing = self.missing()
+        if missing:
+            self.app.notify("未入力の項目があります: " + "、".join(missing[:6]) + (" ほか" if len(missing) > 6 else ""),
+                            title="提出できません", severity="warning", markup=False)
+            return
+        self.save_draft()
+        body = Text.assemble(f"{self.app_obj.id} の採点票を提出します。\n提出後は委員長の差し戻しがない限り変更できません。")
+
+        def done(ok: bool | None) -> None:
+            if not ok:
+                return
+            try:
+                self.app.ws.save_sheet(self.program_id, self.application_id, self.evaluator_id, self.scores,
+                                       self.comment, "submitted", actor=self.app.actor)
+            except WorkspaceError as e:
+                self.app.notify("\n".join(e.messages), title="提出できません", severity="error", markup=False)
+                return
+            self.status = "submitted"
+            for item in self.query(Item):
+                item.readonly = True
+                item.add_class("-readonly")
+            self.query_one("#comment", TextArea).read_only = True
+            self.update_status()
+            self.app.notify(f"{self.app_obj.id} を提出しました。", markup=False)
+
+        self.app.push_screen(ConfirmDialog("提出の確認", body), done)
+
+    def action_save_next(self) -> None:
+        if not self.save_draft():
+            return
+        self.app.open_next(self.evaluator_id, self.program_id, self.application_id)
+
+    def action_declare_conflict(self) -> None:
+        if self.readonly:
+            self.app.notify("提出済みの採点票は、委員長の差し戻し後に申し出てください。", markup=False)
+            return
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            if not reason.strip():
+                self.app.notify("理由を入力してください。", severity="warning", markup=False)
+                return
+            try:
+                self.app.ws.withdraw_assignment(self.program_id, self.application_id, self.evaluator_id,
+                                                reason.strip(), actor=self.app.actor)
+            except WorkspaceError as e:
+                self.app.notify("\n".join(e.messages), severity="error", markup=False)
+                return
+            self.app.notify(f"{self.app_obj.id} の割当を外しました（利害関係）。", markup=False)
+            self.app.pop_screen()
+
+        self.app.push_screen(InputDialog(
+            "利害関係の申出", f"{self.app_obj.id}（{self.app_obj.applicant.name}）との利害関係の内容を書いてください。"
+            "割当が外れ、理由が記録されます。", placeholder="例: 申請者の委員を務めている"), done)

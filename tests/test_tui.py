@@ -1,0 +1,387 @@
+"""The terminal app driven with Textual's Pilot, on real workspaces."""
+
+from __future__ import annotations
+
+import asyncio
+import html
+import re
+import unicodedata
+
+import pytest
+from textual.widgets import DataTable, Input, Static
+
+from reviewer.store import Workspace
+from reviewer.tui.app import ReviewerApp
+from reviewer.tui.screens.chair import ChairScreen
+from reviewer.tui.screens.queue import QueueScreen
+from reviewer.tui.screens.review import ReviewScreen
+from reviewer.tui.widgets.items import Item
+
+from tuiutil import sample_workspace
+
+pytestmark = pytest.mark.asyncio
+
+
+@pytest.fixture
+def ws_path(tmp_path, tmp_path_factory):
+    return sample_workspace(tmp_path, tmp_path_factory.getbasetemp())
+
+
+def table_keys(app, selector):
+    t = app.screen.query_one(selector, DataTable)
+    return [t.coordinate_to_cell_key((r, 0)).row_key.value for r in range(t.row_count)]
+
+
+async def settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+async def test_evaluator_sees_only_their_assignments(ws_path):
+    app = ReviewerApp(ws_path, "e01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        keys = table_keys(app, "#queue")
+        assert len(keys) == 27 and "r2-iot/IOT-0001" not in keys  # 釧路市 is e01's conflict
+        assert all(k.startswith("r2-iot/") for k in keys)
+        progress = str(app.screen.query_one("#progress", Static).render())
+        assert "提出済 27 / 割当 27" in progress
+
+
+async def test_filter_and_search(ws_path):
+    app = ReviewerApp(ws_path, "e04")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await pilot.press("s", "s")  # すべて → 未着手 → 下書き
+        assert table_keys(app, "#queue") == ["r2-iot/IOT-0026", "r2-iot/IOT-0027", "r2-iot/IOT-0028"]
+        await pilot.press("s")       # 提出済
+        assert len(table_keys(app, "#queue")) == 25
+        await pilot.press("escape", "slash")
+        for ch in "四国":
+            await pilot.press(ch)
+        await pilot.pause()
+        keys = table_keys(app, "#queue")
+        assert keys and len(keys) < 28
+        with Workspace.open(ws_path) as ws:
+            bureaus = {r["id"]: r["bureau"] for r in ws.application_rows("r2-iot")}
+        assert all(bureaus[k.split("/")[1]] == "四国" for k in keys)
+
+
+async def open_app(pilot, key):
+    app = pilot.app
+    table = app.screen.query_one("#queue", DataTable)
+    table.move_cursor(row=table.get_row_index(key))
+    table.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+
+
+async def test_score_autosaves_drafts(ws_path):
+    app = ReviewerApp(ws_path, "e04")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_app(pilot, "r2-iot/IOT-0026")
+        screen = app.screen
+        m2 = screen.query_one("#item-M2", Item)
+        m2.focus()
+        await pilot.press("n")
+        b1 = screen.query_one("#item-B1", Item)
+        b1.focus()
+        await pilot.press("4", "right")
+        await pilot.pause()
+        with Workspace.open(ws_path) as ws:
+            s = ws.sheet("r2-iot", "IOT-0026", "e04")
+            assert s.status == "draft" and s.scores["M2"] == "fail" and s.scores["B1"] == 5
+        await pilot.press("backspace")
+        screen.query_one("#comment").focus()
+        await pilot.press(*"KPI")
+        await pilot.pause(0.8)  # the comment is saved shortly after typing stops
+        with Workspace.open(ws_path) as ws:
+            s = ws.sheet("r2-iot", "IOT-0026", "e04")
+            assert "B1" not in s.scores and s.comment.startswith("KPI「")
+            actions = [r["action"] for r in ws.audit("r2-iot", "IOT-0026", "e04")]
+            assert actions.count("sheet-update") >= 3
+
+
+async def fill_everything(pilot):
+    for item in pilot.app.screen.query(Item):
+        item.focus()
+        await pilot.press("y" if item.criterion.kind == "must" else "3")
+    await pilot.pause()
+
+
+async def test_submit_checks_completeness_and_asks(ws_path):
+    app = ReviewerApp(ws_path, "e04")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_app(pilot, "r2-iot/IOT-0027")
+        await pilot.press("f2")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen)  # incomplete: no dialog
+        with Workspace.open(ws_path) as ws:
+            assert ws.sheet("r2-iot", "IOT-0027", "e04").status == "draft"
+        await fill_everything(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        await pilot.press("n")
+        await pilot.pause()
+        with Workspace.open(ws_path) as ws:
+            assert ws.sheet("r2-iot", "IOT-0027", "e04").status == "draft"
+        await pilot.press("f2")
+        await pilot.pause()
+        await pilot.press("y")
+        await pilot.pause()
+        with Workspace.open(ws_path) as ws:
+            s = ws.sheet("r2-iot", "IOT-0027", "e04")
+            assert s.status == "submitted" and s.scores["C1"] == 3
+        # read-only now
+        item = app.screen.query_one("#item-C1", Item)
+        item.focus()
+        await pilot.press("5")
+        assert item.value == 3
+
+
+async def test_save_and_next_goes_to_the_next_unfinished(ws_path):
+    app = ReviewerApp(ws_path, "e04")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_app(pilot, "r2-iot/IOT-0026")
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, ReviewScreen) and app.screen.application_id == "IOT-0027"
+        await pilot.press("f3")
+        await pilot.pause()
+        assert app.screen.application_id == "IOT-0028"
+        await pilot.press("f3")   # wraps round to the first unfinished one
+        await pilot.pause()
+        assert app.screen.application_id == "IOT-0026"
+
+
+async def test_declare_a_conflict(ws_path):
+    app = ReviewerApp(ws_path, "e04")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        await open_app(pilot, "r2-iot/IOT-0028")
+        await pilot.press("f4")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "申請者の顧問を務めている"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+        assert "r2-iot/IOT-0028" not in table_keys(app, "#queue")
+    with Workspace.open(ws_path) as ws:
+        [row] = ws.assignments("r2-iot", "e04", active=False)
+        assert row["application"] == "IOT-0028" and row["withdrawn_reason"] == "申請者の顧問を務めている"
+
+
+async def test_an_evaluator_cannot_reach_other_sheets_or_the_chair_views(ws_path):
+    app = ReviewerApp(ws_path, "e01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        for key in ("1", "2", "3", "4", "x", "b", "r", "e", "p", "m"):
+            await pilot.press(key)
+        await pilot.pause()
+        assert not any(isinstance(s, ChairScreen) for s in app.screen_stack)
+        assert not any(isinstance(s, ReviewScreen) for s in app.screen_stack)
+        app.open_application("e01", "r2-iot", "IOT-0001")   # a conflict
+        await pilot.pause()
+        assert not isinstance(app.screen, ReviewScreen)
+        from reviewer.store import WorkspaceError
+
+        with pytest.raises(WorkspaceError):
+            app.open_application("e02", "r2-iot", "IOT-0002")  # another evaluator's sheet
+        await open_app(pilot, "r2-iot/IOT-0002")
+        text = str(app.screen.query_one("#document", Static).render())
+        assert "e02" not in text and "佐藤" not in text  # nobody else's scores or names
+
+
+async def test_chair_ranking_budget_what_if_and_bonus_state(ws_path):
+    app = ReviewerApp(ws_path, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert isinstance(app.screen, ChairScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        app.screen.query_one("#dialog-options").highlighted = 2   # r5-smartcity-2
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        keys = table_keys(app, "#ranking-table")
+        assert keys[0] == "SC-0007" and "--cut--" in keys
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "自動加点: 適用（予算超過）" in summary and "予算 250,000,000円" in summary
+        await pilot.press("b")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "1,000,000,000"
+        await pilot.press("enter")
+        await settle(pilot)
+        summary = str(app.screen.query_one("#summary", Static).render())
+        assert "予算 1,000,000,000円（試算）" in summary and "適用なし" in summary
+        assert app.screen.result.budget_yen == 1_000_000_000
+
+
+async def test_chair_progress_and_balance(ws_path):
+    app = ReviewerApp(ws_path, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        assert table_keys(app, "#progress-evaluators")  # r2-iot first: e04 is late
+        t = app.screen.query_one("#progress-evaluators", DataTable)
+        assert t.get_row_at(0)[0].plain == "e04"
+        await pilot.press("3")
+        await pilot.pause()
+        bars = str(app.screen.query_one("#balance-bars", Static).render())
+        for b in ("北海道", "東北", "沖縄"):
+            assert b in bars
+        assert "要件・分野別モデル別" in bars
+
+
+async def test_chair_reopens_a_sheet(ws_path):
+    app = ReviewerApp(ws_path, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+        t = app.screen.query_one("#sheets-table", DataTable)
+        key = t.coordinate_to_cell_key((0, 0)).row_key.value
+        await pilot.press("r")
+        await pilot.pause()
+        app.screen.query_one(Input).value = "根拠の再確認"
+        await pilot.press("enter")
+        await pilot.pause()
+    application, evaluator = key.split("/")
+    with Workspace.open(ws_path) as ws:
+        assert ws.sheet("r2-iot", application, evaluator).status == "draft"
+        assert ws.audit("r2-iot", application, evaluator)[-1]["detail"] == "根拠の再確認"
+
+
+async def test_chair_exports_with_the_path_shown(ws_path, tmp_path):
+    app = ReviewerApp(ws_path, "chair", export_dir=tmp_path)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("x")
+        await pilot.pause()
+        field = app.screen.query_one(Input)
+        assert field.value.startswith(str(tmp_path)) and field.value.endswith(".xlsx")
+        field.value = str(tmp_path / "out" / "結果.xlsx")
+        await pilot.press("enter")
+        await settle(pilot)
+        await pilot.pause(0.3)
+        busy = str(app.screen.query_one("#busy", Static).render())
+        assert f"書き出しました: {tmp_path / 'out' / '結果.xlsx'}" in busy
+    assert (tmp_path / "out" / "結果.xlsx").stat().st_size > 5000
+    with Workspace.open(ws_path) as ws:
+        assert ws.audit()[-1]["action"] == "export"
+
+
+async def test_demo_switches_to_an_evaluator_and_back(ws_path):
+    app = ReviewerApp(ws_path, "chair", demo=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("enter")   # e01
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen) and app.screen.evaluator_id == "e01"
+        await open_app(pilot, "r2-iot/IOT-0002")
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, ChairScreen)
+
+
+async def test_help_screen(ws_path):
+    app = ReviewerApp(ws_path, "e01")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f1")
+        await pilot.pause()
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, QueueScreen)
+
+
+HOSTILE = "[bold red]赤[/] \x1b[31mESC\x1b[0m \u202eRLO\u202c [link=http://x]L[/link] " + "長" * 5000
+
+
+async def test_untrusted_text_is_shown_literally(tmp_path):
+    from conftest import IOT_APP, doc, write
+    from reviewer.workspace import init_workspace
+    from wsutil import make_inputs
+
+    crit, apps, panel = make_inputs(tmp_path, n_apps=0)
+    write(tmp_path, "apps/x.toml", doc(IOT_APP, id="T-0001", title=HOSTILE[:60],
+                                       sections=[{"heading": "見出し[b]", "body": HOSTILE}]))
+    init_workspace(tmp_path / "ws", crit, apps, panel)
+    app = ReviewerApp(tmp_path / "ws", "e01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        cell = app.screen.query_one("#queue", DataTable).get_row_at(0)[6]
+        assert "[bold red]赤[/]" in cell.plain and "\x1b" not in cell.plain and "\u202e" not in cell.plain
+        await open_app(pilot, "r2-iot/T-0001")
+        doc_text = app.screen.query_one("#document", Static).render()
+        plain = str(doc_text)
+        assert "[bold red]赤[/]" in plain and "[link=http://x]L[/link]" in plain and "見出し[b]" in plain
+        assert "\x1b" not in plain and "\u202e" not in plain and "ESC" in plain
+        assert "長" * 1900 in plain and "長" * 2001 not in plain and "長 ..." in plain  # huge lines are cut
+        svg = app.export_screenshot()
+        assert "\x1b" not in svg
+
+
+def screen_text(app) -> str:
+    svg = app.export_screenshot()
+    return html.unescape("".join(re.findall(r">([^<]*)</text>", svg)))
+
+
+async def test_no_ambiguous_width_symbols_in_the_chrome(ws_path):
+    with Workspace.open(ws_path) as ws:
+        data = "".join(r["content"] for r in ws.conn.execute("SELECT content FROM applications"))
+        data += "".join(r["content"] for r in ws.conn.execute("SELECT content FROM programs"))
+    allowed = set(data)
+
+    def check(app, where):
+        bad = {ch for ch in screen_text(app) if unicodedata.east_asian_width(ch) == "A" and ch not in allowed}
+        assert not bad, f"{where}: {sorted(bad)}"
+
+    app = ReviewerApp(ws_path, "chair", demo=True)
+    async with app.run_test(size=(100, 30)) as pilot:
+        await settle(pilot)
+        for view in "1234":
+            await pilot.press(view)
+            await settle(pilot)
+            check(app, f"chair view {view}")
+        await pilot.press("b")
+        await pilot.pause()
+        check(app, "budget dialog")
+        await pilot.press("escape", "e")
+        await pilot.pause()
+        check(app, "pick dialog")
+        await pilot.press("enter")
+        await pilot.pause()
+        check(app, "queue")
+        await open_app(pilot, "r2-iot/IOT-0002")
+        check(app, "review")
+        await pilot.press("f1")
+        await pilot.pause()
+        check(app, "help")
+
+
+async def test_works_with_80x24_and_larger(ws_path):
+    for size in ((80, 24), (160, 50)):
+        app = ReviewerApp(ws_path, "e04")
+        async with app.run_test(size=size) as pilot:
+            await pilot.pause()
+            await open_app(pilot, "r2-iot/IOT-0026")
+            form = app.screen.query_one("#form")
+            doc = app.screen.query_one("#doc")
+            if size[0] < 100:
+                assert form.display and not doc.display
+                await pilot.press("f6")
+                await pilot.pause()
+                assert doc.display and not form.display
+            else:
+                assert form.display and doc.display
+                assert doc.region.width > form.region.width
