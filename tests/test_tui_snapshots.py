@@ -1,0 +1,69 @@
+"""Snapshots of the main screens at 80×24 and 120×40 (pytest-textual-snapshot, committed SVGs).
+
+Update after a deliberate change: pytest tests/test_tui_snapshots.py --snapshot-update,
+then look at snapshot_report.html.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewer.tui.app import ReviewerApp
+
+from tuiutil import sample_workspace
+
+SIZES = [(80, 24), (120, 40)]
+
+
+@pytest.fixture
+def ws_path(tmp_path, tmp_path_factory):
+    return sample_workspace(tmp_path, tmp_path_factory.getbasetemp())
+
+
+async def _settle(pilot):
+    await pilot.pause()
+    await pilot.app.workers.wait_for_complete()
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_evaluator_list(snap_compare, ws_path, size):
+    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_application_and_form(snap_compare, ws_path, size):
+    async def open_first_draft(pilot):
+        await pilot.pause()
+        await pilot.press("s", "s", "enter")
+        await pilot.pause()
+
+    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size, run_before=open_first_draft)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_progress(snap_compare, ws_path, size):
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_settle)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_ranking(snap_compare, ws_path, size):
+    async def ranking(pilot):
+        await _settle(pilot)
+        await pilot.press("2")
+        await _settle(pilot)
+
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=ranking)
+
+
+def test_chair_balance(snap_compare, ws_path):
+    async def balance(pilot):
+        await _settle(pilot)
+        await pilot.press("3")
+        await _settle(pilot)
+
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(120, 40), run_before=balance)
+
+
+def test_help(snap_compare, ws_path):
+    assert snap_compare(ReviewerApp(ws_path, "e01"), terminal_size=(80, 24), press=["f1"])
