@@ -92,7 +92,7 @@ APPLICANT_TYPES: tuple[str, ...] = ApplicantType.__args__  # type: ignore[attr-d
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", strict=True, frozen=True)
+    model_config = ConfigDict(extra="forbid", strict=True, frozen=True, defer_build=True)
 
 
 # ---------------------------------------------------------------------------

@@ -1,0 +1,20 @@
+"""The app's start-up stays light: no pandas, numpy or xlsxwriter until a chair needs them."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+
+def test_the_app_starts_without_pandas():
+    code = ("import sys, reviewer.cli, reviewer.tui.app; "
+            "print(sorted(m for m in ('pandas', 'numpy', 'xlsxwriter', 'krippendorff') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
+
+
+def test_core_does_not_import_textual():
+    code = ("import sys, reviewer.store, reviewer.scoring, reviewer.excel, reviewer.workspace, reviewer.cli; "
+            "print([m for m in sys.modules if m.split('.')[0] == 'textual'])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr
