@@ -121,6 +121,13 @@ def build_parser() -> argparse.ArgumentParser:
     de.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None)
     de.set_defaults(func=cmd_demo)
 
+    ak = sub.add_parser("authorized-keys", help="SSH の authorized_keys を出力する（鍵ごとに評価者の端末アプリを強制）",
+                        description="評価者名簿の ssh_public_keys から、鍵ごとに「reviewer tui --workspace W --evaluator ID」"
+                                    "を強制する authorized_keys の行（restrict,pty）を出力します。")
+    _workspace(ak)
+    ak.add_argument("--reviewer", metavar="PATH", help="サーバー上の reviewer コマンドの絶対パス（既定: このコマンド）")
+    ak.set_defaults(func=cmd_authorized_keys)
+
     au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
     _workspace(au)
     au.add_argument("--program", metavar="ID")
@@ -444,6 +451,7 @@ AUDIT_LABELS = {
     "application-add": "申請の登録", "application-change": "申請の差し替え", "panel-load": "評価者名簿の読込",
     "assign": "自動割当", "sheet-create": "採点票の作成", "sheet-update": "採点票の更新", "sheet-submit": "採点票の提出",
     "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出", "export": "Excel 書き出し",
+    "session-start": "端末アプリの起動", "application-open": "申請の閲覧",
 }
 
 
@@ -551,16 +559,21 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 def cmd_export(args: argparse.Namespace) -> int:
     from .excel import write_workbook
-    from .store import WorkspaceError
+    from .scoring import score_workspace
+    from .store import WorkspaceError, current_user
 
-    result = _score(args)
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
         raise UsageError("--output は .xlsx のファイル名です")
-    try:
-        write_workbook(result, out)
-    except OSError as e:
-        raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
+    with _open(args) as ws:
+        ws.program(args.program)
+        result = score_workspace(ws, args.program, method=args.method, budget_yen=args.budget)
+        try:
+            write_workbook(result, out)
+        except OSError as e:
+            raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
+        ws.record(current_user(), "export", args.program,
+                  detail=f"{out.resolve()} method={args.method} budget={result.budget_yen}")
     print(f"Excel ワークブックを書き出しました: {out}")
     return 0
 
@@ -608,3 +621,45 @@ def cmd_demo(args: argparse.Namespace) -> int:
         with Workspace.open(ws) as w:
             chair = next(e.id for e in w.panel().evaluators if e.role == "chair")
         return run(ws, chair, demo=True, mouse=args.mouse, export_dir=Path.cwd())
+
+
+def reviewer_executable() -> str:
+    import shutil
+
+    exe = Path(sys.argv[0])
+    if exe.name == "reviewer" and exe.exists():
+        return str(exe.resolve())
+    found = shutil.which("reviewer", path=str(Path(sys.executable).parent)) or shutil.which("reviewer")
+    import shlex
+
+    return shlex.quote(str(Path(found).resolve())) if found else f"{shlex.quote(sys.executable)} -m reviewer"
+
+
+def authorized_keys_lines(ws, reviewer: str) -> list[str]:
+    """One line per key: the key may run only this evaluator's app (restrict: no forwarding,
+    no agent, no X11, no user rc; pty: a terminal for the app). The command ignores whatever
+    the client asks to run."""
+    import shlex
+
+    workspace = str(Path(ws.path).resolve())
+    lines = []
+    for ev in ws.panel().evaluators:
+        for key in ev.ssh_public_keys:
+            command = f"{reviewer} tui --workspace {shlex.quote(workspace)} --evaluator {shlex.quote(ev.id)}"
+            option = command.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'command="{option}",restrict,pty {key}')
+    return lines
+
+
+def cmd_authorized_keys(args: argparse.Namespace) -> int:
+    import shlex
+
+    reviewer = shlex.quote(args.reviewer) if args.reviewer else reviewer_executable()
+    with _open(args) as ws:
+        lines = authorized_keys_lines(ws, reviewer)
+    if not lines:
+        print("評価者名簿に ssh_public_keys がありません。", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0

@@ -246,6 +246,10 @@ class Workspace:
         db = Path(path) / DB_NAME
         if not db.is_file():
             raise WorkspaceError(f"{path}: ワークスペースではありません（{DB_NAME} がありません。reviewer init で作成してください）")
+        if hasattr(os, "geteuid") and db.stat().st_uid != os.geteuid():
+            # One service account owns the workspace; every evaluator reaches it through that
+            # account's forced command, so their identity is whatever that command fixed.
+            raise WorkspaceError(f"{path}: このワークスペースは所有者のアカウントでだけ開けます")
         try:
             conn = connect(db)
             migrate(conn)
@@ -578,6 +582,12 @@ class Workspace:
             " FROM assignments a JOIN applications p ON p.program = a.program AND p.id = a.application"
             " LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
             " WHERE a.evaluator = ? AND a.active = 1 ORDER BY a.program, a.application", (evaluator,)).fetchall()
+
+    def record(self, actor: str, action: str, program: str | None = None, application: str | None = None,
+               evaluator: str | None = None, detail: str | None = None) -> None:
+        """An event worth auditing that changes nothing else (a session, an application opened)."""
+        with self.write():
+            self.audit_log(actor, action, program, application, evaluator, detail=detail)
 
     # -- audit -----------------------------------------------------------------------
 

@@ -63,6 +63,9 @@ class ReviewerApp(App):
 
     def on_mount(self) -> None:
         self.theme = os.environ.get("REVIEWER_THEME", "textual-dark")
+        via = "ssh" if os.environ.get("SSH_CONNECTION") else "local"
+        self.ws.record(self.actor, "session-start", evaluator=self.identity.id,
+                       detail=f"{'chair' if self.identity.role == 'chair' else 'evaluator'} via {via}")
         if self.identity.role == "chair":
             self.push_screen(ChairScreen(self.identity.id))
         else:
@@ -139,6 +142,10 @@ def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
 
 def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse: bool | None = None,
         export_dir: Path | None = None) -> int:
+    import sys
+
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise WorkspaceError("端末アプリには端末（TTY）が必要です。SSH では ssh -t で接続してください")
     with Workspace.open(workspace) as ws:
         identity = resolve_identity(ws, evaluator_id)
     if mouse is None:

@@ -74,6 +74,7 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
+        self.app.ws.record(self.app.actor, "application-open", self.program_id, self.application_id, self.evaluator_id)
         self.app.settle_cursors(self)
         self.update_status()
         items = list(self.query(Item))
