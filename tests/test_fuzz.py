@@ -72,10 +72,8 @@ def _paths(d, prefix=()):
             yield from _paths(v, prefix + (i,))
 
 
-@FAST
-@given(st.sampled_from([IOT_APP, SC_APP]), st.data())
-def test_mutated_applications(base, data):
-    """A valid application with one value replaced by anything: a problem list, never a crash."""
+def mutated(base, data) -> bytes | None:
+    """``base`` with one value, anywhere in it, replaced by anything; None where TOML can't hold it."""
     d = copy.deepcopy(base)
     path = data.draw(st.sampled_from(list(_paths(d))))
     target = d
@@ -83,8 +81,17 @@ def test_mutated_applications(base, data):
         target = target[k]
     target[path[-1]] = data.draw(values)
     try:
-        raw = tomli_w.dumps(d).encode()
+        return tomli_w.dumps(d).encode()
     except (TypeError, ValueError):
+        return None
+
+
+@FAST
+@given(st.sampled_from([IOT_APP, SC_APP]), st.data())
+def test_mutated_applications(base, data):
+    """A valid application with one value replaced by anything: a problem list, never a crash."""
+    raw = mutated(base, data)
+    if raw is None:
         return
     load_bytes(raw)
 
@@ -93,15 +100,8 @@ def test_mutated_applications(base, data):
 @given(st.sampled_from([IOT_APP, SC_APP]), st.data())
 def test_mutated_applications_through_the_bundle(tmp_path_factory, programs, base, data):
     """Cross-file checks (program rules, checks) also never crash on odd but parseable values."""
-    d = copy.deepcopy(base)
-    path = data.draw(st.sampled_from(list(_paths(d))))
-    target = d
-    for k in path[:-1]:
-        target = target[k]
-    target[path[-1]] = data.draw(values)
-    try:
-        raw = tomli_w.dumps(d).encode()
-    except (TypeError, ValueError):
+    raw = mutated(base, data)
+    if raw is None:
         return
     folder = tmp_path_factory.mktemp("m")
     (folder / "a.toml").write_bytes(raw)

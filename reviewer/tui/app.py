@@ -17,7 +17,7 @@ from textual.binding import Binding
 from ..store import Workspace, WorkspaceError, current_user
 from . import chrome
 from .screens.chair import ChairScreen
-from .screens.dialogs import PickDialog
+from .screens.dialogs import InputDialog, PickDialog
 from .screens.help import HelpScreen
 from .screens.queue import QueueScreen
 from .screens.review import ReviewScreen
@@ -102,6 +102,26 @@ class ReviewerApp(App):
             self.notify("未完了の申請はもうありません。", markup=False)
             return
         self.open_application(evaluator_id, *nxt)
+
+    def ask_reason(self, title: str, prompt: str, act, done_message: str, then=None, placeholder: str = "") -> None:
+        """Ask for a reason, run ``act(reason)`` (a workspace change), report the outcome."""
+
+        def done(reason: str | None) -> None:
+            if reason is None:
+                return
+            if not reason.strip():
+                self.notify("理由を入力してください。", severity="warning", markup=False)
+                return
+            try:
+                act(reason.strip())
+            except WorkspaceError as e:
+                self.notify("\n".join(e.messages), severity="error", markup=False)
+                return
+            self.notify(done_message, markup=False)
+            if then is not None:
+                then()
+
+        self.push_screen(InputDialog(title, prompt, placeholder=placeholder), done)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):

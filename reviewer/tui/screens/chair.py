@@ -294,23 +294,11 @@ class ChairScreen(Screen):
             return
         key = t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
         application, evaluator = key.split("/", 1)
-
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            if not reason.strip():
-                self.app.notify("理由を入力してください。", severity="warning", markup=False)
-                return
-            try:
-                self.app.ws.reopen_sheet(self.program_id, application, evaluator, actor=self.app.actor,
-                                         reason=reason.strip(), chair=self.chair_id)
-            except WorkspaceError as e:
-                self.app.notify("\n".join(e.messages), severity="error", markup=False)
-                return
-            self.app.notify(f"{application} / {evaluator} の採点票を差し戻しました。", markup=False)
-            self.refresh_all()
-
-        self.app.push_screen(InputDialog("採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:"), done)
+        self.app.ask_reason(
+            "採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:",
+            lambda reason: self.app.ws.reopen_sheet(self.program_id, application, evaluator, actor=self.app.actor,
+                                                    reason=reason, chair=self.chair_id),
+            f"{application} / {evaluator} の採点票を差し戻しました。", then=self.refresh_all)
 
     def action_export(self) -> None:
         stamp = datetime.now().strftime("%Y%m%d-%H%M%S")

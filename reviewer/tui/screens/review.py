@@ -15,7 +15,7 @@ from ...regions import APPLICANT_TYPE_LABELS
 from ...store import WorkspaceError
 from ..chrome import safe
 from ..widgets.items import Item, MustItem, ScoreItem
-from .dialogs import ConfirmDialog, InputDialog
+from .dialogs import ConfirmDialog
 
 
 def yen(n: int) -> str:
@@ -224,21 +224,10 @@ class ReviewScreen(Screen):
             self.app.notify("提出済みの採点票は、委員長の差し戻し後に申し出てください。", markup=False)
             return
 
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
-            if not reason.strip():
-                self.app.notify("理由を入力してください。", severity="warning", markup=False)
-                return
-            try:
-                self.app.ws.withdraw_assignment(self.program_id, self.application_id, self.evaluator_id,
-                                                reason.strip(), actor=self.app.actor)
-            except WorkspaceError as e:
-                self.app.notify("\n".join(e.messages), severity="error", markup=False)
-                return
-            self.app.notify(f"{self.app_obj.id} の割当を外しました（利害関係）。", markup=False)
-            self.app.pop_screen()
-
-        self.app.push_screen(InputDialog(
-            "利害関係の申出", f"{self.app_obj.id}（{self.app_obj.applicant.name}）との利害関係の内容を書いてください。"
-            "割当が外れ、理由が記録されます。", placeholder="例: 申請者の委員を務めている"), done)
+        self.app.ask_reason(
+            "利害関係の申出",
+            f"{self.app_obj.id}（{self.app_obj.applicant.name}）との利害関係の内容を書いてください。割当が外れ、理由が記録されます。",
+            lambda reason: self.app.ws.withdraw_assignment(self.program_id, self.application_id, self.evaluator_id,
+                                                           reason, actor=self.app.actor),
+            f"{self.app_obj.id} の割当を外しました（利害関係）。", then=self.app.pop_screen,
+            placeholder="例: 申請者の委員を務めている")
