@@ -226,7 +226,7 @@ def _ranking(book: _Book, r: Result, generated: str) -> None:
             base["bottom_color"] = "#C00000"
 
         def f(**extra: Any) -> Any:
-            return book.fmt(**base, **extra)
+            return book.fmt(**{**base, **extra})
 
         col = 0
         sh.number(row, col, a.rank, f(align="center"), shown=str(a.rank)); col += 1

@@ -233,3 +233,27 @@ def test_field_balance_of_r2_iot(sample_ws, tmp_path):
     models = [r for r in rows if r[0] == "分野別モデル"]
     assert [r[1] for r in tracks] == ["A", "B", "C"] and len(models) == 12
     assert sum(r[3] for r in models) == 28
+
+
+def test_export_of_an_ineligible_application_with_disagreement(tmp_path):
+    """A greyed row that also carries the disagreement colour (a bug found by the benchmark)."""
+    from reviewer.workspace import init_workspace
+    from wsutil import FULL, make_inputs
+
+    crit, apps, panel = make_inputs(tmp_path, n_apps=1, panel={"evaluators": [
+        {"id": f"e{i}", "name": f"評価者{i}", "programs": ["r2-iot"]} for i in range(3)]})
+    init_workspace(tmp_path / "ws", crit, apps, panel)
+    with Workspace.open(tmp_path / "ws") as ws:
+        ws.save_sheet("r2-iot", "T-0001", "e0", dict(FULL, M1="fail", **{f"A{i}": 0 for i in range(1, 9)}), status="submitted")
+        ws.save_sheet("r2-iot", "T-0001", "e1", dict(FULL, M1="fail", **{f"A{i}": 5 for i in range(1, 9)}), status="submitted")
+        ws.save_sheet("r2-iot", "T-0001", "e2", FULL, status="submitted")
+    out = tmp_path / "x.xlsx"
+    r = run("export", "--workspace", str(tmp_path / "ws"), "--program", "r2-iot", "--output", str(out))
+    assert r.returncode == 0, r.stderr
+    ws_ = openpyxl.load_workbook(out)["ランキング"]
+    hr = header_row(ws_)
+    headers = [c.value for c in ws_[hr]]
+    row = hr + 1
+    assert ws_.cell(row=row, column=2).value == "T-0001" and ws_.cell(row=row, column=1).value is None
+    spread = ws_.cell(row=row, column=headers.index("乖離（最大−最小）") + 1)
+    assert "乖離大" in spread.value and spread.font.color.rgb.endswith("C00000")
