@@ -7,6 +7,7 @@ relate two objects (an application to its program, a sheet to its application) l
 
 from __future__ import annotations
 
+import functools
 import re
 from fractions import Fraction
 from typing import Annotated, Any, Literal
@@ -278,7 +279,7 @@ class Program(Strict):
     def track(self, tid: str | None) -> Track | None:
         return next((t for t in self.tracks if t.id == tid), None)
 
-    @property
+    @functools.cached_property
     def model_numbers(self) -> dict[int, tuple[Track, FieldModel]]:
         return {m.number: (t, m) for t in self.tracks for m in t.models}
 

@@ -191,32 +191,6 @@ def reason_label(code: str, program: Program) -> str:
 # ---------------------------------------------------------------------------
 
 
-def sheet_rate(program: Program, app: Application, scores: dict[str, Any]) -> tuple[float, float]:
-    """(S, M): the sheet score over the scored criteria that apply, and its maximum."""
-    s = m = 0.0
-    for c in program.applicable(app, "scored"):
-        m += 5 * c.weight
-        v = scores.get(c.id)
-        if isinstance(v, int) and not isinstance(v, bool):
-            s += c.weight * v
-    return s, m
-
-
-def _aggregate(rates: list[float], method: str, zs: list[float] | None, mu: float, sigma: float) -> float:
-    if method == "mean":
-        return float(np.mean(rates))
-    if method == "median":
-        return float(np.median(rates))
-    if method == "trimmed":
-        if len(rates) >= 4:
-            return float(np.mean(sorted(rates)[1:-1]))
-        return float(np.mean(rates))
-    if method == "zscore":
-        assert zs is not None
-        return mu + float(np.mean(zs)) * sigma
-    raise ValueError(method)
-
-
 def score_program(
     program: Program,
     applications: dict[str, Application],
@@ -235,38 +209,83 @@ def score_program(
     if not program.gives_money and budget_yen is None:
         budget = None
 
-    # -- sheet rates (pandas) ---------------------------------------------------
-    records = []
-    for s in sheets:
-        app = applications[s.application]
-        S, M = sheet_rate(program, app, s.scores)
-        records.append({"application": s.application, "evaluator": s.evaluator, "S": S, "M": M,
-                        "r": 100.0 * S / M if M > 0 else 0.0})
-    df = pd.DataFrame.from_records(records, columns=["application", "evaluator", "S", "M", "r"])
-    if len(df):
-        mu = float(df["r"].mean())
-        sigma = float(df["r"].std(ddof=0))
-        ev_mean = df.groupby("evaluator")["r"].transform("mean")
-        ev_std = df.groupby("evaluator")["r"].transform(lambda x: x.std(ddof=0))
-        df["z"] = np.where(ev_std > 0, (df["r"] - ev_mean) / ev_std.where(ev_std > 0, 1.0), 0.0)
-    else:
-        mu = sigma = 0.0
-        df["z"] = pd.Series(dtype=float)
-    by_app = {aid: g for aid, g in df.groupby("application", sort=False)} if len(df) else {}
+    # -- one pass over the sheets: rates, item values, must marks ---------------------
+    crit_cache: dict[tuple[Any, str], list] = {}
+    spec_cache: dict[tuple[Any, str], tuple[list[tuple[str, float]], list[str], float]] = {}
 
-    # per-criterion values
-    scored_ids = [c.id for c in program.criteria if c.kind == "scored"]
+    def applicable(app: Application) -> list:
+        key = (app.track, app.applicant.type)
+        if key not in crit_cache:
+            crit_cache[key] = program.applicable(app)
+        return crit_cache[key]
+
+    def spec(app: Application) -> tuple[list[tuple[str, float]], list[str], float]:
+        """(scored criteria with weights, must criteria, M) of the application's kind."""
+        key = (app.track, app.applicant.type)
+        if key not in spec_cache:
+            crits = applicable(app)
+            scored = [(c.id, c.weight) for c in crits if c.kind == "scored"]
+            spec_cache[key] = (scored, [c.id for c in crits if c.kind == "must"], sum(5 * w for _, w in scored))
+        return spec_cache[key]
+
+    col_app: list[str] = []
+    col_ev: list[str] = []
+    col_r: list[float] = []
+    rates_by_app: dict[str, dict[str, float]] = {}
     values: dict[str, dict[str, list[int]]] = {}
     must_marks: dict[str, dict[str, list[int]]] = {}
     for s in sheets:
-        app = applications[s.application]
-        for c in program.applicable(app):
-            v = s.scores.get(c.id)
-            if c.kind == "scored" and isinstance(v, int) and not isinstance(v, bool):
-                values.setdefault(s.application, {}).setdefault(c.id, []).append(v)
-            elif c.kind == "must" and v in ("pass", "fail"):
-                marks = must_marks.setdefault(s.application, {}).setdefault(c.id, [0, 0])
+        aid = s.application
+        scored, musts, M = spec(applications[aid])
+        scores = s.scores
+        S = 0.0
+        app_values = values.get(aid)
+        if app_values is None:
+            app_values = values[aid] = {}
+        for cid, weight in scored:
+            v = scores.get(cid)
+            if type(v) is int:  # bool is not an int here
+                S += weight * v
+                bucket = app_values.get(cid)
+                if bucket is None:
+                    app_values[cid] = [v]
+                else:
+                    bucket.append(v)
+        for cid in musts:
+            v = scores.get(cid)
+            if v == "pass" or v == "fail":
+                marks = must_marks.setdefault(aid, {}).setdefault(cid, [0, 0])
                 marks[0 if v == "pass" else 1] += 1
+        r = 100.0 * S / M if M > 0 else 0.0
+        col_app.append(aid)
+        col_ev.append(s.evaluator)
+        col_r.append(r)
+        rates_by_app.setdefault(aid, {})[s.evaluator] = r
+
+    # -- the methods, vectorised (pandas) ---------------------------------------------
+    df = pd.DataFrame({"application": col_app, "evaluator": col_ev, "r": np.asarray(col_r, dtype=float)})
+    aggregated: dict[str, float] = {}
+    if len(df):
+        mu = float(df["r"].mean())
+        sigma = float(df["r"].std(ddof=0))
+        by_ev = df.groupby("evaluator")["r"]
+        ev_mean = by_ev.transform("mean")
+        ev_std = by_ev.transform("std", ddof=0)
+        df["z"] = np.where(ev_std > 1e-12, (df["r"] - ev_mean) / ev_std.where(ev_std > 1e-12, 1.0), 0.0)
+        g = df.groupby("application")
+        stats = g["r"].agg(["mean", "median", "min", "max", "sum", "count"])
+        if method == "mean":
+            series = stats["mean"]
+        elif method == "median":
+            series = stats["median"]
+        elif method == "trimmed":
+            trimmed = (stats["sum"] - stats["max"] - stats["min"]) / (stats["count"] - 2).where(stats["count"] >= 4, 1)
+            series = trimmed.where(stats["count"] >= 4, stats["mean"])
+        else:
+            series = mu + g["z"].mean() * sigma
+        aggregated = {aid: float(v) for aid, v in series.items()}
+    else:
+        mu = sigma = 0.0
 
     # -- automatic checks and oversubscription ---------------------------------------
     checks = {aid: run_checks(app, program) for aid, app in applications.items()}
@@ -277,26 +296,26 @@ def score_program(
     results: list[AppResult] = []
     for aid in sorted(applications):
         app = applications[aid]
-        g = by_app.get(aid)
-        rates = dict(zip(g["evaluator"], g["r"])) if g is not None else {}
-        M = program.max_points(app)
+        crits = applicable(app)
+        rates = rates_by_app.get(aid, {})
+        M = sum(5 * c.weight for c in crits if c.kind == "scored")
         reasons = [r.code for r in checks[aid] if not r.passed]
         must = {cid: (m[0], m[1]) for cid, m in must_marks.get(aid, {}).items()}
-        for c in program.applicable(app, "must"):
-            if c.id in must and must[c.id][1] >= must[c.id][0]:
+        for c in crits:
+            if c.kind == "must" and c.id in must and must[c.id][1] >= must[c.id][0]:
                 reasons.append(f"must:{c.id}")
-        if g is None:
-            R = P = total = None
+        R = aggregated.get(aid)
+        if R is None:
+            P = total = None
             reasons.append("unscored")
         else:
-            R = _aggregate(list(g["r"]), method, list(g["z"]), mu, sigma)
             P = R * M / 100.0
-        auto = sum(auto_points(c, app) for c in program.applicable(app, "auto"))
-        bonus = sum(auto_points(c, app) for c in program.applicable(app, "auto")
-                    if oversubscribed or not c.only_when_oversubscribed)
+        autos = [c for c in crits if c.kind == "auto"]
+        auto = sum(auto_points(c, app) for c in autos)
+        bonus = sum(auto_points(c, app) for c in autos if oversubscribed or not c.only_when_oversubscribed)
         if R is not None:
             total = R + bonus
-        crit_means = {cid: float(np.mean(v)) for cid, v in values.get(aid, {}).items()}
+        crit_means = {cid: sum(v) / len(v) for cid, v in values.get(aid, {}).items()}
         results.append(AppResult(
             id=aid, title=app.title, applicant=app.applicant.name, applicant_type=app.applicant.type,
             prefecture=app.applicant.prefecture, bureau=app.bureau, track=app.track, model=app.model,
@@ -359,11 +378,13 @@ def score_program(
     # -- statistics -------------------------------------------------------------------------------
     stats = []
     if len(df):
-        for eid, g in df.groupby("evaluator"):
-            m = float(g["r"].mean())
-            stats.append(EvaluatorStats(eid, names.get(eid, ""), len(g), m, float(g["r"].std(ddof=0)), m - mu))
+        by_ev = df.groupby("evaluator")["r"]
+        per_ev = pd.DataFrame({"count": by_ev.count(), "mean": by_ev.mean(), "std": by_ev.std(ddof=0)})
+        for eid, row in per_ev.iterrows():
+            m = float(row["mean"])
+            stats.append(EvaluatorStats(str(eid), names.get(str(eid), ""), int(row["count"]), m, float(row["std"]), m - mu))
     crit_means = {}
-    for cid in scored_ids:
+    for cid in (c.id for c in program.criteria if c.kind == "scored"):
         vals = [v for per in values.values() for v in per.get(cid, [])]
         if vals:
             crit_means[cid] = float(np.mean(vals))
@@ -401,24 +422,27 @@ def bureau_status(selected: int, eligible: int, lo: int | None, hi: int | None) 
 
 
 def agreement(df: pd.DataFrame) -> Agreement:
-    """Krippendorff's α (interval) over sheet rates, units = applications, coders = evaluators."""
+    """Krippendorff's α at the interval level over sheet rates: units = applications,
+    coders = evaluators, missing ratings allowed. Closed form over pairable units (two or
+    more ratings): with n pairable values, D_o = Σ_u Σ_{i≠j∈u} (v_i − v_j)² / (m_u − 1) / n and
+    D_e = Σ_{i≠j} (v_i − v_j)² / (n (n − 1)); α = 1 − D_o / D_e. Σ_{i≠j} (v_i − v_j)² over a
+    set of m values is 2 (m Σv² − (Σv)²), so this is linear in the number of sheets."""
     if not len(df):
         return Agreement(None, 0, 0, 0)
-    counts = df.groupby("application")["r"].count()
-    pairable = counts[counts >= 2]
-    n_reviews = int(pairable.sum())
-    evaluators = df["evaluator"].nunique()
-    if len(pairable) < 1 or n_reviews < 2:
-        return Agreement(None, n_reviews, len(pairable), evaluators)
-    matrix = df.pivot_table(index="evaluator", columns="application", values="r", aggfunc="mean")
-    data = matrix.to_numpy(dtype=float)
-    values = data[~np.isnan(data)]
-    if len(np.unique(values)) < 2:
-        return Agreement(1.0, n_reviews, len(pairable), evaluators)
-    import krippendorff
-
-    alpha = float(krippendorff.alpha(reliability_data=data, level_of_measurement="interval"))
-    return Agreement(alpha, n_reviews, len(pairable), evaluators)
+    evaluators = int(df["evaluator"].nunique())
+    by_app = df.assign(r2=df["r"] ** 2).groupby("application")
+    g = pd.DataFrame({"m": by_app["r"].count(), "s": by_app["r"].sum(), "q": by_app["r2"].sum()})
+    g = g[g["m"] >= 2]
+    n = int(g["m"].sum())
+    if len(g) < 1 or n < 2:
+        return Agreement(None, n, len(g), evaluators)
+    within = (2 * (g["m"] * g["q"] - g["s"] ** 2) / (g["m"] - 1)).sum()
+    total_s, total_q = float(g["s"].sum()), float(g["q"].sum())
+    d_e = 2 * (n * total_q - total_s ** 2) / (n * (n - 1))
+    d_o = float(within) / n
+    if d_e <= 1e-12:
+        return Agreement(1.0 if d_o <= 1e-12 else None, n, len(g), evaluators)
+    return Agreement(1.0 - d_o / d_e, n, len(g), evaluators)
 
 
 def score_workspace(ws: Any, program_id: str, method: str = "mean", budget_yen: int | None = None) -> Result:

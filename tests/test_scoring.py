@@ -345,3 +345,30 @@ def test_field_balance_flags_a_model_holding_too_much_of_the_selection():
     m1, m2 = fb[("model", "1")], fb[("model", "2")]
     assert (m1.applications, m1.eligible, m1.selected) == (2, 2, 2) and m1.share == pytest.approx(2 / 3) and m1.flagged
     assert (m2.applications, m2.eligible, m2.selected) == (2, 1, 1) and not m2.flagged
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_agreement_matches_the_reference_implementation(seed):
+    """The closed form equals the krippendorff package on incomplete designs."""
+    import random
+
+    import krippendorff
+    import numpy as np
+
+    from reviewer.scoring import agreement
+    import pandas as pd
+
+    rng = random.Random(seed)
+    evaluators = [f"e{i}" for i in range(rng.randint(3, 8))]
+    units = [f"A{i}" for i in range(rng.randint(5, 40))]
+    rows = []
+    for u in units:
+        quality = rng.uniform(20, 90)
+        for e in rng.sample(evaluators, rng.randint(1, len(evaluators))):
+            rows.append((u, e, round(min(100, max(0, quality + rng.gauss(0, 15))), 3)))
+    df = pd.DataFrame(rows, columns=["application", "evaluator", "r"])
+    matrix = df.pivot_table(index="evaluator", columns="application", values="r").to_numpy(dtype=float)
+    ours = agreement(df)
+    reference = krippendorff.alpha(reliability_data=matrix, level_of_measurement="interval")
+    assert ours.alpha == pytest.approx(reference, abs=1e-9)
+    assert ours.reviews == int(df.groupby("application")["r"].count().pipe(lambda c: c[c >= 2].sum()))
