@@ -214,8 +214,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    from .store import WorkspaceError
-    from .workspace import InitError
+    from .store import InitError, WorkspaceError
 
     try:
         return args.func(args)

@@ -25,10 +25,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .model import Application, Evaluator, Panel, Program, Sheet
-from .sheets import evaluator_problem, sheet_problems
+if TYPE_CHECKING:  # the model (pydantic) loads on first use: the app's first screen needs only SQL
+    from .model import Application, Evaluator, Panel, Program, Sheet
 
 DB_NAME = "reviewer.db"
 BUSY_TIMEOUT_MS = 60_000
@@ -142,6 +142,14 @@ class WorkspaceError(Exception):
         self.messages = list(messages)
 
 
+class InitError(Exception):
+    """Inputs that stop ``reviewer init``: the same problems ``validate`` reports."""
+
+    def __init__(self, problems: list[Any]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
 def now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="milliseconds")
 
@@ -206,6 +214,17 @@ def _statements(script: str) -> Iterator[str]:
             buf = ""
     if buf.strip():
         yield buf.strip()
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who an evaluator or chair is (the panel's entry, read without the model)."""
+
+    id: str
+    name: str
+    affiliation: str
+    role: str
+    programs: list[str]
 
 
 @dataclass(frozen=True)
@@ -292,6 +311,8 @@ class Workspace:
     # -- content ----------------------------------------------------------------
 
     def programs(self) -> dict[str, Program]:
+        from .model import Program
+
         if self._programs is None:
             rows = self.conn.execute("SELECT id, json FROM programs ORDER BY id").fetchall()
             self._programs = {r["id"]: Program.model_validate_json(r["json"]) for r in rows}
@@ -305,10 +326,37 @@ class Workspace:
         return prog
 
     def applications(self, program: str) -> dict[str, Application]:
+        from .model import Application
+
         if program not in self._apps:
             rows = self.conn.execute("SELECT id, json FROM applications WHERE program = ? ORDER BY id", (program,))
             self._apps[program] = {r["id"]: Application.model_validate_json(r["json"]) for r in rows}
         return self._apps[program]
+
+    def application(self, program: str, application: str) -> Application | None:
+        """One application (parsed alone, without loading its program's others)."""
+        from .model import Application
+
+        if program in self._apps:
+            return self._apps[program].get(application)
+        row = self.conn.execute("SELECT json FROM applications WHERE program = ? AND id = ?",
+                                (program, application)).fetchone()
+        return Application.model_validate_json(row["json"]) if row else None
+
+    def program_names(self) -> dict[str, str]:
+        """Program ids and names, without building the model."""
+        return {r["id"]: json.loads(r["json"])["name"] for r in self.conn.execute("SELECT id, json FROM programs ORDER BY id")}
+
+    def person(self, eid: str) -> Person:
+        """An evaluator's identity from the panel, without building the model."""
+        row = self.conn.execute("SELECT json FROM evaluators WHERE id = ?", (eid,)).fetchone()
+        if row is None:
+            raise WorkspaceError(f"評価者 {eid} は評価者名簿にありません")
+        d = json.loads(row["json"])
+        return Person(d["id"], d["name"], d.get("affiliation") or "", d.get("role") or "evaluator", list(d.get("programs") or []))
+
+    def people(self) -> list[Person]:
+        return [self.person(r["id"]) for r in self.conn.execute("SELECT id FROM evaluators ORDER BY id")]
 
     def all_applications(self) -> dict[str, dict[str, Application]]:
         return {pid: self.applications(pid) for pid in self.programs()}
@@ -320,6 +368,8 @@ class Workspace:
             " FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
 
     def panel(self) -> Panel:
+        from .model import Evaluator, Panel
+
         if self._panel is None:
             rows = self.conn.execute("SELECT json FROM evaluators ORDER BY id").fetchall()
             evaluators = [Evaluator.model_validate_json(r["json"]) for r in rows]
@@ -332,9 +382,9 @@ class Workspace:
             raise WorkspaceError(f"評価者 {eid} は評価者名簿にありません")
         return ev
 
-    def evaluator_for_os_user(self, user: str) -> Evaluator | None:
+    def evaluator_for_os_user(self, user: str) -> Person | None:
         row = self.conn.execute("SELECT id FROM evaluators WHERE os_user = ?", (user,)).fetchone()
-        return self.evaluator(row["id"]) if row else None
+        return self.person(row["id"]) if row else None
 
     # -- assignments -------------------------------------------------------------
 
@@ -357,6 +407,8 @@ class Workspace:
         return row["source"] if row else "default"
 
     def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
+        from .sheets import evaluator_problem
+
         return evaluator_problem(self.panel(), evaluator_id, program_id)
 
     def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
@@ -464,13 +516,15 @@ class Workspace:
     def check_sheet(self, program: str, application: str, evaluator: str, sheet: Sheet) -> list[str]:
         """What stops ``evaluator`` from saving ``sheet`` (empty when it may be saved)."""
         prog = self.program(program)
-        app = self.applications(program).get(application)
+        app = self.application(program, application)
         if app is None:
             return [f"申請 {application} は事業 {program} にありません"]
         problems = []
         for msg in (self.evaluator_problem(evaluator, program), self.assignment_problem(evaluator, app)):
             if msg:
                 return [msg]
+        from .sheets import sheet_problems
+
         for loc, msg in sheet_problems(sheet, prog, app):
             problems.append(msg)
         return problems
@@ -480,6 +534,8 @@ class Workspace:
                    replace: bool = False) -> str:
         """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
         'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
+        from .model import Sheet
+
         sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
                                       "scores": scores})
         problems = self.check_sheet(program, application, evaluator, sheet)

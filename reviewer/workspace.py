@@ -17,7 +17,7 @@ from pathlib import Path
 
 from .load import Bundle, Loaded, Problem, load_paths
 from .model import Application
-from .store import DB_NAME, Workspace, WorkspaceError, connect, current_user, migrate, now, sha256
+from .store import DB_NAME, InitError, Workspace, WorkspaceError, connect, current_user, migrate, now, sha256
 
 
 @dataclass
@@ -31,12 +31,6 @@ class InitReport:
     evaluators: int = 0
     assignments_added: int = 0
     skipped: list[str] = field(default_factory=list)
-
-
-class InitError(Exception):
-    def __init__(self, problems: list[Problem] | list[str]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
 
 
 def load_inputs(criteria: Path, applications: Path, panel: Path) -> tuple[Bundle, Bundle]:

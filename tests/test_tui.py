@@ -33,7 +33,7 @@ def table_keys(app, selector):
 
 
 async def settle(pilot):
-    await pilot.pause()
+    await pilot.pause(0.5)  # the chair's scoring starts shortly after the first screen
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

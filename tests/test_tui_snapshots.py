@@ -21,7 +21,7 @@ def ws_path(tmp_path, tmp_path_factory):
 
 
 async def _settle(pilot):
-    await pilot.pause()
+    await pilot.pause(0.5)  # the chair's scoring starts shortly after the first screen
     await pilot.app.workers.wait_for_complete()
     await pilot.pause()
 

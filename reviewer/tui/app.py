@@ -20,7 +20,6 @@ from .screens.chair import ChairScreen
 from .screens.dialogs import InputDialog, PickDialog
 from .screens.help import HelpScreen
 from .screens.queue import QueueScreen
-from .screens.review import ReviewScreen
 
 chrome.install()
 
@@ -40,7 +39,7 @@ class ReviewerApp(App):
                  export_dir: Path | None = None):
         super().__init__()
         self.ws = Workspace.open(workspace)
-        self.identity = self.ws.evaluator(evaluator_id)
+        self.identity = self.ws.person(evaluator_id)
         self.demo = demo
         self.actor = actor or f"{self.identity.id} ({current_user()})"
         self.export_dir = export_dir or Path.cwd()
@@ -82,16 +81,18 @@ class ReviewerApp(App):
         """Every scoring screen is opened for the identity fixed at start-up (or, in the
         demo only, the evaluator the chair chose to look through)."""
         allowed = self.viewing_as if self.viewing_as else self.identity.id
-        if evaluator_id != allowed or self.ws.evaluator(evaluator_id).role == "chair" and not self.demo:
+        if evaluator_id != allowed or self.ws.person(evaluator_id).role == "chair" and not self.demo:
             raise WorkspaceError(f"評価者 {evaluator_id} の画面は開けません")
 
     def open_application(self, evaluator_id: str, program: str, application: str) -> None:
         self.acting_evaluator(evaluator_id)
-        app = self.ws.applications(program).get(application)
+        app = self.ws.application(program, application)
         problem = self.ws.assignment_problem(evaluator_id, app) if app else "申請が見つかりません"
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
+        from .screens.review import ReviewScreen  # loads the model (pydantic) on first use
+
         self.push_screen(ReviewScreen(evaluator_id, program, application))
 
     def open_next(self, evaluator_id: str, program: str, application: str) -> None:
@@ -138,7 +139,7 @@ class ReviewerApp(App):
             return
         if not isinstance(self.screen, ChairScreen):
             return
-        evaluators = [e for e in self.ws.panel().evaluators if e.role == "evaluator"]
+        evaluators = [e for e in self.ws.people() if e.role == "evaluator"]
         options = [(e.id, f"{e.id}  {e.name}（{'・'.join(e.programs)}）") for e in evaluators]
 
         def done(choice: str | None) -> None:
@@ -151,7 +152,7 @@ class ReviewerApp(App):
 
 def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
     if evaluator_id:
-        ws.evaluator(evaluator_id)
+        ws.person(evaluator_id)
         return evaluator_id
     user = current_user()
     ev = ws.evaluator_for_os_user(user)
@@ -164,12 +165,13 @@ def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse:
         export_dir: Path | None = None) -> int:
     import sys
 
-    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+    bench = bool(os.environ.get("REVIEWER_EXIT_AFTER_FIRST_SCREEN"))  # benchmarks: headless, exit at once
+    if not bench and not (sys.stdin.isatty() and sys.stderr.isatty()):
         raise WorkspaceError("端末アプリには端末（TTY）が必要です。SSH では ssh -t で接続してください")
     with Workspace.open(workspace) as ws:
         identity = resolve_identity(ws, evaluator_id)
     if mouse is None:
         mouse = not os.environ.get("SSH_CONNECTION")  # mouse tracking floods a remote link
     app = ReviewerApp(workspace, identity, demo=demo, export_dir=export_dir)
-    app.run(mouse=mouse)
+    app.run(mouse=mouse, headless=bench)
     return app.return_code or 0

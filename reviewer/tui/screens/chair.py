@@ -15,7 +15,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Static
+from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
 
 from ...store import WorkspaceError
 from ..chrome import safe
@@ -24,6 +24,8 @@ from .dialogs import InputDialog, PickDialog
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
 METHODS = [("mean", "平均"), ("median", "中央値"), ("trimmed", "トリム平均"), ("zscore", "zスコア")]
 SPIN = "|/-\\"
+#: Long tables show this many rows (the most urgent first); filters narrow the rest.
+ROW_LIMIT = 300
 
 
 class ChairScreen(Screen):
@@ -42,14 +44,16 @@ class ChairScreen(Screen):
     def __init__(self, chair_id: str, program: str | None = None):
         super().__init__()
         self.chair_id = chair_id
-        programs = list(self.app.ws.programs())
-        ev = self.app.ws.evaluator(chair_id)
+        programs = list(self.app.ws.program_names())
+        ev = self.app.ws.person(chair_id)
         mine = [p for p in ev.programs if p in programs] or programs
         self.program_id = program if program in mine else mine[0]
         self.programs = mine
         self.method = "mean"
         self.budget: int | None = None
         self.result = None
+        self._ranking_stale = True
+        self._sheets_stale = True
         self.view = "progress"
         self._busy: str | None = None
         self._spin = 0
@@ -70,6 +74,7 @@ class ChairScreen(Screen):
                 yield Static(id="balance-bars", markup=False)
             with Vertical(id="sheets"):
                 yield Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False)
+                yield Input(placeholder="絞込: 申請ID・評価者・申請者（Enter）", id="sheets-filter")
                 yield DataTable(id="sheets-table", cursor_type="row", zebra_stripes=True)
         yield Static(id="busy", classes="subbar", markup=False)
         yield Footer()
@@ -81,28 +86,33 @@ class ChairScreen(Screen):
             "順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価", "申請額", "採択", "注記")
         self.query_one("#sheets-table", DataTable).add_columns("評価者", "申請ID", "申請者", "提出日時")
         self.set_interval(0.2, self._tick)
+        self._resumes = 0
         self.refresh_all()
 
     def on_screen_resume(self) -> None:
-        self.refresh_all()
+        self._resumes += 1
+        if self._resumes > 1:  # the first resume is the first showing, already filled on mount
+            self.refresh_all()
 
     # -- data --------------------------------------------------------------------------
 
     def refresh_all(self) -> None:
         ws = self.app.ws
-        prog = ws.program(self.program_id)
-        chair = ws.evaluator(self.chair_id)
+        name = ws.program_names()[self.program_id]
+        chair = ws.person(self.chair_id)
         self.query_one("#title", Static).update(Text.assemble(
-            ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (prog.name, "bold"), f"（{prog.id}）"))
+            ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (name, "bold"), f"（{self.program_id}）"))
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
         self.fill_progress()
-        self.fill_sheets()
-        self.compute()
+        self._sheets_stale = True
+        if self.view == "sheets":
+            self.fill_sheets()
+        self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
 
     def fill_progress(self) -> None:
         ws = self.app.ws
-        names = {e.id: e.name for e in ws.panel().evaluators}
+        names = {e.id: e.name for e in ws.people()}
         rows = sorted(ws.progress(self.program_id, "evaluator"),
                       key=lambda r: (r["submitted"] / r["assigned"] if r["assigned"] else 1, r["key"]))
         t = self.query_one("#progress-evaluators", DataTable)
@@ -115,22 +125,32 @@ class ChairScreen(Screen):
         per_app = {r["key"]: r for r in ws.progress(self.program_id, "application")}
         t = self.query_one("#progress-applications", DataTable)
         t.clear()
-        for aid in sorted(apps, key=lambda a: (per_app[a]["submitted"] if a in per_app else 0, a)):
+        order = sorted(apps, key=lambda a: (per_app[a]["submitted"] if a in per_app else 0, a))
+        for aid in order[:ROW_LIMIT]:
             r = per_app.get(aid)
             t.add_row(Text(aid), safe(apps[aid]["applicant"]), Text(apps[aid]["bureau"]),
                       str(r["assigned"] if r else 0), str(r["drafted"] if r else 0), str(r["submitted"] if r else 0))
+        if len(order) > ROW_LIMIT:
+            t.add_row(Text("..."), Text(f"ほか {len(order) - ROW_LIMIT} 件（提出の多い申請）", style="dim"), "", "", "", "")
         total = sum(r["assigned"] for r in rows)
         done = sum(r["submitted"] for r in rows)
         self._progress_line = f"提出済 {done} / 割当 {total}" + (f"（{100 * done // total}%）" if total else "")
 
     def fill_sheets(self) -> None:
         ws = self.app.ws
+        self._sheets_stale = False
         apps = {r["id"]: r for r in ws.application_rows(self.program_id)}
         t = self.query_one("#sheets-table", DataTable)
         t.clear()
-        for s in ws.sheets(self.program_id, status="submitted"):
+        q = self.query_one("#sheets-filter", Input).value.strip().lower()
+        sheets = [s for s in ws.sheets(self.program_id, status="submitted")
+                  if not q or q in s.application.lower() or q in s.evaluator.lower()
+                  or q in (apps[s.application]["applicant"] or "").lower()]
+        for s in sheets[:ROW_LIMIT]:
             t.add_row(Text(s.evaluator), Text(s.application), safe(apps[s.application]["applicant"]),
                       Text((s.submitted_at or "")[:16].replace("T", " ")), key=f"{s.application}/{s.evaluator}")
+        if len(sheets) > ROW_LIMIT:
+            t.add_row(Text("..."), Text(f"ほか {len(sheets) - ROW_LIMIT} 件: 申請ID・評価者で絞り込んでください", style="dim"), "", "")
 
     def compute(self) -> None:
         self._busy = "集計中"
@@ -146,7 +166,7 @@ class ChairScreen(Screen):
         self.app.call_from_thread(self.show_result, result)
 
     def show_result(self, result) -> None:
-        from ...scoring import BALANCE_LABELS, METHOD_LABELS, reason_label
+        from ...scoring import BALANCE_LABELS, METHOD_LABELS
 
         if result.program.id != self.program_id:
             return
@@ -166,6 +186,16 @@ class ChairScreen(Screen):
             f"  {budget}  申請額合計 {result.demand_yen:,}円" if money else "",
             bonus, f"  集計: {METHOD_LABELS[result.method]}",
             f"  採択候補 {len(result.selected)} 件" + (f" {result.selected_yen:,}円" if money else "")))
+        self._ranking_stale = True
+        if self.view == "ranking":
+            self.fill_ranking(result)
+        self.fill_balance(result, BALANCE_LABELS)
+
+    def fill_ranking(self, result) -> None:
+        from ...scoring import reason_label
+
+        p = result.program
+        self._ranking_stale = False
         t = self.query_one("#ranking-table", DataTable)
         t.clear()
         cut = result.cut_rank
@@ -187,7 +217,6 @@ class ChairScreen(Screen):
             if cut is not None and a.rank == cut:
                 t.add_row(Text("----"), Text("--------"), Text("ここまで採択候補（予算・枠の範囲）", style="bold reverse"),
                           *[Text("")] * 8, key="--cut--")
-        self.fill_balance(result, BALANCE_LABELS)
 
     def fill_balance(self, result, labels) -> None:
         from ...text import pad
@@ -231,8 +260,17 @@ class ChairScreen(Screen):
 
     # -- actions --------------------------------------------------------------------------
 
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id == "sheets-filter":
+            self.fill_sheets()
+            self.query_one("#sheets-table", DataTable).focus()
+
     def action_view(self, view: str) -> None:
         self.view = view
+        if view == "sheets" and self._sheets_stale:
+            self.fill_sheets()
+        if view == "ranking" and self.result is not None and self._ranking_stale:
+            self.fill_ranking(self.result)
         self.query_one("#views", ContentSwitcher).current = view
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
@@ -244,8 +282,8 @@ class ChairScreen(Screen):
         if len(self.programs) < 2:
             self.app.notify("担当の事業は1つです。", markup=False)
             return
-        names = self.app.ws.programs()
-        options = [(p, f"{p}  {names[p].name}") for p in self.programs]
+        names = self.app.ws.program_names()
+        options = [(p, f"{p}  {names[p]}") for p in self.programs]
 
         def done(choice: str | None) -> None:
             if choice:

@@ -45,11 +45,13 @@ class QueueScreen(Screen):
         table.focus()
 
     def on_screen_resume(self) -> None:
-        self.reload()
+        self._resumes = getattr(self, "_resumes", 0) + 1
+        if self._resumes > 1:  # back from an application: statuses may have changed
+            self.reload()
 
     def reload(self) -> None:
         ws = self.app.ws
-        ev = ws.evaluator(self.evaluator_id)
+        ev = ws.person(self.evaluator_id)
         self.rows = ws.evaluator_queue(self.evaluator_id)
         done = sum(1 for r in self.rows if r["status"] == "submitted")
         drafts = sum(1 for r in self.rows if r["status"] == "draft")
@@ -84,7 +86,7 @@ class QueueScreen(Screen):
             except Exception:
                 current = None
         table.clear()
-        programs = self.app.ws.programs()
+        programs = self.app.ws.program_names()
         for r in self.visible_rows():
             status = STATUS[r["status"]]
             track = ""

@@ -40,7 +40,7 @@ class ReviewScreen(Screen):
         self.application_id = application
         ws = self.app.ws
         self.program = ws.program(program)
-        self.app_obj = ws.applications(program)[application]
+        self.app_obj = ws.application(program, application)
         sheet = ws.sheet(program, application, evaluator_id)
         self.status = sheet.status if sheet else None
         self.scores: dict = dict(sheet.scores) if sheet else {}

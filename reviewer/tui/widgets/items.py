@@ -7,6 +7,7 @@ show the current value as text (readable in monochrome).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -14,7 +15,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from ...model import Criterion
+if TYPE_CHECKING:
+    from ...model import Criterion
 
 
 class Item(Widget, can_focus=True):
