@@ -32,13 +32,15 @@ def wait_for(session: str, text: str, timeout: float = 30) -> str:
         if text in out:
             return out
         time.sleep(0.2)
-    raise AssertionError(f"{text!r} did not appear:\n{screen(session)}")
+    size = tmux("display", "-p", "-t", session, "#{window_width}x#{window_height}").strip()
+    raise AssertionError(f"{text!r} did not appear ({size}):\n{screen(session)}")
 
 
 @pytest.fixture
 def session(tmp_path):
     name = f"reviewer-test-{os.getpid()}"
-    env = f"cd {tmp_path} && PATH={BIN}:$PATH TERM=xterm-256color REVIEWER_NO_BLINK=1"
+    # unset COLUMNS/LINES that a parent process may export: the app must measure its own terminal
+    env = f"cd {tmp_path} && unset COLUMNS LINES; PATH={BIN}:$PATH TERM=xterm-256color REVIEWER_NO_BLINK=1"
     tmux("kill-session", "-t", name)
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
                     f"{env} reviewer demo; echo EXITED; sleep 60"], check=True, timeout=30)

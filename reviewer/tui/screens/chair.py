@@ -267,11 +267,11 @@ class ChairScreen(Screen):
 
     def action_view(self, view: str) -> None:
         self.view = view
+        self.query_one("#views", ContentSwitcher).current = view
         if view == "sheets" and self._sheets_stale:
             self.fill_sheets()
         if view == "ranking" and self.result is not None and self._ranking_stale:
             self.fill_ranking(self.result)
-        self.query_one("#views", ContentSwitcher).current = view
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
         focus = {"progress": "#progress-evaluators", "ranking": "#ranking-table", "sheets": "#sheets-table"}.get(view)
