@@ -47,10 +47,13 @@ def plan_assignment(
         plan.shortfalls.append(f"事業 {program} の評価者（role = \"evaluator\"）がいません")
         return plan
 
+    conflict_sets = {e.id: set(e.conflicts) for e in evaluators}
+
     def candidates(app: Application) -> tuple[list[Evaluator], int, int, int]:
         out, conflicts, same_bureau, declared = [], 0, 0, 0
+        names = app.lg_codes | {app.id}  # what Panel.conflict compares, computed once
         for e in evaluators:
-            if panel.conflict(e, app):
+            if conflict_sets[e.id] & names:
                 conflicts += 1
             elif (app.id, e.id) in excluded:
                 declared += 1

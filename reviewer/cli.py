@@ -135,6 +135,10 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--evaluator", metavar="ID")
     au.add_argument("--json", action="store_true", help="JSON Lines で出力する")
     au.set_defaults(func=cmd_audit)
+
+    from .synth import add_parser as add_synth_parser
+
+    add_synth_parser(sub)
     return parser
 
 
@@ -350,8 +354,8 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
                 failed += 1
                 for p in problems:
                     print(str(p), file=sys.stderr)
-                continue
                 progress.step()
+                continue
                 continue
             summary = "、".join(f"{RESULT_LABELS[k]} {v}" for k, v in counts.items()) or "採点票なし"
             print(f"取り込みました: {path}（{summary}）", flush=True)

@@ -50,8 +50,11 @@ class _Sheet:
         self.ws.fit_to_pages(1, 0)
 
     def _track(self, col: int, shown: str, cap: int = 60) -> None:
+        have = self.widths.get(col, 0)
+        if have >= cap or 2 * len(shown) + 2 <= have:
+            return  # cannot widen the column (a character is at most 2 cells): skip measuring
         w = min(cap, max((width(line) for line in shown.split("\n")), default=0) + 2)
-        self.widths[col] = max(self.widths.get(col, 0), w)
+        self.widths[col] = max(have, w)
 
     def text(self, row: int, col: int, value: Any, fmt: Any = None, cap: int = 60) -> None:
         s = _text(value)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 import sys
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, TypeVar
@@ -337,9 +338,32 @@ def load_file(path: Path, kind: str | None = None) -> tuple[Loaded | None, list[
     return load_doc(str(path), doc, text, kind)
 
 
+class KeyLines(Mapping):
+    """``key_lines(text)``, computed on first use: most files have no problem to locate, and
+    mapping every key of a large score file costs as much as parsing it."""
+
+    def __init__(self, text: str):
+        self._text = text
+        self._lines: dict[tuple[Any, ...], int] | None = None
+
+    def _map(self) -> dict[tuple[Any, ...], int]:
+        if self._lines is None:
+            self._lines = key_lines(self._text)
+        return self._lines
+
+    def __getitem__(self, key: tuple[Any, ...]) -> int:
+        return self._map()[key]
+
+    def __iter__(self):
+        return iter(self._map())
+
+    def __len__(self) -> int:
+        return len(self._map())
+
+
 def load_doc(p: str, doc: dict[str, Any], text: str, kind: str | None = None) -> tuple[Loaded | None, list[Problem]]:
     kind = kind or detect_kind(doc)
-    lines = key_lines(text)
+    lines = KeyLines(text)
     describe = sheet_field(doc) if kind == "scores" else field_name
     obj, problems = to_model(MODELS[kind], doc, p, lines, describe)
     if obj is None:
@@ -476,9 +500,9 @@ def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = Non
         bundle.problems.append(Problem(extra.path, None, "", "評価者名簿（panel）が複数あります。1つにしてください"))
 
     # score sheets: against the criteria, the applications and the panel
+    roster = PanelRoster(bundle.panel, bundle.applications) if bundle.panel else None
     for item in (f for f in loaded if f.kind == "scores"):
         sf: ScoreFile = item.obj
-        roster = PanelRoster(bundle.panel, bundle.applications) if bundle.panel else None
         problems = score_file_problems(sf, item, bundle.programs, bundle.applications, roster)
         bundle.problems.extend(problems)
         if not problems:

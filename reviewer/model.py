@@ -273,8 +273,12 @@ class Program(Strict):
     def gives_money(self) -> bool:
         return self.funding is not None
 
+    @functools.cached_property
+    def criteria_by_id(self) -> dict[str, Criterion]:
+        return {c.id: c for c in self.criteria}
+
     def criterion(self, cid: str) -> Criterion | None:
-        return next((c for c in self.criteria if c.id == cid), None)
+        return self.criteria_by_id.get(cid)
 
     def track(self, tid: str | None) -> Track | None:
         return next((t for t in self.tracks if t.id == tid), None)
@@ -502,12 +506,17 @@ class Panel(Strict):
     def evaluator(self, eid: str) -> Evaluator | None:
         return next((e for e in self.evaluators if e.id == eid), None)
 
+    def explicit_pairs(self, program_app_ids: set[str]) -> set[tuple[str, str]]:
+        """(evaluator, application) of the explicit assignments of one program."""
+        return {(a.evaluator, a.application) for a in self.assignments if a.application in program_app_ids}
+
     def conflict(self, evaluator: Evaluator, app: Application) -> bool:
         conflicts = set(evaluator.conflicts)
         return app.id in conflicts or bool(conflicts & app.lg_codes)
 
     def assignment_problem(
-        self, evaluator: Evaluator, app: Application, program_app_ids: set[str]
+        self, evaluator: Evaluator, app: Application, program_app_ids: set[str],
+        explicit: set[tuple[str, str]] | None = None,
     ) -> str | None:
         """Why ``evaluator`` may not review ``app`` (None when they may).
 
@@ -516,9 +525,10 @@ class Panel(Strict):
         """
         if self.conflict(evaluator, app):
             return f"評価者 {evaluator.id} は申請 {app.id} と利害関係があります（conflicts）"
-        explicit = [a for a in self.assignments if a.application in program_app_ids]
+        if explicit is None:
+            explicit = self.explicit_pairs(program_app_ids)
         if explicit:
-            if not any(a.evaluator == evaluator.id and a.application == app.id for a in explicit):
+            if (evaluator.id, app.id) not in explicit:
                 return f"申請 {app.id} は評価者 {evaluator.id} に割り当てられていません"
             return None
         if app.program not in evaluator.programs:

@@ -77,14 +77,20 @@ class PanelRoster:
     def __init__(self, panel: Panel, applications: dict[str, dict[str, Application]]):
         self.panel = panel
         self.applications = applications
+        self._programs: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}  # ids, explicit pairs
 
     def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
         return evaluator_problem(self.panel, evaluator_id, program_id)
 
     def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
         ev = self.panel.evaluator(evaluator_id)
-        ids = set(self.applications.get(app.program, {}))
-        return self.panel.assignment_problem(ev, app, ids) if ev else None
+        if ev is None:
+            return None
+        if app.program not in self._programs:  # once per program, not per sheet
+            ids = set(self.applications.get(app.program, {}))
+            self._programs[app.program] = ids, self.panel.explicit_pairs(ids)
+        ids, explicit = self._programs[app.program]
+        return self.panel.assignment_problem(ev, app, ids, explicit)
 
 
 def score_file_problems(

@@ -172,9 +172,11 @@ def _update(ws: Workspace, crit: Bundle, bundle: Bundle, allow_criteria_change: 
         report.evaluators = len(panel.evaluators)
         ws._panel = None
         ws._apps.clear()
-        all_apps = {(pid, aid) for pid, aid in conn.execute("SELECT program, id FROM applications")}
+        program_of: dict[str, str] = {}
+        for pid, aid in sorted((tuple(r) for r in conn.execute("SELECT program, id FROM applications")), reverse=True):
+            program_of[aid] = pid  # the first program in sorted order wins, as before
         for a in panel.assignments:
-            pid = next((p for p, i in sorted(all_apps) if i == a.application), None)
+            pid = program_of.get(a.application)
             if pid is None:
                 continue
             cur = conn.execute("INSERT OR IGNORE INTO assignments(program, application, evaluator, source)"

@@ -167,3 +167,10 @@ def test_reopen_command(tmp_path, ws_path):
     assert r.returncode == 0
     r = run("audit", "--workspace", str(ws_path))
     assert "差し戻し" in r.stdout and "根拠の再確認" in r.stdout and "c01" in r.stdout
+
+
+def test_progress_bar_counts_failed_files_too(tmp_path, ws_path):
+    bad = write(tmp_path, "bad.toml", "evaluator = \n")
+    good = scores_file(tmp_path, "good.toml", [sheet("T-0001", "draft", {"A1": 1})])
+    r = run("import-scores", "--workspace", str(ws_path), "--progress", str(bad), str(good))
+    assert r.returncode == 1 and "2/2" in r.stderr
