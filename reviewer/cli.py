@@ -488,7 +488,7 @@ def _score(args: argparse.Namespace):
 
     with _open(args) as ws:
         ws.program(args.program)
-        return score_workspace(ws, args.program, method=args.method, budget_yen=args.budget)
+        return score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False)
 
 
 def _pct(x: float | None) -> str:

@@ -445,13 +445,14 @@ def agreement(df: pd.DataFrame) -> Agreement:
     return Agreement(1.0 - d_o / d_e, n, len(g), evaluators)
 
 
-def score_workspace(ws: Any, program_id: str, method: str = "mean", budget_yen: int | None = None) -> Result:
-    """Score a program of an open workspace (submitted sheets only)."""
+def score_workspace(ws: Any, program_id: str, method: str = "mean", budget_yen: int | None = None,
+                    comments: bool = True) -> Result:
+    """Score a program of an open workspace (submitted sheets only). ``comments=False`` skips
+    reading the comments (the ranking needs none; the workbook does)."""
     program = ws.program(program_id)
     apps = ws.applications(program_id)
-    sheets = [SheetInput(s.application, s.evaluator, s.scores, s.comment)
-              for s in ws.sheets(program_id, status="submitted")]
-    names = {e.id: e.name for e in ws.panel().evaluators}
+    sheets = [SheetInput(a, e, scores, c) for a, e, scores, c in ws.submitted_scores(program_id, comments)]
+    names = {p.id: p.name for p in ws.people()}
     return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names)
 
 

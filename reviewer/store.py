@@ -513,6 +513,16 @@ class Workspace:
         rows = self.conn.execute(sql + " ORDER BY program, application, evaluator", args).fetchall()
         return [SheetRecord.from_row(r) for r in rows]
 
+    def submitted_scores(self, program: str, comments: bool = True) -> list[tuple[str, str, dict[str, Any], str]]:
+        """(application, evaluator, scores, comment) of the program's submitted sheets: what
+        scoring reads, without the rest of each row."""
+        col = "comment" if comments else "''"
+        rows = self.conn.execute(
+            f"SELECT application, evaluator, scores, {col} FROM sheets WHERE program = ? AND status = 'submitted'"
+            " ORDER BY application, evaluator", (program,)).fetchall()
+        loads = json.loads
+        return [(a, e, loads(sc), c) for a, e, sc, c in rows]
+
     def check_sheet(self, program: str, application: str, evaluator: str, sheet: Sheet) -> list[str]:
         """What stops ``evaluator`` from saving ``sheet`` (empty when it may be saved)."""
         prog = self.program(program)

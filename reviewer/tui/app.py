@@ -62,15 +62,18 @@ class ReviewerApp(App):
 
     def on_mount(self) -> None:
         self.theme = os.environ.get("REVIEWER_THEME", "textual-dark")
-        via = "ssh" if os.environ.get("SSH_CONNECTION") else "local"
-        self.ws.record(self.actor, "session-start", evaluator=self.identity.id,
-                       detail=f"{'chair' if self.identity.role == 'chair' else 'evaluator'} via {via}")
+        self.call_after_refresh(self.record_session)  # a durable write: after the first screen
         if self.identity.role == "chair":
             self.push_screen(ChairScreen(self.identity.id))
         else:
             self.push_screen(QueueScreen(self.identity.id))
         if os.environ.get("REVIEWER_EXIT_AFTER_FIRST_SCREEN"):
             self.call_after_refresh(self.exit)
+
+    def record_session(self) -> None:
+        via = "ssh" if os.environ.get("SSH_CONNECTION") else "local"
+        self.ws.record(self.actor, "session-start", evaluator=self.identity.id,
+                       detail=f"{'chair' if self.identity.role == 'chair' else 'evaluator'} via {via}")
 
     def on_unmount(self) -> None:
         self.ws.close()
