@@ -180,6 +180,43 @@ def connect(db_path: Path) -> sqlite3.Connection:
     return conn
 
 
+@contextmanager
+def building(path: Path, suffix: str) -> Iterator[sqlite3.Connection]:
+    """A new workspace, built in a private temporary folder beside ``path`` (0700, database
+    0600) and renamed into place only when the body returns: a failed build leaves nothing.
+    ``path`` must not exist or be an empty folder (callers check, with their own message)."""
+    import shutil
+    import tempfile
+
+    path = Path(path)
+    parent = path.resolve().parent
+    parent.mkdir(parents=True, exist_ok=True)
+    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=suffix, dir=parent))
+    conn = None
+    try:
+        os.chmod(tmp, 0o700)
+        db = tmp / DB_NAME
+        conn = connect(db)
+        os.chmod(db, 0o600)
+        migrate(conn)
+        yield conn
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.close()
+        conn = None
+        for leftover in ("-wal", "-shm"):
+            sidecar = tmp / (DB_NAME + leftover)
+            if sidecar.exists():
+                os.chmod(sidecar, 0o600)
+        if path.exists():
+            path.rmdir()  # empty, checked by the caller
+        os.replace(tmp, path)
+    except BaseException:
+        if conn is not None:
+            conn.close()
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
 def migrate(conn: sqlite3.Connection) -> None:
     version = conn.execute("PRAGMA user_version").fetchone()[0]
     if version > SCHEMA_VERSION:

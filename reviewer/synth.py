@@ -57,9 +57,7 @@ import json
 import math
 import os
 import random
-import shutil
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -68,7 +66,7 @@ from typing import Any
 
 from . import regions
 from .model import Application, Criterion, Panel, Program, Sheet
-from .store import DB_NAME, WorkspaceError, canonical, connect, current_user, migrate, now, sha256
+from .store import WorkspaceError, building, canonical, current_user, now, sha256
 
 #: Limits of the command (a mistyped extra zero should fail fast, not fill the disk).
 MAX_APPLICATIONS = 1_000_000
@@ -778,16 +776,8 @@ def synth_workspace(path: Path, program_id: str, applications: int, evaluators: 
         raise SynthError(f"事業 {program_id} ではなく {data.program.id} のデータです")
     prog = data.program
     actor = f"synth ({current_user()})"
-    parent = path.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".synth", dir=parent))
     n_sheets = len(data.sheets) if with_sheets else 0
-    try:
-        os.chmod(tmp, 0o700)
-        db = tmp / DB_NAME
-        conn = connect(db)
-        os.chmod(db, 0o600)
-        migrate(conn)
+    with building(path, ".synth") as conn:
         # a build in a private temporary folder, renamed into place only when complete:
         # durability of each intermediate step does not matter (the final checkpoint syncs)
         conn.execute("PRAGMA synchronous = OFF")
@@ -846,18 +836,6 @@ def synth_workspace(path: Path, program_id: str, applications: int, evaluators: 
             conn.execute("ROLLBACK")
             raise
         conn.execute("PRAGMA synchronous = FULL")
-        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        conn.close()
-        for leftover in ("-wal", "-shm"):
-            sidecar = tmp / (DB_NAME + leftover)
-            if sidecar.exists():
-                os.chmod(sidecar, 0o600)
-        if path.exists():
-            path.rmdir()  # empty, checked above
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
     return _summary(data, n_sheets, started) | {"workspace": str(path)}
 
 

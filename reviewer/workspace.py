@@ -9,15 +9,12 @@ refuses changed criteria or changed applications unless told explicitly.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from .load import Bundle, Loaded, Problem, load_paths
 from .model import Application
-from .store import DB_NAME, InitError, Workspace, WorkspaceError, connect, current_user, migrate, now, sha256
+from .store import DB_NAME, InitError, Workspace, WorkspaceError, building, current_user, now, sha256
 
 
 @dataclass
@@ -65,31 +62,8 @@ def init_workspace(path: Path, criteria: Path, applications: Path, panel: Path,
             return _update(ws, crit, bundle, allow_criteria_change, update_applications, actor)
     if path.exists() and (not path.is_dir() or any(path.iterdir())):
         raise InitError([f"{path}: 空でないフォルダ（またはファイル）で、ワークスペースではありません"])
-    parent = path.resolve().parent
-    parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".init", dir=parent))
-    try:
-        os.chmod(tmp, 0o700)
-        db = tmp / DB_NAME
-        conn = connect(db)
-        os.chmod(db, 0o600)
-        migrate(conn)
-        ws = Workspace(path, conn)
-        try:
-            report = _update(ws, crit, bundle, False, False, actor)
-        finally:
-            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-            ws.close()
-        for leftover in ("-wal", "-shm"):
-            sidecar = tmp / (DB_NAME + leftover)
-            if sidecar.exists():
-                os.chmod(sidecar, 0o600)
-        if path.exists():
-            path.rmdir()  # empty, checked above
-        os.replace(tmp, path)
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    with building(path, ".init") as conn:
+        report = _update(Workspace(path, conn), crit, bundle, False, False, actor)
     report.created = True
     return report
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections import Counter
 
-import pytest
 
 from reviewer.assign import plan_assignment
 from reviewer.model import Application, Panel
@@ -12,7 +11,7 @@ from reviewer.regions import municipalities
 from reviewer.store import Workspace
 from reviewer.workspace import init_workspace
 
-from conftest import IOT_APP, doc, write
+from conftest import IOT_APP, doc
 from wsutil import make_inputs, run
 
 

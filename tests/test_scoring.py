@@ -353,7 +353,6 @@ def test_agreement_matches_the_reference_implementation(seed):
     import random
 
     import krippendorff
-    import numpy as np
 
     from reviewer.scoring import agreement
     import pandas as pd
