@@ -43,14 +43,6 @@ class Problem:
         return f"{where}: {self.field}: {self.message}" if self.field else f"{where}: {self.message}"
 
 
-class LoadError(Exception):
-    """Raised by the convenience loaders that want an exception; carries the problems."""
-
-    def __init__(self, problems: list[Problem]):
-        super().__init__("\n".join(str(p) for p in problems))
-        self.problems = problems
-
-
 # ---------------------------------------------------------------------------
 # TOML text → dict
 
@@ -369,14 +361,6 @@ def load_doc(p: str, doc: dict[str, Any], text: str, kind: str | None = None) ->
     if obj is None:
         return None, problems
     return Loaded(p, kind, obj, lines, doc), []
-
-
-def load_program(path: Path) -> Program:
-    """Load one criteria file or raise ``LoadError``."""
-    loaded, problems = load_file(path, "criteria")
-    if loaded is None:
-        raise LoadError(problems)
-    return loaded.obj
 
 
 def toml_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

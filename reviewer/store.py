@@ -409,9 +409,6 @@ class Workspace:
     def people(self) -> list[Person]:
         return [self.person(r["id"]) for r in self.conn.execute("SELECT id FROM evaluators ORDER BY id")]
 
-    def all_applications(self) -> dict[str, dict[str, Application]]:
-        return {pid: self.applications(pid) for pid in self.programs()}
-
     def application_rows(self, program: str) -> list[sqlite3.Row]:
         """Summary columns of the applications (no parsing): for lists and progress."""
         return self.conn.execute(
