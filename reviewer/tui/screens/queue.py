@@ -86,7 +86,6 @@ class QueueScreen(Screen):
             except Exception:
                 current = None
         table.clear()
-        programs = self.app.ws.program_names()
         for r in self.visible_rows():
             status = STATUS[r["status"]]
             track = ""
@@ -104,8 +103,7 @@ class QueueScreen(Screen):
         label = dict(FILTERS)[self.filter]
         shown = table.row_count
         self.query_one("#filterbar", Static).update(
-            f"絞込: {label}（s で切替）  表示 {shown} 件" + (f"  検索: {self.query_text}" if self.query_text else "")
-            + ("" if len(programs) < 2 else ""))
+            f"絞込: {label}（s で切替）  表示 {shown} 件" + (f"  検索: {self.query_text}" if self.query_text else ""))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value
