@@ -136,10 +136,29 @@ def build_parser() -> argparse.ArgumentParser:
     au.add_argument("--json", action="store_true", help="JSON Lines で出力する")
     au.set_defaults(func=cmd_audit)
 
-    from .synth import add_parser as add_synth_parser
-
-    add_synth_parser(sub)
+    # synth's module loads pydantic: its parser lives here so that building the parser stays light
+    sy = sub.add_parser(
+        "synth", help="ベンチマーク・デモ用の合成ワークスペースを作る",
+        description="実在の自治体に分散した合成の申請、評価者名簿、割当、提出済みの採点票を持つワークスペースを"
+                    "作ります（同じ種なら同じ内容）。監査ログは一括登録ごとに1行の要約です。")
+    sy.add_argument("--workspace", type=Path, metavar="DIR", default=os.environ.get("REVIEWER_WORKSPACE") or None,
+                    help="作成するワークスペースのフォルダ（存在しないか空のフォルダ。既定: 環境変数 REVIEWER_WORKSPACE）")
+    sy.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+    sy.add_argument("--applications", type=int, required=True, metavar="N", help="申請数")
+    sy.add_argument("--evaluators", type=int, required=True, metavar="E", help="評価者数（委員長は別に1人）")
+    sy.add_argument("--reviews-per-application", type=int, required=True, metavar="K", help="1件あたりの評価者数（E 以下）")
+    sy.add_argument("--seed", type=int, default=0, help="乱数の種（既定: 0）")
+    sy.add_argument("--criteria", type=Path, metavar="DIR", help="審査基準のフォルダ（既定: 同梱の審査基準）")
+    sy.add_argument("--write-inputs", type=Path, metavar="DIR",
+                    help="同じデータを TOML ファイル（applications/、panel.toml、scores/）としても書き出す")
+    sy.set_defaults(func=cmd_synth)
     return parser
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from .synth import cmd_synth as run
+
+    return run(args)
 
 
 def _workspace(p: argparse.ArgumentParser) -> None:

@@ -55,7 +55,6 @@ from __future__ import annotations
 import argparse
 import json
 import math
-import os
 import random
 import sys
 import time
@@ -893,26 +892,6 @@ def _summary(data: SynthData, n_sheets: int, started: float) -> dict[str, Any]:
 # command line
 
 
-def add_parser(sub: Any) -> argparse.ArgumentParser:
-    """Add ``reviewer synth`` to the subcommands ``sub``."""
-    p = sub.add_parser(
-        "synth", help="ベンチマーク・デモ用の合成ワークスペースを作る",
-        description="実在の自治体に分散した合成の申請、評価者名簿、割当、提出済みの採点票を持つワークスペースを"
-                    "作ります（同じ種なら同じ内容）。監査ログは一括登録ごとに1行の要約です。")
-    p.add_argument("--workspace", type=Path, metavar="DIR", default=os.environ.get("REVIEWER_WORKSPACE") or None,
-                   help="作成するワークスペースのフォルダ（存在しないか空のフォルダ。既定: 環境変数 REVIEWER_WORKSPACE）")
-    p.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
-    p.add_argument("--applications", type=int, required=True, metavar="N", help="申請数")
-    p.add_argument("--evaluators", type=int, required=True, metavar="E", help="評価者数（委員長は別に1人）")
-    p.add_argument("--reviews-per-application", type=int, required=True, metavar="K", help="1件あたりの評価者数（E 以下）")
-    p.add_argument("--seed", type=int, default=0, help="乱数の種（既定: 0）")
-    p.add_argument("--criteria", type=Path, metavar="DIR", help="審査基準のフォルダ（既定: 同梱の審査基準）")
-    p.add_argument("--write-inputs", type=Path, metavar="DIR",
-                   help="同じデータを TOML ファイル（applications/、panel.toml、scores/）としても書き出す")
-    p.set_defaults(func=cmd_synth)
-    return p
-
-
 def cmd_synth(args: argparse.Namespace) -> int:
     try:
         if not args.workspace:
@@ -949,4 +928,4 @@ def cmd_synth(args: argparse.Namespace) -> int:
     return 0
 
 
-__all__ = ["SynthData", "SynthError", "add_parser", "cmd_synth", "generate", "synth_workspace", "write_inputs"]
+__all__ = ["SynthData", "SynthError", "cmd_synth", "generate", "synth_workspace", "write_inputs"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import argparse
 import json
 import sqlite3
 import sys
@@ -12,7 +11,7 @@ import pytest
 
 from reviewer import regions, synth
 from reviewer.checks import application_problems, run_checks
-from reviewer.cli import main
+from reviewer.cli import build_parser, main
 from reviewer.load import load_paths
 from reviewer.model import Application, Sheet
 from reviewer.scoring import score_workspace
@@ -247,10 +246,7 @@ def test_other_programs(program):
 
 
 def synth_cmd(*argv: str) -> int:
-    parser = argparse.ArgumentParser()
-    sub = parser.add_subparsers()
-    synth.add_parser(sub)
-    args = parser.parse_args(["synth", *argv])
+    args = build_parser().parse_args(["synth", *argv])
     return args.func(args)
 
 
