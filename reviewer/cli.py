@@ -414,6 +414,7 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
+    from .store import Counts
     from .text import table
 
     with _open(args) as ws:
@@ -422,17 +423,15 @@ def cmd_status(args: argparse.Namespace) -> int:
         result = []
         for pid in programs:
             apps = {r["id"]: r for r in ws.application_rows(pid)}
-            by_ev = ws.progress(pid, "evaluator")
-            by_app = {r["key"]: r for r in ws.progress(pid, "application")}
+            progress = ws.progress(pid)
+            none = Counts(0, 0, 0)
             result.append({
                 "program": pid,
-                "evaluators": [{"evaluator": r["key"], "name": names.get(r["key"], ""), "assigned": r["assigned"],
-                                "not_started": r["assigned"] - r["drafted"] - r["submitted"],
-                                "drafted": r["drafted"], "submitted": r["submitted"]} for r in by_ev],
+                "evaluators": [{"evaluator": ev, "name": names.get(ev, ""), "assigned": c.assigned,
+                                "not_started": c.not_started, "drafted": c.drafted, "submitted": c.submitted}
+                               for ev, c in progress.by_evaluator.items()],
                 "applications": [{"application": aid, "applicant": row["applicant"], "bureau": row["bureau"],
-                                  "assigned": by_app[aid]["assigned"] if aid in by_app else 0,
-                                  "drafted": by_app[aid]["drafted"] if aid in by_app else 0,
-                                  "submitted": by_app[aid]["submitted"] if aid in by_app else 0}
+                                  **progress.by_application.get(aid, none)._asdict()}
                                  for aid, row in apps.items()],
             })
     if args.json:

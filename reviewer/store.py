@@ -25,7 +25,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the model (pydantic) loads on first use: the app's first screen needs only SQL
     from .model import Application, Evaluator, Panel, Program, Sheet
@@ -251,6 +251,21 @@ def _statements(script: str) -> Iterator[str]:
             buf = ""
     if buf.strip():
         yield buf.strip()
+
+
+class Counts(NamedTuple):
+    assigned: int
+    drafted: int
+    submitted: int
+
+    @property
+    def not_started(self) -> int:
+        return self.assigned - self.drafted - self.submitted
+
+
+class Progress(NamedTuple):
+    by_evaluator: dict[str, Counts]  # evaluators with an active assignment, by id
+    by_application: dict[str, Counts]  # applications with an active assignment, by id
 
 
 @dataclass(frozen=True)
@@ -673,18 +688,32 @@ class Workspace:
 
     # -- progress ------------------------------------------------------------------
 
-    def progress(self, program: str | None = None, by: str = "evaluator") -> list[sqlite3.Row]:
-        """Assigned, drafted and submitted sheet counts per evaluator or per application."""
-        key = "a.evaluator" if by == "evaluator" else "a.application"
-        where = "a.active = 1" + (" AND a.program = ?" if program else "")
-        return self.conn.execute(
-            f"SELECT a.program AS program, {key} AS key, COUNT(*) AS assigned,"
-            " COALESCE(SUM(s.status = 'draft'), 0) AS drafted,"
-            " COALESCE(SUM(s.status = 'submitted'), 0) AS submitted"
-            " FROM assignments a LEFT JOIN sheets s"
-            " ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
-            f" WHERE {where} GROUP BY a.program, {key} ORDER BY a.program, {key}",
-            (program,) if program else ()).fetchall()
+    def progress(self, program: str) -> Progress:
+        """Assigned, drafted and submitted sheets of the active assignments, per evaluator and
+        per application, counted in one pass over the assignments."""
+        cur = self.conn.cursor()
+        cur.row_factory = None  # plain tuples: 10,000s of rows
+        by_ev: dict[str, list[int]] = {}
+        by_app: dict[str, list[int]] = {}
+        column = {"draft": 1, "submitted": 2}
+        for evaluator, application, status in cur.execute(
+                "SELECT a.evaluator, a.application, s.status FROM assignments a LEFT JOIN sheets s"
+                " ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
+                " WHERE a.program = ? AND a.active = 1", (program,)):
+            e = by_ev.get(evaluator)
+            if e is None:
+                e = by_ev[evaluator] = [0, 0, 0]
+            a = by_app.get(application)
+            if a is None:
+                a = by_app[application] = [0, 0, 0]
+            e[0] += 1
+            a[0] += 1
+            i = column.get(status)
+            if i:
+                e[i] += 1
+                a[i] += 1
+        return Progress({k: Counts(*v) for k, v in sorted(by_ev.items())},
+                        {k: Counts(*v) for k, v in sorted(by_app.items())})
 
     def evaluator_queue(self, evaluator: str) -> list[sqlite3.Row]:
         """An evaluator's active assignments with their sheet status and summary columns,

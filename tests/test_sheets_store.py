@@ -123,7 +123,11 @@ def test_declared_conflict_removes_the_assignment_and_records_why(ws):
 def test_progress_counts(ws):
     ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2})
     ws.save_sheet("r2-iot", "T-0002", "e01", FULL, status="submitted")
-    rows = {r["key"]: (r["assigned"], r["drafted"], r["submitted"]) for r in ws.progress("r2-iot")}
-    assert rows == {"e01": (3, 1, 1), "e03": (3, 0, 0)}
-    rows = {r["key"]: (r["assigned"], r["drafted"], r["submitted"]) for r in ws.progress("r2-iot", "application")}
-    assert rows == {"T-0001": (2, 1, 0), "T-0002": (2, 0, 1), "T-0003": (2, 0, 0)}
+    progress = ws.progress("r2-iot")
+    assert progress.by_evaluator == {"e01": (3, 1, 1), "e03": (3, 0, 0)}
+    assert progress.by_evaluator["e01"].not_started == 1
+    assert progress.by_application == {"T-0001": (2, 1, 0), "T-0002": (2, 0, 1), "T-0003": (2, 0, 0)}
+    # a withdrawn assignment (declared conflict) no longer counts, nor does its sheet
+    ws.withdraw_assignment("r2-iot", "T-0001", "e01", "利害関係", actor="yamada")
+    progress = ws.progress("r2-iot")
+    assert progress.by_evaluator["e01"] == (2, 0, 1) and progress.by_application["T-0001"] == (1, 0, 0)

@@ -7,7 +7,7 @@ import re
 import unicodedata
 
 import pytest
-from textual.widgets import DataTable, Input, Static
+from textual.widgets import Input, Static
 
 from reviewer.store import Workspace
 from reviewer.tui.app import ReviewerApp
@@ -15,6 +15,7 @@ from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.queue import QueueScreen
 from reviewer.tui.screens.review import ReviewScreen
 from reviewer.tui.widgets.items import Item
+from reviewer.tui.widgets.table import LineTable
 
 from tuiutil import sample_workspace
 
@@ -27,8 +28,7 @@ def ws_path(tmp_path, tmp_path_factory):
 
 
 def table_keys(app, selector):
-    t = app.screen.query_one(selector, DataTable)
-    return [t.coordinate_to_cell_key((r, 0)).row_key.value for r in range(t.row_count)]
+    return app.screen.query_one(selector, LineTable).keys
 
 
 async def settle(pilot):
@@ -70,8 +70,8 @@ async def test_filter_and_search(ws_path):
 
 async def open_app(pilot, key):
     app = pilot.app
-    table = app.screen.query_one("#queue", DataTable)
-    table.move_cursor(row=table.get_row_index(key))
+    table = app.screen.query_one("#queue", LineTable)
+    table.move_cursor(table.index_of(key))
     table.focus()
     await pilot.press("enter")
     await pilot.pause()
@@ -229,8 +229,8 @@ async def test_chair_progress_and_balance(ws_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await settle(pilot)
         assert table_keys(app, "#progress-evaluators")  # r2-iot first: e04 is late
-        t = app.screen.query_one("#progress-evaluators", DataTable)
-        assert t.get_row_at(0)[0].plain == "e04"
+        t = app.screen.query_one("#progress-evaluators", LineTable)
+        assert t.row_at(0)[0] == "e04"
         await pilot.press("3")
         await pilot.pause()
         bars = str(app.screen.query_one("#balance-bars", Static).render())
@@ -245,8 +245,7 @@ async def test_chair_reopens_a_sheet(ws_path):
         await settle(pilot)
         await pilot.press("4")
         await pilot.pause()
-        t = app.screen.query_one("#sheets-table", DataTable)
-        key = t.coordinate_to_cell_key((0, 0)).row_key.value
+        key = app.screen.query_one("#sheets-table", LineTable).cursor_key
         await pilot.press("r")
         await pilot.pause()
         app.screen.query_one(Input).value = "根拠の再確認"
@@ -318,8 +317,8 @@ async def test_untrusted_text_is_shown_literally(tmp_path):
     app = ReviewerApp(tmp_path / "ws", "e01")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        cell = app.screen.query_one("#queue", DataTable).get_row_at(0)[6]
-        assert "[bold red]赤[/]" in cell.plain and "\x1b" not in cell.plain and "\u202e" not in cell.plain
+        cell = app.screen.query_one("#queue", LineTable).row_at(0)[6]
+        assert "[bold red]赤[/]" in cell and "\x1b" not in cell and "\u202e" not in cell
         await open_app(pilot, "r2-iot/T-0001")
         doc_text = app.screen.query_one("#document", Static).render()
         plain = str(doc_text)

@@ -67,3 +67,12 @@ def test_chair_balance(snap_compare, ws_path):
 
 def test_help(snap_compare, ws_path):
     assert snap_compare(ReviewerApp(ws_path, "e01"), terminal_size=(80, 24), press=["f1"])
+
+
+def test_chair_sheets(snap_compare, ws_path):
+    async def sheets(pilot):
+        await _settle(pilot)
+        await pilot.press("4")
+        await pilot.pause()
+
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(80, 24), run_before=sheets)

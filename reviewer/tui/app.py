@@ -8,6 +8,7 @@ chair's ranking is first shown.
 
 from __future__ import annotations
 
+import gc
 import os
 from pathlib import Path
 
@@ -176,5 +177,8 @@ def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse:
     if mouse is None:
         mouse = not os.environ.get("SSH_CONNECTION")  # mouse tracking floods a remote link
     app = ReviewerApp(workspace, identity, demo=demo, export_dir=export_dir)
+    # Start-up allocates many long-lived objects (modules, styles, widgets); the collector
+    # need not scan them again and again while the first screen is built.
+    gc.freeze()
     app.run(mouse=mouse, headless=bench)
     return app.return_code or 0

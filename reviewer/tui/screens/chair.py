@@ -15,17 +15,17 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import Screen
-from textual.widgets import ContentSwitcher, DataTable, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Footer, Input, Static
 
-from ...store import WorkspaceError
+from ...store import Counts, WorkspaceError
 from ..chrome import safe
+from ..widgets.table import Column, LineTable
 from .dialogs import InputDialog, PickDialog
 
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
 METHODS = [("mean", "平均"), ("median", "中央値"), ("trimmed", "トリム平均"), ("zscore", "zスコア")]
 SPIN = "|/-\\"
-#: Long tables show this many rows (the most urgent first); filters narrow the rest.
-ROW_LIMIT = 300
+N = Column  # a number column is right-aligned
 
 
 class ChairScreen(Screen):
@@ -52,8 +52,7 @@ class ChairScreen(Screen):
         self.method = "mean"
         self.budget: int | None = None
         self.result = None
-        self._ranking_stale = True
-        self._sheets_stale = True
+        self._stale = {"ranking", "balance", "sheets"}  # views to fill when next shown
         self.view = "progress"
         self._busy: str | None = None
         self._spin = 0
@@ -65,26 +64,30 @@ class ChairScreen(Screen):
         with ContentSwitcher(initial="progress", id="views"):
             with Vertical(id="progress"):
                 yield Static("評価者別（進捗の遅い順）", classes="label", markup=False)
-                yield DataTable(id="progress-evaluators", cursor_type="row", zebra_stripes=True)
+                yield LineTable("評価者", Column("氏名", max_width=16), N("割当", True), N("未着手", True),
+                                N("下書き", True), N("提出済", True), N("進捗", True), id="progress-evaluators")
                 yield Static("申請別（提出の少ない順）", classes="label", markup=False)
-                yield DataTable(id="progress-applications", cursor_type="row", zebra_stripes=True)
-            with Vertical(id="ranking"):
-                yield DataTable(id="ranking-table", cursor_type="row", zebra_stripes=True)
-            with Vertical(id="balance"):
-                yield Static(id="balance-bars", markup=False)
-            with Vertical(id="sheets"):
-                yield Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False)
-                yield Input(placeholder="絞込: 申請ID・評価者・申請者（Enter）", id="sheets-filter")
-                yield DataTable(id="sheets-table", cursor_type="row", zebra_stripes=True)
+                yield LineTable("申請ID", Column("申請者", max_width=30, flex=True), "総合通信局", N("割当", True), N("下書き", True),
+                                N("提出済", True), id="progress-applications")
+            # the other views are built when first shown (a quicker first screen)
         yield Static(id="busy", classes="subbar", markup=False)
         yield Footer()
 
+    @staticmethod
+    def build_view(view: str) -> Vertical:
+        if view == "ranking":
+            return Vertical(
+                LineTable(N("順位", True), "申請ID", Column("申請者", max_width=24, flex=True, min_width=14), "総合通信局",
+                          N("得点率", True), N("加点", True), N("合計", True), N("評価", True), N("申請額", True), "採択",
+                          Column("注記", max_width=60, flex=True), id="ranking-table"), id="ranking")
+        if view == "balance":
+            return Vertical(Static("集計中...", id="balance-bars", markup=False), id="balance")
+        return Vertical(
+            Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False),
+            Input(placeholder="絞込: 申請ID・評価者・申請者（Enter）", id="sheets-filter"),
+            LineTable("評価者", "申請ID", Column("申請者", max_width=30, flex=True), "提出日時", id="sheets-table"), id="sheets")
+
     def on_mount(self) -> None:
-        self.query_one("#progress-evaluators", DataTable).add_columns("評価者", "氏名", "割当", "未着手", "下書き", "提出済", "進捗")
-        self.query_one("#progress-applications", DataTable).add_columns("申請ID", "申請者", "総合通信局", "割当", "下書き", "提出済")
-        self.query_one("#ranking-table", DataTable).add_columns(
-            "順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価", "申請額", "採択", "注記")
-        self.query_one("#sheets-table", DataTable).add_columns("評価者", "申請ID", "申請者", "提出日時")
         self.set_interval(0.2, self._tick)
         self._resumes = 0
         self.refresh_all()
@@ -105,52 +108,52 @@ class ChairScreen(Screen):
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
         self.fill_progress()
-        self._sheets_stale = True
-        if self.view == "sheets":
-            self.fill_sheets()
+        self._stale.add("sheets")
+        self.fill_view()
         self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
 
     def fill_progress(self) -> None:
         ws = self.app.ws
         names = {e.id: e.name for e in ws.people()}
-        rows = sorted(ws.progress(self.program_id, "evaluator"),
-                      key=lambda r: (r["submitted"] / r["assigned"] if r["assigned"] else 1, r["key"]))
-        t = self.query_one("#progress-evaluators", DataTable)
-        t.clear()
-        for r in rows:
-            pct = f"{100 * r['submitted'] // r['assigned']}%" if r["assigned"] else "-"
-            t.add_row(Text(r["key"]), safe(names.get(r["key"], "")), str(r["assigned"]),
-                      str(r["assigned"] - r["drafted"] - r["submitted"]), str(r["drafted"]), str(r["submitted"]), pct)
-        apps = {r["id"]: r for r in ws.application_rows(self.program_id)}
-        per_app = {r["key"]: r for r in ws.progress(self.program_id, "application")}
-        t = self.query_one("#progress-applications", DataTable)
-        t.clear()
-        order = sorted(apps, key=lambda a: (per_app[a]["submitted"] if a in per_app else 0, a))
-        for aid in order[:ROW_LIMIT]:
-            r = per_app.get(aid)
-            t.add_row(Text(aid), safe(apps[aid]["applicant"]), Text(apps[aid]["bureau"]),
-                      str(r["assigned"] if r else 0), str(r["drafted"] if r else 0), str(r["submitted"] if r else 0))
-        if len(order) > ROW_LIMIT:
-            t.add_row(Text("..."), Text(f"ほか {len(order) - ROW_LIMIT} 件（提出の多い申請）", style="dim"), "", "", "", "")
-        total = sum(r["assigned"] for r in rows)
-        done = sum(r["submitted"] for r in rows)
+        progress = ws.progress(self.program_id)
+        evs = sorted(progress.by_evaluator.items(), key=lambda kv: (kv[1].submitted / kv[1].assigned, kv[0]))
+        self.query_one("#progress-evaluators", LineTable).set_rows(
+            [(ev, names.get(ev, ""), str(c.assigned), str(c.not_started), str(c.drafted), str(c.submitted),
+              f"{100 * c.submitted // c.assigned}%") for ev, c in evs], [ev for ev, _ in evs])
+        apps = ws.application_rows(self.program_id)
+        per_app = progress.by_application
+        none = Counts(0, 0, 0)
+        order = sorted(apps, key=lambda a: (per_app.get(a["id"], none).submitted, a["id"]))
+        self.query_one("#progress-applications", LineTable).set_rows(
+            [(a["id"], a["applicant"], a["bureau"], *map(str, per_app.get(a["id"], none))) for a in order],
+            [a["id"] for a in order])
+        total = sum(c.assigned for _, c in evs)
+        done = sum(c.submitted for _, c in evs)
         self._progress_line = f"提出済 {done} / 割当 {total}" + (f"（{100 * done // total}%）" if total else "")
+
+    def fill_view(self) -> None:
+        """Fill the view on screen if its data changed since it was last filled."""
+        view = self.view
+        if view not in self._stale or view != "sheets" and self.result is None:
+            return
+        self._stale.discard(view)
+        if view == "sheets":
+            self.fill_sheets()
+        elif view == "ranking":
+            self.fill_ranking(self.result)
+        elif view == "balance":
+            self.fill_balance(self.result)
 
     def fill_sheets(self) -> None:
         ws = self.app.ws
-        self._sheets_stale = False
-        apps = {r["id"]: r for r in ws.application_rows(self.program_id)}
-        t = self.query_one("#sheets-table", DataTable)
-        t.clear()
+        applicants = {r["id"]: r["applicant"] or "" for r in ws.application_rows(self.program_id)}
         q = self.query_one("#sheets-filter", Input).value.strip().lower()
         sheets = [s for s in ws.sheets(self.program_id, status="submitted")
                   if not q or q in s.application.lower() or q in s.evaluator.lower()
-                  or q in (apps[s.application]["applicant"] or "").lower()]
-        for s in sheets[:ROW_LIMIT]:
-            t.add_row(Text(s.evaluator), Text(s.application), safe(apps[s.application]["applicant"]),
-                      Text((s.submitted_at or "")[:16].replace("T", " ")), key=f"{s.application}/{s.evaluator}")
-        if len(sheets) > ROW_LIMIT:
-            t.add_row(Text("..."), Text(f"ほか {len(sheets) - ROW_LIMIT} 件: 申請ID・評価者で絞り込んでください", style="dim"), "", "")
+                  or q in applicants[s.application].lower()]
+        self.query_one("#sheets-table", LineTable).set_rows(
+            [(s.evaluator, s.application, applicants[s.application], (s.submitted_at or "")[:16].replace("T", " "))
+             for s in sheets], [f"{s.application}/{s.evaluator}" for s in sheets])
 
     def compute(self) -> None:
         self._busy = "集計中"
@@ -166,7 +169,7 @@ class ChairScreen(Screen):
         self.app.call_from_thread(self.show_result, result)
 
     def show_result(self, result) -> None:
-        from ...scoring import BALANCE_LABELS, METHOD_LABELS
+        from ...scoring import METHOD_LABELS
 
         if result.program.id != self.program_id:
             return
@@ -186,19 +189,15 @@ class ChairScreen(Screen):
             f"  {budget}  申請額合計 {result.demand_yen:,}円" if money else "",
             bonus, f"  集計: {METHOD_LABELS[result.method]}",
             f"  採択候補 {len(result.selected)} 件" + (f" {result.selected_yen:,}円" if money else "")))
-        self._ranking_stale = True
-        if self.view == "ranking":
-            self.fill_ranking(result)
-        self.fill_balance(result, BALANCE_LABELS)
+        self._stale |= {"ranking", "balance"}
+        self.fill_view()
 
     def fill_ranking(self, result) -> None:
         from ...scoring import reason_label
 
         p = result.program
-        self._ranking_stale = False
-        t = self.query_one("#ranking-table", DataTable)
-        t.clear()
         cut = result.cut_rank
+        rows, keys = [], []
         for a in result.applications:
             notes = []
             if a.disagreement:
@@ -208,17 +207,20 @@ class ChairScreen(Screen):
             if not a.eligible:
                 notes.append("対象外: " + "、".join(reason_label(x, p) for x in a.reasons))
             style = "" if a.eligible else "dim"
-            t.add_row(
-                Text(str(a.rank) if a.rank else "-", style=style), Text(a.id, style=style), safe(a.applicant, style=style),
-                Text(a.bureau, style=style), Text("-" if a.score_rate is None else f"{a.score_rate:.2f}", style=style, justify="right"),
-                Text(f"{a.bonus:g}", style=style), Text("-" if a.total is None else f"{a.total:.2f}", style=style, justify="right"),
-                Text(str(a.reviews), style=style), Text(f"{a.requested_subsidy_yen:,}", style=style, justify="right"),
-                Text("採択" if a.selected else "", style="bold"), Text(" ".join(notes), style=style), key=a.id)
+            rows.append([Text(c, style=style) for c in (
+                str(a.rank) if a.rank else "-", a.id, a.applicant or "", a.bureau,
+                "-" if a.score_rate is None else f"{a.score_rate:.2f}", f"{a.bonus:g}",
+                "-" if a.total is None else f"{a.total:.2f}", str(a.reviews), f"{a.requested_subsidy_yen:,}")]
+                + [Text("採択" if a.selected else "", style="bold"), Text(" ".join(notes), style=style)])
+            keys.append(a.id)
             if cut is not None and a.rank == cut:
-                t.add_row(Text("----"), Text("--------"), Text("ここまで採択候補（予算・枠の範囲）", style="bold reverse"),
-                          *[Text("")] * 8, key="--cut--")
+                rows.append([Text("----"), Text("--------"), Text("ここまで採択候補", style="bold reverse"),
+                             *[Text("----")] * 7, Text("（予算・枠の範囲）", style="bold")])
+                keys.append("--cut--")
+        self.query_one("#ranking-table", LineTable).set_rows(rows, keys)
 
-    def fill_balance(self, result, labels) -> None:
+    def fill_balance(self, result) -> None:
+        from ...scoring import BALANCE_LABELS as labels
         from ...text import pad
 
         text = Text()
@@ -263,20 +265,20 @@ class ChairScreen(Screen):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "sheets-filter":
             self.fill_sheets()
-            self.query_one("#sheets-table", DataTable).focus()
+            self.query_one("#sheets-table", LineTable).focus()
 
-    def action_view(self, view: str) -> None:
+    async def action_view(self, view: str) -> None:
         self.view = view
-        self.query_one("#views", ContentSwitcher).current = view
-        if view == "sheets" and self._sheets_stale:
-            self.fill_sheets()
-        if view == "ranking" and self.result is not None and self._ranking_stale:
-            self.fill_ranking(self.result)
+        switcher = self.query_one("#views", ContentSwitcher)
+        if not switcher.query_children(f"#{view}"):
+            await switcher.add_content(self.build_view(view))
+        switcher.current = view
+        self.fill_view()
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
         focus = {"progress": "#progress-evaluators", "ranking": "#ranking-table", "sheets": "#sheets-table"}.get(view)
         if focus:
-            self.query_one(focus, DataTable).focus()
+            self.query_one(focus, LineTable).focus()
 
     def action_switch_program(self) -> None:
         if len(self.programs) < 2:
@@ -322,15 +324,14 @@ class ChairScreen(Screen):
         self.app.push_screen(InputDialog("予算を変えて試算", "予算額（円）。空欄で審査基準の予算に戻します。",
                                          value="" if current is None else f"{current:,}"), done)
 
-    def action_reopen(self) -> None:
+    async def action_reopen(self) -> None:
         if self.view != "sheets":
-            self.action_view("sheets")
+            await self.action_view("sheets")
             self.app.notify("差し戻す採点票を選んで r を押してください。", markup=False)
             return
-        t = self.query_one("#sheets-table", DataTable)
-        if not t.row_count:
+        key = self.query_one("#sheets-table", LineTable).cursor_key
+        if key is None:
             return
-        key = t.coordinate_to_cell_key((t.cursor_row, 0)).row_key.value
         application, evaluator = key.split("/", 1)
         self.app.ask_reason(
             "採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:",

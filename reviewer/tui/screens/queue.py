@@ -6,9 +6,10 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Input, Static
+from textual.widgets import Footer, Input, Static
 
 from ..chrome import safe
+from ..widgets.table import Column, LineTable
 
 STATUS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
 FILTERS = [("all", "すべて"), ("todo", "未着手"), ("draft", "下書き"), ("submitted", "提出済"), ("open", "未完了")]
@@ -33,13 +34,13 @@ class QueueScreen(Screen):
         yield Static(id="title", classes="titlebar", markup=False)
         yield Static(id="progress", classes="subbar", markup=False)
         yield Input(placeholder="検索（/）: 申請ID・申請者・件名・総合通信局", id="search")
-        yield DataTable(id="queue", cursor_type="row", zebra_stripes=True)
+        yield LineTable("状態", "申請ID", "事業", "要件", Column("申請者", max_width=30, flex=True, min_width=12), "総合通信局",
+                        Column("件名", max_width=80, flex=True, min_width=16), id="queue")
         yield Static(id="filterbar", classes="subbar", markup=False)
         yield Footer()
 
     def on_mount(self) -> None:
-        table = self.query_one("#queue", DataTable)
-        table.add_columns("状態", "申請ID", "事業", "要件", "申請者", "総合通信局", "件名")
+        table = self.query_one("#queue", LineTable)
         self.app.settle_cursors(self)
         self.reload()
         table.focus()
@@ -78,28 +79,13 @@ class QueueScreen(Screen):
         return rows
 
     def refresh_table(self) -> None:
-        table = self.query_one("#queue", DataTable)
-        current = None
-        if table.row_count and table.cursor_row >= 0:
-            try:
-                current = table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value
-            except Exception:
-                current = None
-        table.clear()
-        for r in self.visible_rows():
-            status = STATUS[r["status"]]
-            track = ""
-            if r["track"]:
-                track = r["track"] + (f"-{r['model']}" if r["model"] is not None else "")
-            table.add_row(
-                Text(status, style="bold" if r["status"] is None else ""),
-                Text(r["application"]), Text(r["program"]), Text(track), safe(r["applicant"]), Text(r["bureau"]),
-                safe(r["title"]), key=f"{r['program']}/{r['application']}")
-        if current:
-            try:
-                table.move_cursor(row=table.get_row_index(current))
-            except Exception:
-                pass
+        table = self.query_one("#queue", LineTable)
+        rows = self.visible_rows()
+        table.set_rows(  # the cursor stays on the same application where it is still listed
+            [(Text(STATUS[r["status"]], style="bold" if r["status"] is None else ""), r["application"], r["program"],
+              (r["track"] + (f"-{r['model']}" if r["model"] is not None else "")) if r["track"] else "",
+              r["applicant"] or "", r["bureau"], r["title"] or "") for r in rows],
+            [f"{r['program']}/{r['application']}" for r in rows])
         label = dict(FILTERS)[self.filter]
         shown = table.row_count
         self.query_one("#filterbar", Static).update(
@@ -110,7 +96,7 @@ class QueueScreen(Screen):
         self.refresh_table()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        self.query_one("#queue", DataTable).focus()
+        self.query_one("#queue", LineTable).focus()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -125,15 +111,14 @@ class QueueScreen(Screen):
         self.query_text = ""
         self.query_one("#search", Input).value = ""
         self.refresh_table()
-        self.query_one("#queue", DataTable).focus()
+        self.query_one("#queue", LineTable).focus()
 
-    def on_data_table_row_selected(self, event: DataTable.RowSelected) -> None:
-        self.open_key(event.row_key.value)
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        event.stop()
+        self.open_key(event.key)
 
     def action_open(self) -> None:
-        table = self.query_one("#queue", DataTable)
-        if table.row_count:
-            self.open_key(table.coordinate_to_cell_key((table.cursor_row, 0)).row_key.value)
+        self.open_key(self.query_one("#queue", LineTable).cursor_key)
 
     def open_key(self, key: str | None) -> None:
         if not key:
