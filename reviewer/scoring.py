@@ -450,7 +450,7 @@ def score_workspace(ws: Any, program_id: str, method: str = "mean", budget_yen: 
     """Score a program of an open workspace (submitted sheets only). ``comments=False`` skips
     reading the comments (the ranking needs none; the workbook does)."""
     program = ws.program(program_id)
-    apps = ws.applications(program_id)
+    apps = ws.applications(program_id, sections=False)
     sheets = [SheetInput(a, e, scores, c) for a, e, scores, c in ws.submitted_scores(program_id, comments)]
     names = {p.id: p.name for p in ws.people()}
     return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names)

@@ -322,6 +322,7 @@ class Workspace:
         self.conn = conn
         self._programs: dict[str, Program] | None = None
         self._apps: dict[str, dict[str, Application]] = {}
+        self._apps_lean: dict[str, dict[str, Application]] = {}  # without their sections
         self._panel: Panel | None = None
 
     # -- opening ----------------------------------------------------------------
@@ -391,13 +392,25 @@ class Workspace:
             raise WorkspaceError(f"事業 {pid} はこのワークスペースにありません（登録済み: {known}）")
         return prog
 
-    def applications(self, program: str) -> dict[str, Application]:
-        if program not in self._apps:
-            rows = self.conn.execute("SELECT json FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
-            # one validation call for the whole program: much less overhead than one per row
-            apps = _application_list().validate_json("[" + ",".join(r["json"] for r in rows) + "]")
-            self._apps[program] = {a.id: a for a in apps}
-        return self._apps[program]
+    def applications(self, program: str, sections: bool = True) -> dict[str, Application]:
+        """The program's applications by id. ``sections=False`` leaves out the narrative
+        sections (scoring and the workbook need none of them: a third less to parse)."""
+        if program in self._apps:  # the full ones serve either way
+            return self._apps[program]
+        if not sections and program in self._apps_lean:
+            return self._apps_lean[program]
+        col = "json" if sections else "json_remove(json, '$.sections')"
+        rows = self.conn.execute(f"SELECT {col} FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
+        # one validation call for the whole program: much less overhead than one per row
+        apps = {a.id: a for a in _application_list().validate_json("[" + ",".join(r[0] for r in rows) + "]")}
+        (self._apps if sections else self._apps_lean)[program] = apps
+        return apps
+
+    def forget_cached(self) -> None:
+        """Drop the parsed panel and applications (after they change in this connection)."""
+        self._panel = None
+        self._apps.clear()
+        self._apps_lean.clear()
 
     def application(self, program: str, application: str) -> Application | None:
         """One application (parsed alone, without loading its program's others)."""

@@ -3,12 +3,29 @@
 from __future__ import annotations
 
 import unicodedata
+from datetime import datetime, timedelta, timezone
 
 
 def width(text: str) -> int:
     """Cells a string takes in a terminal (East Asian wide and fullwidth count two)."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
                for ch in text)
+
+
+JST = timezone(timedelta(hours=9), "JST")
+
+
+def jst(stamp: str | None) -> str:
+    """A stored timestamp (ISO 8601, UTC) as Japan time, "YYYY-MM-DD HH:MM" ("" when absent)."""
+    if not stamp:
+        return ""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return stamp[:16]
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone.utc)
+    return when.astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
 def clean(text: str) -> str:

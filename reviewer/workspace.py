@@ -144,8 +144,7 @@ def _update(ws: Workspace, crit: Bundle, bundle: Bundle, allow_criteria_change: 
                          " os_user=excluded.os_user, json=excluded.json",
                          (ev.id, ev.name, ev.role, ev.os_user, ev.model_dump_json()))
         report.evaluators = len(panel.evaluators)
-        ws._panel = None
-        ws._apps.clear()
+        ws.forget_cached()
         program_of: dict[str, str] = {}
         for pid, aid in sorted((tuple(r) for r in conn.execute("SELECT program, id FROM applications")), reverse=True):
             program_of[aid] = pid  # the first program in sorted order wins, as before

@@ -5,10 +5,12 @@ from __future__ import annotations
 import os
 import shutil
 from pathlib import Path
+from unittest import mock
 
 os.environ.setdefault("REVIEWER_NO_BLINK", "1")
 
 _TEMPLATE: Path | None = None
+FIXED_NOW = "2026-04-01T00:30:00.000+00:00"  # 09:30 in Japan
 
 
 def sample_workspace(tmp_path: Path, tmp_root: Path) -> Path:
@@ -18,7 +20,10 @@ def sample_workspace(tmp_path: Path, tmp_root: Path) -> Path:
         from reviewer.cli import demo_workspace
 
         _TEMPLATE = tmp_root / "template-ws"
-        demo_workspace(_TEMPLATE)
+        # a fixed clock: timestamps on screen (the chair's sheet list) stay the same in snapshots
+        with mock.patch("reviewer.store.now", return_value=FIXED_NOW), \
+                mock.patch("reviewer.workspace.now", return_value=FIXED_NOW):
+            demo_workspace(_TEMPLATE)
     dest = tmp_path / "ws"
     shutil.copytree(_TEMPLATE, dest)
     return dest

@@ -18,6 +18,7 @@ from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from ...store import Counts, WorkspaceError
+from ...text import jst
 from ..chrome import safe
 from ..widgets.table import Column, LineTable
 from .dialogs import InputDialog, PickDialog
@@ -85,7 +86,8 @@ class ChairScreen(Screen):
         return Vertical(
             Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False),
             Input(placeholder="絞込: 申請ID・評価者・申請者（Enter）", id="sheets-filter"),
-            LineTable("評価者", "申請ID", Column("申請者", max_width=30, flex=True), "提出日時", id="sheets-table"), id="sheets")
+            LineTable("評価者", "申請ID", Column("申請者", max_width=30, flex=True), "提出日時（日本時間）", id="sheets-table"),
+            id="sheets")
 
     def on_mount(self) -> None:
         self.set_interval(0.2, self._tick)
@@ -152,7 +154,7 @@ class ChairScreen(Screen):
                   if not q or q in s.application.lower() or q in s.evaluator.lower()
                   or q in applicants[s.application].lower()]
         self.query_one("#sheets-table", LineTable).set_rows(
-            [(s.evaluator, s.application, applicants[s.application], (s.submitted_at or "")[:16].replace("T", " "))
+            [(s.evaluator, s.application, applicants[s.application], jst(s.submitted_at))
              for s in sheets], [f"{s.application}/{s.evaluator}" for s in sheets])
 
     def compute(self) -> None:
