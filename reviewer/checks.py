@@ -8,6 +8,7 @@ documents, and the auto bonus bands.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any
@@ -50,6 +51,7 @@ def yen(n: int) -> str:
     return f"{n:,}円"
 
 
+@functools.lru_cache(maxsize=64)
 def _ratio(r: str) -> str:
     f = Fraction(r)
     return f"{f.numerator}/{f.denominator}"

@@ -251,11 +251,16 @@ def score_program(
                     app_values[cid] = [v]
                 else:
                     bucket.append(v)
-        for cid in musts:
-            v = scores.get(cid)
-            if v == "pass" or v == "fail":
-                marks = must_marks.setdefault(aid, {}).setdefault(cid, [0, 0])
-                marks[0 if v == "pass" else 1] += 1
+        if musts:
+            app_marks = must_marks.get(aid)
+            if app_marks is None:
+                app_marks = must_marks[aid] = {cid: [0, 0] for cid in musts}
+            for cid in musts:
+                v = scores.get(cid)
+                if v == "pass":
+                    app_marks[cid][0] += 1
+                elif v == "fail":
+                    app_marks[cid][1] += 1
         r = 100.0 * S / M if M > 0 else 0.0
         col_app.append(aid)
         col_ev.append(s.evaluator)
@@ -300,7 +305,7 @@ def score_program(
         rates = rates_by_app.get(aid, {})
         M = sum(5 * c.weight for c in crits if c.kind == "scored")
         reasons = [r.code for r in checks[aid] if not r.passed]
-        must = {cid: (m[0], m[1]) for cid, m in must_marks.get(aid, {}).items()}
+        must = {cid: (m[0], m[1]) for cid, m in must_marks.get(aid, {}).items() if m[0] or m[1]}
         for c in crits:
             if c.kind == "must" and c.id in must and must[c.id][1] >= must[c.id][0]:
                 reasons.append(f"must:{c.id}")
