@@ -131,3 +131,60 @@ def test_progress_counts(ws):
     ws.withdraw_assignment("r2-iot", "T-0001", "e01", "利害関係", actor="yamada")
     progress = ws.progress("r2-iot")
     assert progress.by_evaluator["e01"] == (2, 0, 1) and progress.by_application["T-0001"] == (1, 0, 0)
+
+
+def test_every_sheet_belongs_to_an_active_assignment(ws):
+    """The schema holds what progress counting relies on, whatever writes the file."""
+    with pytest.raises(sqlite3.IntegrityError, match="active assignment"):  # e02 has no T-0001
+        ws.conn.execute("INSERT INTO sheets(program, application, evaluator, status, scores, created_at, updated_at)"
+                        " VALUES ('r2-iot', 'T-0001', 'e02', 'draft', '{}', 'x', 'x')")
+    ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2})
+    with pytest.raises(sqlite3.IntegrityError, match="cannot end"):
+        ws.conn.execute("UPDATE assignments SET active = 0 WHERE program='r2-iot' AND application='T-0001'"
+                        " AND evaluator='e01'")
+    ws.conn.rollback()
+    ws.withdraw_assignment("r2-iot", "T-0001", "e01", "利害関係", actor="yamada")  # the sheet goes first
+    with pytest.raises(sqlite3.IntegrityError, match="active assignment"):
+        ws.conn.execute("INSERT INTO sheets(program, application, evaluator, status, scores, created_at, updated_at)"
+                        " VALUES ('r2-iot', 'T-0001', 'e01', 'draft', '{}', 'x', 'x')")
+
+
+def recount(ws, program):
+    """Progress counted the slow way: every active assignment joined to its sheet."""
+    out = {"evaluator": {}, "application": {}}
+    for kind in out:
+        for key, n, d, s in ws.conn.execute(
+                f"SELECT a.{kind}, COUNT(*), COALESCE(SUM(s.status = 'draft'), 0), COALESCE(SUM(s.status = 'submitted'), 0)"
+                " FROM assignments a LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application"
+                f" AND s.evaluator = a.evaluator WHERE a.program = ? AND a.active = 1 GROUP BY a.{kind}", (program,)):
+            out[kind][key] = (n, d, s)
+    return out["evaluator"], out["application"]
+
+
+def test_progress_counters_follow_every_change(ws):
+    def same():
+        p = ws.progress("r2-iot")
+        assert (p.by_evaluator, p.by_application) == recount(ws, "r2-iot")
+
+    same()
+    ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2})
+    same()
+    ws.save_sheet("r2-iot", "T-0001", "e01", FULL, status="submitted")
+    ws.save_sheet("r2-iot", "T-0002", "e03", {"A1": 1})
+    same()
+    ws.reopen_sheet("r2-iot", "T-0001", "e01", actor="chair", reason="確認")
+    same()
+    ws.withdraw_assignment("r2-iot", "T-0002", "e03", "利害関係", actor="yamada")
+    same()
+    ws.withdraw_assignment("r2-iot", "T-0001", "e01", "利害関係", actor="yamada")
+    same()
+    assert ws.progress("r2-iot").by_application["T-0001"] == (1, 0, 0)
+
+
+def test_application_progress_lists_every_application_fewest_submitted_first(ws):
+    ws.save_sheet("r2-iot", "T-0001", "e01", FULL, status="submitted")
+    ws.save_sheet("r2-iot", "T-0002", "e01", {"A1": 1})
+    rows = ws.application_progress("r2-iot")
+    assert [r[0] for r in rows] == ["T-0002", "T-0003", "T-0001"]
+    assert rows[0][3:] == (2, 1, 0) and rows[-1][3:] == (2, 0, 1)
+    assert all(isinstance(r[1], str) and r[2] for r in rows)  # applicant and bureau

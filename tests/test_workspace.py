@@ -197,3 +197,30 @@ def test_cli_init_on_the_shipped_samples(tmp_path):
             "--applications", "sample_applications", "--panel", "sample_applications/panel.toml")
     assert r.returncode == 0, r.stderr
     assert "申請: 追加 66" in r.stdout
+
+
+def test_a_version_1_workspace_moves_forward_with_its_sheets(tmp_path):
+    """A workspace written before the progress counters (version 1) opens, gains them with the
+    right counts, and keeps them right."""
+    crit, apps, panel = make_inputs(tmp_path)
+    init_workspace(tmp_path / "ws", crit, apps, panel)
+    with Workspace.open(tmp_path / "ws") as ws:
+        ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2})
+        expected = ws.progress("r2-iot")
+    v1 = sqlite3.connect(":memory:")
+    for statement in store._statements(store.MIGRATIONS[1]):
+        v1.execute(statement)
+    keep = {r[0] for r in v1.execute("SELECT name FROM sqlite_master")}
+    c = sqlite3.connect(tmp_path / "ws" / DB_NAME)
+    for name, kind in c.execute("SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall():
+        if name not in keep and kind != "index":  # the table's drop takes its indexes along
+            c.execute(f"DROP {kind.upper()} {name}")
+    c.execute("DROP INDEX IF EXISTS applications_summary")
+    c.execute("PRAGMA user_version = 1")
+    c.commit()
+    c.close()
+    with Workspace.open(tmp_path / "ws") as ws:
+        assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert ws.progress("r2-iot") == expected and expected.by_evaluator["e01"] == (3, 1, 0)
+        ws.save_sheet("r2-iot", "T-0002", "e01", {"A1": 3})
+        assert ws.progress("r2-iot").by_evaluator["e01"] == (3, 2, 0)

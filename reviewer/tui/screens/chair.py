@@ -17,9 +17,9 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
-from ...store import Counts, WorkspaceError
+from ...store import WorkspaceError
 from ...text import jst
-from ..chrome import safe
+from ..chrome import paused_gc, safe
 from ..widgets.table import Column, LineTable
 from .dialogs import InputDialog, PickDialog
 
@@ -109,7 +109,8 @@ class ChairScreen(Screen):
             ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (name, "bold"), f"（{self.program_id}）"))
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
-        self.fill_progress()
+        with paused_gc():
+            self.fill_progress()
         self._stale.add("sheets")
         self.fill_view()
         self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
@@ -117,18 +118,15 @@ class ChairScreen(Screen):
     def fill_progress(self) -> None:
         ws = self.app.ws
         names = {e.id: e.name for e in ws.people()}
-        progress = ws.progress(self.program_id)
-        evs = sorted(progress.by_evaluator.items(), key=lambda kv: (kv[1].submitted / kv[1].assigned, kv[0]))
+        evs = sorted(ws.progress(self.program_id, "evaluator").by_evaluator.items(),
+                     key=lambda kv: (kv[1].submitted / kv[1].assigned, kv[0]))
         self.query_one("#progress-evaluators", LineTable).set_rows(
             [(ev, names.get(ev, ""), str(c.assigned), str(c.not_started), str(c.drafted), str(c.submitted),
               f"{100 * c.submitted // c.assigned}%") for ev, c in evs], [ev for ev, _ in evs])
-        apps = ws.application_rows(self.program_id)
-        per_app = progress.by_application
-        none = Counts(0, 0, 0)
-        order = sorted(apps, key=lambda a: (per_app.get(a["id"], none).submitted, a["id"]))
+        apps = ws.application_progress(self.program_id)
         self.query_one("#progress-applications", LineTable).set_rows(
-            [(a["id"], a["applicant"], a["bureau"], *map(str, per_app.get(a["id"], none))) for a in order],
-            [a["id"] for a in order])
+            [(aid, applicant, bureau, str(n), str(d), str(s)) for aid, applicant, bureau, n, d, s in apps],
+            [a[0] for a in apps])
         total = sum(c.assigned for _, c in evs)
         done = sum(c.submitted for _, c in evs)
         self._progress_line = f"提出済 {done} / 割当 {total}" + (f"（{100 * done // total}%）" if total else "")

@@ -62,6 +62,34 @@ def _width(text: str) -> int:
     return len(text) if text.isascii() else cell_len(text)
 
 
+def _clean_row(row: Sequence[str | Text], n: int) -> tuple[str | Text, ...]:
+    """A row of ``n`` clean cells. Rows of printable strings (nearly all) are checked in one go."""
+    if len(row) != n:
+        row = tuple(row[:n]) + ("",) * (n - len(row))
+    try:
+        if "".join(row).isprintable():  # TypeError where a cell is a Text
+            return tuple(row)
+    except TypeError:
+        pass
+    return tuple(map(_clean, row))
+
+
+def _column_widths(rows: list[tuple[str | Text, ...]], columns: list[Column]) -> list[int]:
+    """The widest cell of each column (header included), in terminal cells; a column of ASCII
+    strings is measured with len alone."""
+    widths = []
+    for i, col in enumerate(columns):
+        cells = [r[i] for r in rows]
+        try:
+            joined = "".join(cells)
+        except TypeError:
+            cells = [_text(c) for c in cells]
+            joined = "".join(cells)
+        measure = len if joined.isascii() else cell_len
+        widths.append(max(_width(col.label), max(map(measure, cells), default=0)))
+    return widths
+
+
 class LineTable(ScrollView, can_focus=True):
     """Rows of cells under a fixed header, with a cursor row; see the module docstring."""
 
@@ -133,16 +161,11 @@ class LineTable(ScrollView, can_focus=True):
             raise ValueError("keys and rows differ in number")
         current = self.cursor_key
         n = len(self.columns)
-        self._rows = [tuple(map(_clean, row[:n])) + ("",) * (n - len(row)) for row in rows]
+        self._rows = [_clean_row(row, n) for row in rows]
         self._keys = list(keys) if keys is not None else [None] * len(self._rows)
         self._index = {k: i for i, k in enumerate(self._keys) if k is not None}
-        widths = [_width(c.label) for c in self.columns]
-        for row in self._rows:
-            for i, cell in enumerate(row):
-                w = _width(cell if isinstance(cell, str) else cell.plain)
-                if w > widths[i]:
-                    widths[i] = w
-        self._widths = [min(w, c.max_width) if c.max_width else w for w, c in zip(widths, self.columns)]
+        self._widths = [min(w, c.max_width) if c.max_width else w
+                        for w, c in zip(_column_widths(self._rows, self.columns), self.columns)]
         self._fitted = {}
         self._update_size()
         self._cursor = self._index.get(current, min(self._cursor, len(self._rows) - 1)) if current else 0
