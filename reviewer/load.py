@@ -118,14 +118,16 @@ def _toml_reason(reason: str) -> str:
 
 
 def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
-    """Nesting depth of parsed TOML, counted up to ``limit``."""
-    if limit <= 0:
-        return 0
-    if isinstance(value, dict):
-        return 1 + max((_depth(v, limit - 1) for v in value.values()), default=0)
-    if isinstance(value, list):
-        return 1 + max((_depth(v, limit - 1) for v in value), default=0)
-    return 0
+    """Nesting depth of parsed TOML (tables and arrays), counted up to ``limit``: level by
+    level, so a score file's 100,000 plain values cost one isinstance each."""
+    depth, level = 0, [value]
+    while depth < limit:
+        containers = [v for v in level if isinstance(v, (dict, list))]
+        if not containers:
+            break
+        depth += 1
+        level = [x for c in containers for x in (c.values() if isinstance(c, dict) else c)]
+    return depth
 
 
 # ---------------------------------------------------------------------------

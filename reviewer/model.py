@@ -301,6 +301,18 @@ class Program(Strict):
             if (kind is None or c.kind == kind) and self.applies(c, app)
         ]
 
+    @functools.cached_property
+    def _applicable_by_kind(self) -> dict[tuple[str | None, str], dict[str, Criterion]]:
+        return {}
+
+    def applicable_by_id(self, app: Application) -> dict[str, Criterion]:
+        """The criteria that apply to ``app``, by id (one dict per track and applicant type)."""
+        key = (app.track, app.applicant.type)
+        found = self._applicable_by_kind.get(key)
+        if found is None:
+            found = self._applicable_by_kind[key] = {c.id: c for c in self.applicable(app)}
+        return found
+
     def max_points(self, app: Application) -> float:
         """M: the maximum sheet score over the scored criteria that apply to ``app``."""
         return sum(5 * c.weight for c in self.applicable(app, "scored"))

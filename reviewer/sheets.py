@@ -21,7 +21,13 @@ MUST_VALUES = ("pass", "fail")
 def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[tuple[Any, ...], str]]:
     """What is wrong with one sheet's scores: (location within the sheet, message)."""
     out: list[tuple[tuple[Any, ...], str]] = []
+    applicable = prog.applicable_by_id(app)
     for cid, value in sheet.scores.items():
+        crit = applicable.get(cid)
+        if crit is not None and crit.kind == "must" and value in MUST_VALUES:
+            continue  # the common cases first, checked in one go
+        if crit is not None and crit.kind == "scored" and type(value) is int and SCORE_MIN <= value <= SCORE_MAX:
+            continue
         loc = ("scores", cid)
         crit = prog.criterion(cid)
         if crit is None:
@@ -40,7 +46,7 @@ def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[
             out.append((loc, f"{cid}（{crit.label}）は {SCORE_MIN}〜{SCORE_MAX} の整数で書いてください（値: {value!r}）"))
     if sheet.status == "submitted":
         missing = [
-            c for c in prog.applicable(app) if c.kind in ("must", "scored") and c.id not in sheet.scores
+            c for c in applicable.values() if c.kind in ("must", "scored") and c.id not in sheet.scores
         ]
         if missing:
             names = "、".join(f"{c.id}（{c.label}）" for c in missing)

@@ -86,3 +86,6 @@ def test_oversized_and_deep_files_are_refused(tmp_path):
     deep.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
     r = run("validate", str(deep))
     assert r.returncode == 1 and "入れ子が深すぎます" in r.stderr and "Traceback" not in r.stderr
+    deep.write_text("x = " + "[" * 40 + "]" * 40 + "\n", encoding="utf-8")  # parses, but too deep
+    r = run("validate", str(deep))
+    assert r.returncode == 1 and "入れ子が深すぎます（上限 32 段）" in r.stderr
