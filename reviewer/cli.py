@@ -386,7 +386,6 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
                     print(str(p), file=sys.stderr)
                 progress.step()
                 continue
-                continue
             summary = "、".join(f"{RESULT_LABELS[k]} {v}" for k, v in counts.items()) or "採点票なし"
             print(f"取り込みました: {path}（{summary}）", flush=True)
             progress.step()

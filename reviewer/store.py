@@ -153,6 +153,15 @@ MIGRATIONS: dict[int, str] = {
     FROM assignments a LEFT JOIN sheets s
       ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator
     WHERE a.active = 1 GROUP BY a.program, a.application;
+    -- every application has its row (the chair's list reads the most urgent first, from here)
+    INSERT INTO progress(program, kind, key)
+    SELECT program, 'application', id FROM applications WHERE true
+    ON CONFLICT(program, kind, key) DO NOTHING;
+    CREATE TRIGGER progress_application_insert AFTER INSERT ON applications
+    BEGIN
+        INSERT INTO progress(program, kind, key) VALUES (NEW.program, 'application', NEW.id)
+        ON CONFLICT(program, kind, key) DO NOTHING;
+    END;
     CREATE TRIGGER progress_assignment_insert AFTER INSERT ON assignments WHEN NEW.active = 1
     BEGIN
         INSERT INTO progress(program, kind, key, assigned) VALUES (NEW.program, 'evaluator', NEW.evaluator, 1)
@@ -738,13 +747,21 @@ class Workspace:
         elif new["status"] == "submitted":
             result = "submitted"
         submitted_at = t if sheet.status == "submitted" else None
-        self.conn.execute(
-            "INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at, submitted_at)"
-            " VALUES (?,?,?,?,?,?,?,?,?)"
-            " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
-            " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
-            " submitted_at=excluded.submitted_at",
-            (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t, submitted_at))
+        try:
+            self.conn.execute(
+                "INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at,"
+                " submitted_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
+                " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
+                " submitted_at=excluded.submitted_at",
+                (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t,
+                 submitted_at))
+        except sqlite3.IntegrityError as e:
+            if "active assignment" not in str(e):
+                raise
+            # checked before the transaction, withdrawn since (a conflict declared meanwhile)
+            raise WorkspaceError(f"申請 {application} は評価者 {evaluator} に割り当てられていません"
+                                 "（割当が取り下げられています）") from None
         action = "sheet-submit" if sheet.status == "submitted" else ("sheet-create" if old is None else "sheet-update")
         self.audit_log(actor, action, program, application, evaluator, old=old, new=new, detail=detail)
         return result
@@ -797,14 +814,15 @@ class Workspace:
 
     def application_progress(self, program: str) -> list[tuple[str, str, str, int, int, int]]:
         """(id, applicant, bureau, assigned, drafted, submitted) of every application of the
-        program, the fewest submitted first (then by id): the chair's list, in one query."""
+        program, the fewest submitted first (then by id): the chair's list, in one query over
+        two indexes (every application has its counter row)."""
         cur = self.conn.cursor()
         cur.row_factory = None
         return cur.execute(
-            "SELECT p.id, p.applicant, p.bureau, COALESCE(g.assigned, 0), COALESCE(g.drafted, 0),"
-            " COALESCE(g.submitted, 0) FROM applications p LEFT JOIN progress g"
-            " ON g.program = p.program AND g.kind = 'application' AND g.key = p.id AND g.assigned > 0"
-            " WHERE p.program = ? ORDER BY COALESCE(g.submitted, 0), p.id", (program,)).fetchall()
+            "SELECT p.id, p.applicant, p.bureau, g.assigned, g.drafted, g.submitted"
+            " FROM applications p INDEXED BY applications_summary JOIN progress g"
+            " ON g.program = p.program AND g.kind = 'application' AND g.key = p.id"
+            " WHERE p.program = ? ORDER BY g.submitted, p.id", (program,)).fetchall()
 
     def evaluator_queue(self, evaluator: str) -> list[sqlite3.Row]:
         """An evaluator's active assignments with their sheet status and summary columns,

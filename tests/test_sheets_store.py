@@ -188,3 +188,15 @@ def test_application_progress_lists_every_application_fewest_submitted_first(ws)
     assert [r[0] for r in rows] == ["T-0002", "T-0003", "T-0001"]
     assert rows[0][3:] == (2, 1, 0) and rows[-1][3:] == (2, 0, 1)
     assert all(isinstance(r[1], str) and r[2] for r in rows)  # applicant and bureau
+
+
+def test_a_sheet_written_after_its_assignment_ended_is_refused_cleanly(ws):
+    """The check runs before the write transaction; a withdrawal in between is caught by the
+    schema and reported like the check would have."""
+    from reviewer.model import Sheet
+
+    ws.withdraw_assignment("r2-iot", "T-0001", "e01", "利害関係", actor="yamada")
+    sheet = Sheet.model_validate({"application": "T-0001", "status": "draft", "scores": {"A1": 2}})
+    with pytest.raises(WorkspaceError, match="取り下げ"):
+        ws.import_sheets("r2-iot", "e01", [sheet], actor="yamada")
+    assert ws.sheet("r2-iot", "T-0001", "e01") is None

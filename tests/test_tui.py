@@ -231,6 +231,13 @@ async def test_chair_progress_and_balance(ws_path):
         assert table_keys(app, "#progress-evaluators")  # r2-iot first: e04 is late
         t = app.screen.query_one("#progress-evaluators", LineTable)
         assert t.row_at(0)[0] == "e04"
+        with Workspace.open(ws_path) as ws:
+            ids = {r["id"] for r in ws.application_rows("r2-iot")}
+        keys = table_keys(app, "#progress-applications")  # every application, fewest submitted first
+        assert set(keys) == ids and len(keys) == len(ids)
+        submitted = [int(app.screen.query_one("#progress-applications", LineTable).row_at(i)[5])
+                     for i in range(len(keys))]
+        assert submitted == sorted(submitted)
         await pilot.press("3")
         await pilot.pause()
         bars = str(app.screen.query_one("#balance-bars", Static).render())
