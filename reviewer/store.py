@@ -153,6 +153,8 @@ MIGRATIONS: dict[int, str] = {
     FROM assignments a LEFT JOIN sheets s
       ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator
     WHERE a.active = 1 GROUP BY a.program, a.application;
+    -- the chair's list of applications, fewest submitted first, read a page at a time
+    CREATE INDEX progress_applications ON progress(program, submitted, key) WHERE kind = 'application';
     -- every application has its row (the chair's list reads the most urgent first, from here)
     INSERT INTO progress(program, kind, key)
     SELECT program, 'application', id FROM applications WHERE true
@@ -812,17 +814,45 @@ class Workspace:
             tallies[k][key] = Counts(assigned, drafted, submitted)
         return Progress(tallies["evaluator"], tallies["application"])
 
-    def application_progress(self, program: str) -> list[tuple[str, str, str, int, int, int]]:
-        """(id, applicant, bureau, assigned, drafted, submitted) of every application of the
-        program, the fewest submitted first (then by id): the chair's list, in one query over
-        two indexes (every application has its counter row)."""
+    def application_progress(self, program: str, start: int = 0,
+                             stop: int | None = None) -> list[tuple[str, str, str, int, int, int]]:
+        """(id, applicant, bureau, assigned, drafted, submitted) of the program's applications,
+        the fewest submitted first (then by id), positions ``start`` to ``stop``: the chair's
+        list, a page at a time (every application has its counter row; the order is an index)."""
         cur = self.conn.cursor()
         cur.row_factory = None
-        return cur.execute(
-            "SELECT p.id, p.applicant, p.bureau, g.assigned, g.drafted, g.submitted"
-            " FROM applications p INDEXED BY applications_summary JOIN progress g"
-            " ON g.program = p.program AND g.kind = 'application' AND g.key = p.id"
-            " WHERE p.program = ? ORDER BY g.submitted, p.id", (program,)).fetchall()
+        count = -1 if stop is None else max(0, stop - start)
+        return cur.execute(  # the window is cut from the index alone, then joined to the names
+            "SELECT g.key, p.applicant, p.bureau, g.assigned, g.drafted, g.submitted FROM"
+            " (SELECT key, assigned, drafted, submitted FROM progress INDEXED BY progress_applications"
+            "  WHERE program = ? AND kind = 'application' ORDER BY submitted, key LIMIT ? OFFSET ?) g"
+            " JOIN applications p INDEXED BY applications_summary ON p.program = ? AND p.id = g.key"
+            " ORDER BY g.submitted, g.key", (program, count, max(0, start), program)).fetchall()
+
+    def application_count(self, program: str) -> int:
+        return self.conn.execute("SELECT COUNT(*) FROM progress WHERE program = ? AND kind = 'application'",
+                                 (program,)).fetchone()[0]
+
+    def application_progress_position(self, program: str, application: str) -> int | None:
+        """Where ``application`` stands in ``application_progress`` (None when it is not there)."""
+        row = self.conn.execute("SELECT submitted FROM progress WHERE program = ? AND kind = 'application' AND key = ?",
+                                (program, application)).fetchone()
+        if row is None:
+            return None
+        return self.conn.execute(
+            "SELECT COUNT(*) FROM progress WHERE program = ? AND kind = 'application'"
+            " AND (submitted < ? OR (submitted = ? AND key < ?))",
+            (program, row[0], row[0], application)).fetchone()[0]
+
+    def application_progress_widths(self, program: str) -> tuple[int, int, int, int]:
+        """Upper bounds of the list's column widths in terminal cells: id, applicant, bureau
+        (two cells a character), and the digits of the largest count."""
+        ids, names, bureaus = self.conn.execute(
+            "SELECT MAX(LENGTH(id)), MAX(LENGTH(applicant)), MAX(LENGTH(bureau)) FROM applications"
+            " INDEXED BY applications_summary WHERE program = ?", (program,)).fetchone()
+        most = self.conn.execute("SELECT MAX(assigned) FROM progress WHERE program = ? AND kind = 'application'",
+                                 (program,)).fetchone()[0]
+        return ids or 0, 2 * (names or 0), 2 * (bureaus or 0), len(str(most or 0))
 
     def evaluator_queue(self, evaluator: str) -> list[sqlite3.Row]:
         """An evaluator's active assignments with their sheet status and summary columns,

@@ -188,6 +188,14 @@ def test_application_progress_lists_every_application_fewest_submitted_first(ws)
     assert [r[0] for r in rows] == ["T-0002", "T-0003", "T-0001"]
     assert rows[0][3:] == (2, 1, 0) and rows[-1][3:] == (2, 0, 1)
     assert all(isinstance(r[1], str) and r[2] for r in rows)  # applicant and bureau
+    assert ws.application_progress("r2-iot", 1, 3) == rows[1:3]   # a window of the same order
+    assert ws.application_progress("r2-iot", 5, 9) == []
+    assert ws.application_count("r2-iot") == 3
+    assert [ws.application_progress_position("r2-iot", r[0]) for r in rows] == [0, 1, 2]
+    assert ws.application_progress_position("r2-iot", "NOPE") is None
+    ids, names, bureaus, digits = ws.application_progress_widths("r2-iot")
+    assert ids == max(len(r[0]) for r in rows) and digits == 1
+    assert names >= max(len(r[1]) for r in rows) and bureaus >= max(len(r[2]) for r in rows)
 
 
 def test_a_sheet_written_after_its_assignment_ended_is_refused_cleanly(ws):

@@ -145,3 +145,42 @@ async def test_rows_and_keys_must_match():
         with pytest.raises(ValueError):
             t.set_rows([("a",), ("b",)], ["a"])
         assert t.keys == ["a"]  # nothing changed
+
+
+class CountingSource:
+    """A RowSource of n rows that records the windows asked for."""
+
+    def __init__(self, n):
+        self.n, self.asked = n, []
+
+    def __len__(self):
+        return self.n
+
+    def window(self, start, stop):
+        self.asked.append((start, stop))
+        return [(f"K{i}", (f"K{i}", "名前" * (i % 3), str(i))) for i in range(start, min(stop, self.n))]
+
+    def index_of(self, key):
+        i = int(key[1:])
+        return i if 0 <= i < self.n else None
+
+    def widths(self):
+        return [len(f"K{self.n - 1}"), 12, len(str(self.n - 1))]
+
+
+async def test_a_row_source_is_read_a_page_at_a_time():
+    src = CountingSource(100_000)
+    app = TableApp("キー", Column("名前", max_width=20), Column("番号", right=True))
+    async with app.run_test(size=(60, 12)) as pilot:
+        t = app.query_one(LineTable)
+        t.set_source(src)
+        await pilot.pause()
+        assert t.row_count == 100_000 and src.asked == [(0, 256)]   # only the page in view
+        assert "K0" in text_of(t, 1) and "名前" not in text_of(t, 1) and "名前名前" in text_of(t, 3)
+        await pilot.press("end")
+        await pilot.pause()
+        assert t.cursor_key == "K99999" and (99840, 100000) in src.asked and len(src.asked) == 2
+        t.move_cursor(500)
+        t.set_source(CountingSource(100_000))                       # refreshed: the cursor keeps its key
+        assert t.cursor_key == "K500"
+        assert t.row_at(500) == ["K500", "名前名前", "500"]

@@ -29,6 +29,29 @@ SPIN = "|/-\\"
 N = Column  # a number column is right-aligned
 
 
+class ApplicationProgress:
+    """The chair's list of applications (fewest submitted first) for a LineTable, read from
+    the workspace a page at a time: 20,000 applications open as fast as 20."""
+
+    def __init__(self, ws, program: str):
+        self.ws, self.program = ws, program
+        self.count = ws.application_count(program)
+
+    def __len__(self) -> int:
+        return self.count
+
+    def window(self, start: int, stop: int) -> list[tuple[str, tuple[str, ...]]]:
+        return [(aid, (aid, applicant, bureau, str(n), str(d), str(s)))
+                for aid, applicant, bureau, n, d, s in self.ws.application_progress(self.program, start, stop)]
+
+    def index_of(self, key: str) -> int | None:
+        return self.ws.application_progress_position(self.program, key)
+
+    def widths(self) -> list[int]:
+        ids, names, bureaus, digits = self.ws.application_progress_widths(self.program)
+        return [ids, names, bureaus, digits, digits, digits]
+
+
 class ChairScreen(Screen):
     BINDINGS = [
         Binding("1", "view('progress')", "進捗"),
@@ -123,10 +146,7 @@ class ChairScreen(Screen):
         self.query_one("#progress-evaluators", LineTable).set_rows(
             [(ev, names.get(ev, ""), str(c.assigned), str(c.not_started), str(c.drafted), str(c.submitted),
               f"{100 * c.submitted // c.assigned}%") for ev, c in evs], [ev for ev, _ in evs])
-        apps = ws.application_progress(self.program_id)
-        self.query_one("#progress-applications", LineTable).set_rows(
-            [(aid, applicant, bureau, str(n), str(d), str(s)) for aid, applicant, bureau, n, d, s in apps],
-            [a[0] for a in apps])
+        self.query_one("#progress-applications", LineTable).set_source(ApplicationProgress(ws, self.program_id))
         total = sum(c.assigned for _, c in evs)
         done = sum(c.submitted for _, c in evs)
         self._progress_line = f"提出済 {done} / 割当 {total}" + (f"（{100 * done // total}%）" if total else "")

@@ -11,12 +11,16 @@ header stays put while the rows scroll; a cursor row moves with Up/Down/PgUp/PgD
 and the mouse; Enter (or a click on the cursor row) posts ``RowSelected``.
 Untrusted text is data: cells are shown literally (never parsed as markup), with control
 and format characters removed.
+
+Rows come from a list (``set_rows``) or from a ``RowSource`` (``set_source``) that hands out
+windows of rows on demand: a list of 20,000 applications kept in the workspace is then read
+a page at a time, as the user scrolls, and the table opens at once at any scale.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Protocol, Sequence
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -42,6 +46,50 @@ class Column:
     max_width: int | None = None  # longer cells are cut with "..."
     flex: bool = False  # shrinks (down to min_width) so the table fits the terminal's width
     min_width: int = 8
+
+
+Row = Sequence["str | Text"]
+#: Rows a RowSource is asked for at a time.
+PAGE = 256
+
+
+class RowSource(Protocol):
+    """Rows in display order, handed out a window at a time (keys may be None)."""
+
+    def __len__(self) -> int: ...
+
+    def window(self, start: int, stop: int) -> Sequence[tuple[str | None, Row]]: ...
+
+    def index_of(self, key: str) -> int | None: ...
+
+    def widths(self) -> Sequence[int]:
+        """The widest cell of each column, in terminal cells (an upper bound will do)."""
+        ...
+
+
+class ListSource:
+    """Rows held in memory (``LineTable.set_rows``)."""
+
+    def __init__(self, rows: Sequence[Row], keys: Sequence[str | None] | None, columns: list[Column]):
+        if keys is not None and len(keys) != len(rows):
+            raise ValueError("keys and rows differ in number")
+        n = len(columns)
+        self.rows = [_clean_row(row, n) for row in rows]
+        self.keys = list(keys) if keys is not None else [None] * len(self.rows)
+        self.index = {k: i for i, k in enumerate(self.keys) if k is not None}
+        self.columns = columns
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def window(self, start: int, stop: int) -> list[tuple[str | None, Row]]:
+        return list(zip(self.keys[start:stop], self.rows[start:stop]))
+
+    def index_of(self, key: str) -> int | None:
+        return self.index.get(key)
+
+    def widths(self) -> list[int]:
+        return _column_widths(self.rows, self.columns)
 
 
 def _clean(cell: str | Text) -> str | Text:
@@ -145,9 +193,9 @@ class LineTable(ScrollView, can_focus=True):
     def __init__(self, *columns: Column | str, id: str | None = None, classes: str | None = None):
         super().__init__(id=id, classes=classes)
         self.columns = [c if isinstance(c, Column) else Column(c) for c in columns]
-        self._rows: list[tuple[str | Text, ...]] = []
-        self._keys: list[str | None] = []
-        self._index: dict[str, int] = {}
+        self._source: RowSource = ListSource([], [], self.columns)
+        self._count = 0
+        self._pages: dict[int, list[tuple[str | None, tuple[str | Text, ...]]]] = {}
         self._widths = [_width(c.label) for c in self.columns]
         self._fitted: dict[int, list[int]] = {}
         self._cursor = 0
@@ -155,27 +203,43 @@ class LineTable(ScrollView, can_focus=True):
 
     # -- data -----------------------------------------------------------------------------
 
-    def set_rows(self, rows: Sequence[Sequence[str | Text]], keys: Sequence[str | None] | None = None) -> None:
+    def set_rows(self, rows: Sequence[Row], keys: Sequence[str | None] | None = None) -> None:
         """Replace the rows. The cursor stays on the row with the same key where there is one."""
-        if keys is not None and len(keys) != len(rows):
-            raise ValueError("keys and rows differ in number")
+        self.set_source(ListSource(rows, keys, self.columns))
+
+    def set_source(self, source: RowSource) -> None:
+        """Show the rows of ``source`` (read a page at a time). The cursor stays on its key."""
         current = self.cursor_key
-        n = len(self.columns)
-        self._rows = [_clean_row(row, n) for row in rows]
-        self._keys = list(keys) if keys is not None else [None] * len(self._rows)
-        self._index = {k: i for i, k in enumerate(self._keys) if k is not None}
-        self._widths = [min(w, c.max_width) if c.max_width else w
-                        for w, c in zip(_column_widths(self._rows, self.columns), self.columns)]
+        self._source = source
+        self._pages = {}
+        self._count = len(source)
+        widths = [max(_width(c.label), w) for c, w in zip(self.columns, source.widths())]
+        self._widths = [min(w, c.max_width) if c.max_width else w for w, c in zip(widths, self.columns)]
         self._fitted = {}
         self._update_size()
-        self._cursor = self._index.get(current, min(self._cursor, len(self._rows) - 1)) if current else 0
-        self._cursor = max(0, min(self._cursor, len(self._rows) - 1))
+        found = source.index_of(current) if current is not None else None
+        self._cursor = found if found is not None else (min(self._cursor, self._count - 1) if current else 0)
+        self._cursor = max(0, min(self._cursor, self._count - 1))
         self.refresh()
+
+    def _entry(self, i: int) -> tuple[str | None, tuple[str | Text, ...]]:
+        """The key and clean cells of row ``i``."""
+        src = self._source
+        if isinstance(src, ListSource):
+            return src.keys[i], src.rows[i]
+        page = self._pages.get(i // PAGE)
+        if page is None:
+            start = i - i % PAGE
+            n = len(self.columns)
+            page = self._pages[i // PAGE] = [(k, _clean_row(r, n))
+                                             for k, r in src.window(start, min(start + PAGE, self._count))]
+        j = i % PAGE
+        return page[j] if j < len(page) else (None, ("",) * len(self.columns))  # the source shrank meanwhile
 
     def _update_size(self) -> None:
         room = self.scrollable_content_region.width if self.is_mounted else 0
         widths = self._widths_for(room) if room else self._widths
-        self.virtual_size = Size(self._total(widths), len(self._rows) + 1)
+        self.virtual_size = Size(self._total(widths), self._count + 1)
 
     def _total(self, widths: list[int]) -> int:
         return sum(widths) + GUTTER * max(0, len(widths) - 1) + 2
@@ -200,42 +264,42 @@ class LineTable(ScrollView, can_focus=True):
 
     @property
     def row_count(self) -> int:
-        return len(self._rows)
+        return self._count
 
     def key_at(self, row: int) -> str | None:
-        return self._keys[row]
+        return self._entry(row)[0]
 
     def row_at(self, row: int) -> list[str]:
         """The cells of a row as plain text."""
-        return [_text(c) for c in self._rows[row]]
+        return [_text(c) for c in self._entry(row)[1]]
 
     @property
     def keys(self) -> list[str | None]:
-        return list(self._keys)
+        return [k for k, _ in self._source.window(0, self._count)]
 
     def index_of(self, key: str) -> int | None:
-        return self._index.get(key)
+        return self._source.index_of(key)
 
     # -- cursor ---------------------------------------------------------------------------
 
     @property
     def cursor_row(self) -> int:
-        return self._cursor if self._rows else -1
+        return self._cursor if self._count else -1
 
     @property
     def cursor_key(self) -> str | None:
-        return self._keys[self._cursor] if self._rows else None
+        return self._entry(self._cursor)[0] if self._count else None
 
     def move_cursor(self, row: int) -> None:
-        if not self._rows:
+        if not self._count:
             return
-        row = max(0, min(row, len(self._rows) - 1))
+        row = max(0, min(row, self._count - 1))
         changed = row != self._cursor
         self._cursor = row
         self._scroll_to_cursor()
         self.refresh()
         if changed:
-            self.post_message(self.RowHighlighted(self, row, self._keys[row]))
+            self.post_message(self.RowHighlighted(self, row, self.key_at(row)))
 
     def _scroll_to_cursor(self) -> None:
         body = max(1, self.scrollable_content_region.height - 1)  # lines below the header
@@ -252,22 +316,22 @@ class LineTable(ScrollView, can_focus=True):
         self.move_cursor(self._cursor + direction * max(1, self.scrollable_content_region.height - 2))
 
     def action_cursor_to(self, row: int) -> None:
-        self.move_cursor(row if row >= 0 else len(self._rows) - 1)
+        self.move_cursor(row if row >= 0 else self._count - 1)
 
     def action_columns(self, direction: int) -> None:
         """Scroll sideways by a few cells (a wide table on a narrow terminal)."""
         self.scroll_to(x=self.scroll_x + 8 * direction, animate=False)
 
     def action_select(self) -> None:
-        if self._rows:
-            self.post_message(self.RowSelected(self, self._cursor, self._keys[self._cursor]))
+        if self._count:
+            self.post_message(self.RowSelected(self, self._cursor, self.key_at(self._cursor)))
 
     def on_click(self, event: events.Click) -> None:
         offset = event.get_content_offset(self)
         if offset is None or offset.y < 1:
             return
         row = round(self.scroll_y) + offset.y - 1
-        if 0 <= row < len(self._rows):
+        if 0 <= row < self._count:
             if row == self._cursor:
                 self.action_select()
             else:
@@ -316,12 +380,12 @@ class LineTable(ScrollView, can_focus=True):
             strip = self._line([c.label for c in self.columns], widths, style)
         else:
             row = scroll_y + y - 1
-            if row >= len(self._rows):
+            if row >= self._count:
                 return Strip.blank(width, base)
             style = base
             if row == self._cursor:
                 style += self.get_component_rich_style("line-table--cursor")
             elif row % 2:
                 style += self.get_component_rich_style("line-table--even")
-            strip = self._line(self._rows[row], widths, style)
+            strip = self._line(self._entry(row)[1], widths, style)
         return strip.crop_extend(scroll_x, scroll_x + width, style)
