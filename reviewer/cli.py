@@ -342,6 +342,24 @@ class Progress:
 RESULT_LABELS = {"created": "新規", "updated": "更新", "submitted": "提出", "replaced": "差し替え", "unchanged": "変更なし"}
 
 
+class _FileRoster:
+    """The workspace as the roster of one score file: each evaluator's assignments are read
+    once for the file instead of once a sheet."""
+
+    def __init__(self, ws):
+        self.ws = ws
+        self.rows: dict[tuple[str, str], dict] = {}
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
+        return self.ws.evaluator_problem(evaluator_id, program_id)
+
+    def assignment_problem(self, evaluator_id: str, app) -> str | None:
+        key = (app.program, evaluator_id)
+        if key not in self.rows:
+            self.rows[key] = self.ws.assignment_rows(*key)
+        return self.ws.assignment_problem(evaluator_id, app, rows=self.rows[key])
+
+
 def cmd_import_scores(args: argparse.Namespace) -> int:
     from .load import KIND_LABELS, Problem, detect_kind, load_doc, read_toml, toml_files
     from .sheets import score_file_problems
@@ -366,8 +384,8 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
                     item, problems = load_doc(str(path), doc, text, "scores")
             if item is not None:
                 sf = item.obj
-                apps = {sf.program: ws.applications(sf.program)} if sf.program in programs else {}
-                problems = score_file_problems(sf, item, programs, apps, ws)
+                apps = {sf.program: ws.applications(sf.program, sections=False)} if sf.program in programs else {}
+                problems = score_file_problems(sf, item, programs, apps, _FileRoster(ws))
             if not problems:
                 try:
                     counts = ws.import_sheets(sf.program, sf.evaluator, sf.sheets, current_user(),

@@ -224,6 +224,18 @@ SCHEMA_VERSION = max(MIGRATIONS)
 STATUS_LABELS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
 
 
+@contextmanager
+def _withdrawn_meanwhile(message: str) -> Iterator[None]:
+    """A sheet refused by the schema for want of an active assignment: checked before the
+    transaction, withdrawn since (a conflict declared meanwhile)."""
+    try:
+        yield
+    except sqlite3.IntegrityError as e:
+        if "active assignment" not in str(e):
+            raise
+        raise WorkspaceError(message + "（割当が取り下げられています）") from None
+
+
 class WorkspaceError(Exception):
     """A problem the user can fix; ``messages`` are shown one per line."""
 
@@ -343,6 +355,24 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
+_UNREAD = object()  # _write_sheet: the stored sheet is still to be read
+AUDIT_INSERT = ("INSERT INTO audit(at, actor, action, program, application, evaluator, old, new, detail)"
+                " VALUES (?,?,?,?,?,?,?,?,?)")
+SHEET_UPSERT = ("INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at,"
+                " submitted_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
+                " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
+                " submitted_at=excluded.submitted_at")
+
+
+@dataclass
+class _Batch:
+    """Sheet and audit rows of one file, written together (executemany) in its transaction."""
+
+    sheets: list[tuple[Any, ...]]
+    audit: list[tuple[Any, ...]]
+
+
 class Counts(NamedTuple):
     assigned: int
     drafted: int
@@ -456,14 +486,16 @@ class Workspace:
             self.conn.execute("COMMIT")
 
     def audit_log(self, actor: str, action: str, program: str | None = None, application: str | None = None,
-                  evaluator: str | None = None, old: Any = None, new: Any = None, detail: str | None = None) -> None:
-        """Append to the audit log (inside the caller's transaction)."""
-        self.conn.execute(
-            "INSERT INTO audit(at, actor, action, program, application, evaluator, old, new, detail)"
-            " VALUES (?,?,?,?,?,?,?,?,?)",
-            (now(), actor, action, program, application, evaluator,
-             None if old is None else canonical(old), None if new is None else canonical(new), detail),
-        )
+                  evaluator: str | None = None, old: Any = None, new: Any = None, detail: str | None = None,
+                  batch: _Batch | None = None) -> None:
+        """Append to the audit log (inside the caller's transaction; with ``batch``, when it
+        is flushed, in the same transaction)."""
+        row = (now(), actor, action, program, application, evaluator,
+               None if old is None else canonical(old), None if new is None else canonical(new), detail)
+        if batch is not None:
+            batch.audit.append(row)
+        else:
+            self.conn.execute(AUDIT_INSERT, row)
 
     # -- content ----------------------------------------------------------------
 
@@ -577,20 +609,33 @@ class Workspace:
 
         return evaluator_problem(self.panel(), evaluator_id, program_id)
 
-    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
+    def assignment_problem(self, evaluator_id: str, app: Application,
+                           rows: dict[str, sqlite3.Row] | None = None) -> str | None:
+        """Why ``evaluator_id`` may not score ``app`` (None when they may). ``rows``: their
+        assignments of the program from ``assignment_rows`` (one query for a whole file)."""
         ev = self.panel().evaluator(evaluator_id)
         if ev is None:
             return f"評価者 {evaluator_id} は評価者名簿にありません"
         if self.panel().conflict(ev, app):
             return f"評価者 {evaluator_id} は申請 {app.id} と利害関係があります（conflicts）"
-        row = self.conn.execute(
-            "SELECT active, withdrawn_reason FROM assignments WHERE program = ? AND application = ? AND evaluator = ?",
-            (app.program, app.id, evaluator_id)).fetchone()
+        if rows is not None:
+            row = rows.get(app.id)
+        else:
+            row = self.conn.execute(
+                "SELECT application, active, withdrawn_reason FROM assignments"
+                " WHERE program = ? AND application = ? AND evaluator = ?",
+                (app.program, app.id, evaluator_id)).fetchone()
         if row is None:
             return f"申請 {app.id} は評価者 {evaluator_id} に割り当てられていません"
         if not row["active"]:
             return f"申請 {app.id} の割当は取り下げられています（{row['withdrawn_reason']}）"
         return None
+
+    def assignment_rows(self, program: str, evaluator: str) -> dict[str, sqlite3.Row]:
+        """The evaluator's assignments in the program (active or withdrawn), by application."""
+        return {r["application"]: r for r in self.conn.execute(
+            "SELECT application, active, withdrawn_reason FROM assignments WHERE program = ? AND evaluator = ?",
+            (program, evaluator))}
 
     def add_default_assignments(self, program: str) -> int:
         """Without explicit assignments, every evaluator (role evaluator) of the program
@@ -723,11 +768,14 @@ class Workspace:
             return self._write_sheet(program, sheet, evaluator, actor or current_user(), replace)
 
     def _write_sheet(self, program: str, sheet: Sheet, evaluator: str, actor: str, replace: bool,
-                     detail: str | None = None) -> str:
-        """Write an already checked sheet inside the caller's transaction."""
+                     detail: str | None = None, row: Any = _UNREAD, batch: _Batch | None = None) -> str:
+        """Write an already checked sheet inside the caller's transaction. ``row``: the stored
+        sheet as read in this transaction (None: there is none); by default it is read here.
+        With ``batch`` the new rows are collected there (the caller flushes them)."""
         application = sheet.application
         new = {"status": sheet.status, "comment": sheet.comment, "scores": sheet.scores}
-        row = self._sheet_row(program, application, evaluator)
+        if row is _UNREAD:
+            row = self._sheet_row(program, application, evaluator)
         old = SheetRecord.from_row(row).content() if row else None
         if old is not None and canonical(old) == canonical(new):
             return "unchanged"
@@ -742,30 +790,22 @@ class Workspace:
             self.conn.execute("UPDATE sheets SET status='draft', updated_at=? WHERE program=? AND application=? AND evaluator=?",
                               (t, program, application, evaluator))
             self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
-                           new=dict(old, status="draft"), detail=f"replace {detail or ''}".strip())
+                           new=dict(old, status="draft"), detail=f"replace {detail or ''}".strip(), batch=batch)
             result = "replaced"
         elif old is not None:
             result = "submitted" if new["status"] == "submitted" else "updated"
         elif new["status"] == "submitted":
             result = "submitted"
         submitted_at = t if sheet.status == "submitted" else None
-        try:
-            self.conn.execute(
-                "INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at,"
-                " submitted_at) VALUES (?,?,?,?,?,?,?,?,?)"
-                " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
-                " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
-                " submitted_at=excluded.submitted_at",
-                (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t,
-                 submitted_at))
-        except sqlite3.IntegrityError as e:
-            if "active assignment" not in str(e):
-                raise
-            # checked before the transaction, withdrawn since (a conflict declared meanwhile)
-            raise WorkspaceError(f"申請 {application} は評価者 {evaluator} に割り当てられていません"
-                                 "（割当が取り下げられています）") from None
+        params = (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t,
+                  submitted_at)
+        if batch is not None:
+            batch.sheets.append(params)
+        else:
+            with _withdrawn_meanwhile(f"申請 {application} は評価者 {evaluator} に割り当てられていません"):
+                self.conn.execute(SHEET_UPSERT, params)
         action = "sheet-submit" if sheet.status == "submitted" else ("sheet-create" if old is None else "sheet-update")
-        self.audit_log(actor, action, program, application, evaluator, old=old, new=new, detail=detail)
+        self.audit_log(actor, action, program, application, evaluator, old=old, new=new, detail=detail, batch=batch)
         return result
 
     def import_sheets(self, program: str, evaluator: str, sheets: list[Sheet], actor: str,
@@ -774,13 +814,20 @@ class Workspace:
         A refusal carries ``index``, the sheet's position in the file."""
         counts: dict[str, int] = {}
         with self.write():
+            existing = {r["application"]: r for r in self.conn.execute(
+                "SELECT * FROM sheets WHERE program = ? AND evaluator = ?", (program, evaluator))}
+            batch = _Batch([], [])
             for i, sheet in enumerate(sheets):
                 try:
-                    result = self._write_sheet(program, sheet, evaluator, actor, replace, detail)
+                    result = self._write_sheet(program, sheet, evaluator, actor, replace, detail,
+                                               row=existing.get(sheet.application), batch=batch)
                 except WorkspaceError as e:
                     e.index = i  # type: ignore[attr-defined]
                     raise
                 counts[result] = counts.get(result, 0) + 1
+            with _withdrawn_meanwhile(f"評価者 {evaluator} の割当のない申請があります"):
+                self.conn.executemany(SHEET_UPSERT, batch.sheets)
+            self.conn.executemany(AUDIT_INSERT, batch.audit)
         return counts
 
     def reopen_sheet(self, program: str, application: str, evaluator: str, actor: str, reason: str,
