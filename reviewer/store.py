@@ -153,8 +153,6 @@ MIGRATIONS: dict[int, str] = {
     FROM assignments a LEFT JOIN sheets s
       ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator
     WHERE a.active = 1 GROUP BY a.program, a.application;
-    -- the chair's list of applications, fewest submitted first, read a page at a time
-    CREATE INDEX progress_applications ON progress(program, submitted, key) WHERE kind = 'application';
     -- every application has its row (the chair's list reads the most urgent first, from here)
     INSERT INTO progress(program, kind, key)
     SELECT program, 'application', id FROM applications WHERE true
@@ -182,27 +180,32 @@ MIGRATIONS: dict[int, str] = {
     CREATE TRIGGER progress_assignment_delete AFTER DELETE ON assignments WHEN OLD.active = 1
     BEGIN
         UPDATE progress SET assigned = assigned - 1
-        WHERE program = OLD.program AND ((kind = 'evaluator' AND key = OLD.evaluator)
-                                         OR (kind = 'application' AND key = OLD.application));
+        WHERE program = OLD.program AND kind = 'evaluator' AND key = OLD.evaluator;
+        UPDATE progress SET assigned = assigned - 1
+        WHERE program = OLD.program AND kind = 'application' AND key = OLD.application;
     END;
     CREATE TRIGGER progress_sheet_insert AFTER INSERT ON sheets
     BEGIN
         UPDATE progress SET drafted = drafted + (NEW.status = 'draft'), submitted = submitted + (NEW.status = 'submitted')
-        WHERE program = NEW.program AND ((kind = 'evaluator' AND key = NEW.evaluator)
-                                         OR (kind = 'application' AND key = NEW.application));
+        WHERE program = NEW.program AND kind = 'evaluator' AND key = NEW.evaluator;
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft'), submitted = submitted + (NEW.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'application' AND key = NEW.application;
     END;
     CREATE TRIGGER progress_sheet_status AFTER UPDATE OF status ON sheets WHEN NEW.status != OLD.status
     BEGIN
         UPDATE progress SET drafted = drafted + (NEW.status = 'draft') - (OLD.status = 'draft'),
                             submitted = submitted + (NEW.status = 'submitted') - (OLD.status = 'submitted')
-        WHERE program = NEW.program AND ((kind = 'evaluator' AND key = NEW.evaluator)
-                                         OR (kind = 'application' AND key = NEW.application));
+        WHERE program = NEW.program AND kind = 'evaluator' AND key = NEW.evaluator;
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft') - (OLD.status = 'draft'),
+                            submitted = submitted + (NEW.status = 'submitted') - (OLD.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'application' AND key = NEW.application;
     END;
     CREATE TRIGGER progress_sheet_delete AFTER DELETE ON sheets
     BEGIN
         UPDATE progress SET drafted = drafted - (OLD.status = 'draft'), submitted = submitted - (OLD.status = 'submitted')
-        WHERE program = OLD.program AND ((kind = 'evaluator' AND key = OLD.evaluator)
-                                         OR (kind = 'application' AND key = OLD.application));
+        WHERE program = OLD.program AND kind = 'evaluator' AND key = OLD.evaluator;
+        UPDATE progress SET drafted = drafted - (OLD.status = 'draft'), submitted = submitted - (OLD.status = 'submitted')
+        WHERE program = OLD.program AND kind = 'application' AND key = OLD.application;
     END;
     -- Every sheet belongs to an active assignment (the counters rely on it): a sheet is
     -- written only under one, and an assignment ends only once its sheet is gone.
@@ -865,13 +868,15 @@ class Workspace:
                              stop: int | None = None) -> list[tuple[str, str, str, int, int, int]]:
         """(id, applicant, bureau, assigned, drafted, submitted) of the program's applications,
         the fewest submitted first (then by id), positions ``start`` to ``stop``: the chair's
-        list, a page at a time (every application has its counter row; the order is an index)."""
+        list, a page at a time (every application has its counter row)."""
         cur = self.conn.cursor()
         cur.row_factory = None
         count = -1 if stop is None else max(0, stop - start)
-        return cur.execute(  # the window is cut from the index alone, then joined to the names
+        # the window is cut from the counters alone (a bounded sort: no index to keep up on every
+        # submission), then joined to the names
+        return cur.execute(
             "SELECT g.key, p.applicant, p.bureau, g.assigned, g.drafted, g.submitted FROM"
-            " (SELECT key, assigned, drafted, submitted FROM progress INDEXED BY progress_applications"
+            " (SELECT key, assigned, drafted, submitted FROM progress"
             "  WHERE program = ? AND kind = 'application' ORDER BY submitted, key LIMIT ? OFFSET ?) g"
             " JOIN applications p INDEXED BY applications_summary ON p.program = ? AND p.id = g.key"
             " ORDER BY g.submitted, g.key", (program, count, max(0, start), program)).fetchall()
