@@ -358,6 +358,13 @@ async def test_no_ambiguous_width_symbols_in_the_chrome(ws_path):
             await pilot.press(view)
             await settle(pilot)
             check(app, f"chair view {view}")
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        check(app, "application detail")
+        await pilot.press("escape")
+        await pilot.pause()
         await pilot.press("b")
         await pilot.pause()
         check(app, "budget dialog")
@@ -390,3 +397,39 @@ async def test_works_with_80x24_and_larger(ws_path):
             else:
                 assert form.display and doc.display
                 assert doc.region.width > form.region.width
+
+
+async def test_chair_opens_an_application_in_detail(ws_path):
+    from reviewer.tui.screens.detail import ApplicationDetail
+
+    app = ReviewerApp(ws_path, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        top = app.screen.query_one("#ranking-table", LineTable).cursor_key
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, ApplicationDetail)
+        text = str(app.screen.query_one("#detail", Static).render())
+        assert top in text and "1 位" in text and "採択候補" in text
+        for part in ("自動審査", "[適]", "評価者別の得点率", "項目別の平均"):
+            assert part in text
+        result = app.screen.result
+        a = next(x for x in result.applications if x.id == top)
+        for ev in a.sheet_rates:
+            assert ev in text
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ChairScreen)
+        # an application out of the running says why
+        out = next(x for x in result.applications if not x.eligible)
+        table = app.screen.query_one("#ranking-table", LineTable)
+        table.move_cursor(table.index_of(out.id))
+        await pilot.press("enter")
+        await pilot.pause()
+        text = str(app.screen.query_one("#detail", Static).render())
+        from reviewer.scoring import reason_label
+
+        assert "対象外: " + "、".join(reason_label(r, result.program) for r in out.reasons) in text
+        assert "[否]" in text or "否が半数以上" in text or out.reasons == ["unscored"]

@@ -76,3 +76,14 @@ def test_chair_sheets(snap_compare, ws_path):
         await pilot.pause()
 
     assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(80, 24), run_before=sheets)
+
+
+def test_chair_application_detail(snap_compare, ws_path):
+    async def detail(pilot):
+        await _settle(pilot)
+        await pilot.press("2")
+        await pilot.pause()
+        await pilot.press("down", "enter")
+        await pilot.pause()
+
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(120, 40), run_before=detail)

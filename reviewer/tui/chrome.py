@@ -75,8 +75,8 @@ def safe(text: str | None, multiline: bool = False, style: str = "") -> Text:
 
 @contextmanager
 def paused_gc() -> Iterator[None]:
-    """The cyclic collector off while a list of 20,000 rows is built: it would walk the new
-    rows again and again (a third of the fill's time); they hold no cycles."""
+    """The cyclic collector off while a list of 20,000 rows is built (the ranking at national
+    scale): it would walk the new rows again and again; they hold no cycles."""
     was = gc.isenabled()
     gc.disable()
     try:

@@ -132,8 +132,7 @@ class ChairScreen(Screen):
             ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (name, "bold"), f"（{self.program_id}）"))
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
-        with paused_gc():
-            self.fill_progress()
+        self.fill_progress()
         self._stale.add("sheets")
         self.fill_view()
         self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
@@ -160,7 +159,8 @@ class ChairScreen(Screen):
         if view == "sheets":
             self.fill_sheets()
         elif view == "ranking":
-            self.fill_ranking(self.result)
+            with paused_gc():
+                self.fill_ranking(self.result)
         elif view == "balance":
             self.fill_balance(self.result)
 
@@ -281,6 +281,17 @@ class ChairScreen(Screen):
             busy.update(getattr(self, "_last_message", ""))
 
     # -- actions --------------------------------------------------------------------------
+
+    def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
+        """Enter on an application (ranking or progress list): its result in detail."""
+        if event.table.id not in ("ranking-table", "progress-applications") or not event.key or event.key == "--cut--":
+            return
+        if self.result is None or not any(a.id == event.key for a in self.result.applications):
+            self.app.notify("集計中です。少し待ってからもう一度開いてください。", markup=False)
+            return
+        from .detail import ApplicationDetail
+
+        self.app.push_screen(ApplicationDetail(self.result, event.key))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id == "sheets-filter":

@@ -1,0 +1,117 @@
+"""One application's result, for the chair: why it stands where it stands.
+
+Opened with Enter on the ranking (or on the progress list once the ranking is computed):
+the automatic checks with their messages, the must items' pass/fail counts, each
+evaluator's sheet rate and comment, the item means, the bonus and the selection outcome.
+Comments and names are untrusted text, shown literally.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from ...text import pad, width
+from ..chrome import safe
+
+
+def _num(x: float | None, fmt: str = ".2f") -> str:
+    return "-" if x is None else format(x, fmt)
+
+
+def detail_text(result: Any, app_id: str) -> Text:
+    """The chair's view of one application of a scoring ``Result``."""
+    from ...scoring import DISAGREEMENT_SPREAD, reason_label
+
+    a = next(x for x in result.applications if x.id == app_id)
+    prog = result.program
+    crit = prog.criteria_by_id
+    names = {s.evaluator: s.name for s in result.evaluator_stats}
+    t = Text()
+    t.append(f"{a.id}  ", style="bold")
+    t.append_text(safe(a.applicant, style="bold"))
+    t.append("\n")
+    t.append_text(safe(a.title))
+    t.append("\n")
+    kind = f"  要件{a.track}" + (f"・モデル{a.model}" if a.model is not None else "") if a.track else ""
+    t.append(f"{a.bureau}総合通信局管内{kind}  申請額 {a.requested_subsidy_yen:,}円\n\n")
+
+    t.append("結果  ", style="bold")
+    if a.rank is None:
+        t.append("対象外: " + "、".join(reason_label(r, prog) for r in a.reasons), style="bold")
+    else:
+        t.append(f"{a.rank} 位  ")
+        if a.selected:
+            t.append("採択候補", style="bold reverse")
+        elif a.skipped_for:
+            t.append(f"見送り（{a.skipped_for}）")
+        else:
+            t.append("採択候補の線より下")
+    t.append("\n")
+    t.append(f"得点率 {_num(a.score_rate)}（{_num(a.max_points, 'g')} 点満点で {_num(a.panel_score)} 点）"
+             f"  加点 {a.bonus:g}" + (f"（自動加点 {a.auto_points:g} は予算内のため不適用）"
+                                      if a.auto_points and not a.bonus else "")
+             + f"  合計 {_num(a.total)}  評価 {a.reviews} 件")
+    if a.spread is not None:
+        t.append(f"  評価の幅 {a.spread:.1f}")
+        if a.disagreement:
+            t.append(f"（{DISAGREEMENT_SPREAD:g} 超: 乖離）", style="bold")
+    t.append("\n")
+
+    t.append("\n自動審査\n", style="bold")
+    for c in a.checks:
+        t.append("  [適] " if c.passed else "  [否] ", style="" if c.passed else "bold")
+        t.append(f"{c.label}: {c.message}\n")
+
+    if a.must:
+        t.append("\n必須要件（評価者の判定）\n", style="bold")
+        for cid, (ok, ng) in a.must.items():
+            label = crit[cid].label if cid in crit else ""
+            t.append(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if ng >= ok else "")
+            t.append("  否が半数以上: 対象外\n" if ng >= ok else "\n", style="bold")
+
+    t.append("\n評価者別の得点率\n", style="bold")
+    comments = {s.evaluator: s.comment for s in result.sheets if s.application == a.id}
+    ids = sorted(a.sheet_rates, key=lambda e: (-a.sheet_rates[e], e))
+    w = max([width(names.get(e, "")) for e in ids] + [0])
+    for e in ids:
+        t.append(f"  {e}  ")
+        t.append_text(safe(pad(names.get(e, ""), w)))
+        t.append(f"  {a.sheet_rates[e]:6.2f}\n")
+        if comments.get(e):
+            t.append("      ")
+            t.append_text(safe(comments[e], style="dim"))
+            t.append("\n")
+    if not ids:
+        t.append("  提出済みの採点票はまだありません\n")
+
+    if a.criterion_means:
+        t.append("\n項目別の平均（0〜5）\n", style="bold")
+        for cid, mean in a.criterion_means.items():
+            label = crit[cid].label if cid in crit else ""
+            t.append(f"  {cid} {label}: {mean:.2f}\n")
+    return t
+
+
+class ApplicationDetail(ModalScreen):
+    BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "閉じる")]
+    DEFAULT_CSS = """
+    ApplicationDetail { align: center middle; }
+    ApplicationDetail > VerticalScroll { width: 100; max-width: 100%; height: 90%; border: ascii $accent;
+                                         background: $surface; padding: 0 1; }
+    """
+
+    def __init__(self, result: Any, app_id: str):
+        super().__init__()
+        self.result, self.app_id = result, app_id
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(detail_text(self.result, self.app_id), id="detail", markup=False)
+            yield Static("Esc / Enter: 閉じる  PgUp / PgDn: スクロール", classes="keys", markup=False)
