@@ -88,6 +88,9 @@ class _Book:
     def __init__(self, path: Path):
         self.wb = xlsxwriter.Workbook(str(path), {
             "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+            # rows go out as they are written (every sheet is written top to bottom): peak memory
+            # 0.6 GiB instead of 1.4 GiB at 20,000 applications, for a fifth more time
+            "constant_memory": True,
             "default_format_properties": {"font_name": FONT, "font_size": 10},
         })
         self._formats: dict[tuple, Any] = {}
