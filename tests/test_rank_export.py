@@ -257,3 +257,36 @@ def test_export_of_an_ineligible_application_with_disagreement(tmp_path):
     assert ws_.cell(row=row, column=2).value == "T-0001" and ws_.cell(row=row, column=1).value is None
     spread = ws_.cell(row=row, column=headers.index("乖離（最大−最小）") + 1)
     assert "乖離大" in spread.value and spread.font.color.rgb.endswith("C00000")
+
+
+def test_constant_memory_loses_nothing(sample_ws, tmp_path, monkeypatch):
+    """The workbook is written in constant_memory mode, where a cell written above the last
+    flushed row is silently dropped: every sheet must come out as it does in the default mode
+    (values, panes, filters, row heights)."""
+    from datetime import datetime
+
+    import xlsxwriter
+
+    from reviewer import excel
+    from reviewer.scoring import score_workspace
+
+    def dump(path):
+        wb = openpyxl.load_workbook(path)
+        return {sh.title: ({(c.row, c.column): c.value for row in sh.iter_rows() for c in row if c.value is not None},
+                           sh.freeze_panes, sh.auto_filter.ref,
+                           {k: d.height for k, d in sh.row_dimensions.items() if d.height})
+                for sh in wb.worksheets}
+
+    when = datetime(2026, 4, 1, 9, 0)
+    real = xlsxwriter.Workbook
+    with Workspace.open(sample_ws) as ws:
+        for program in ws.program_names():
+            result = score_workspace(ws, program)
+            excel.write_workbook(result, tmp_path / "cm.xlsx", generated_at=when)
+            monkeypatch.setattr(excel.xlsxwriter, "Workbook",
+                                lambda path, options: real(path, dict(options, constant_memory=False)))
+            excel.write_workbook(result, tmp_path / "plain.xlsx", generated_at=when)
+            monkeypatch.setattr(excel.xlsxwriter, "Workbook", real)
+            assert dump(tmp_path / "cm.xlsx") == dump(tmp_path / "plain.xlsx"), program
+            with zipfile.ZipFile(tmp_path / "cm.xlsx") as z:
+                assert "xl/sharedStrings.xml" not in z.namelist()  # the mode is really on
