@@ -324,7 +324,7 @@ async def test_untrusted_text_is_shown_literally(tmp_path):
     app = ReviewerApp(tmp_path / "ws", "e01")
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
-        cell = app.screen.query_one("#queue", LineTable).row_at(0)[6]
+        cell = app.screen.query_one("#queue", LineTable).row_at(0)[-1]  # 件名, the last column
         assert "[bold red]赤[/]" in cell and "\x1b" not in cell and "\u202e" not in cell
         await open_app(pilot, "r2-iot/T-0001")
         doc_text = app.screen.query_one("#document", Static).render()
@@ -433,3 +433,21 @@ async def test_chair_opens_an_application_in_detail(ws_path):
 
         assert "対象外: " + "、".join(reason_label(r, result.program) for r in out.reasons) in text
         assert "[否]" in text or "否が半数以上" in text or out.reasons == ["unscored"]
+
+
+async def test_queue_columns_show_program_and_track_only_where_they_differ(ws_path):
+    from reviewer.tui.screens.queue import QueueScreen as Q
+
+    with Workspace.open(ws_path) as ws:
+        people = {p.id: p for p in ws.people()}
+        multi = next(p.id for p in people.values() if len(p.programs) > 1 and p.role == "evaluator")
+        programs = {r["program"] for r in ws.evaluator_queue(multi)}
+    assert len(programs) > 1  # the samples give e02 applications of two programs
+    for evaluator, want_program in (("e04", False), (multi, True)):
+        app = ReviewerApp(ws_path, evaluator)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, Q)
+            labels = [c.label for c in app.screen.query_one("#queue", LineTable).columns]
+            assert ("事業" in labels) == want_program
+            assert "要件" in labels  # both have r2-iot applications, which have tracks

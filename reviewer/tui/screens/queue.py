@@ -29,12 +29,18 @@ class QueueScreen(Screen):
         self.filter = "all"
         self.query_text = ""
         self.rows: list = []
+        self.show_program = self.show_track = True
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="titlebar", markup=False)
         yield Static(id="progress", classes="subbar", markup=False)
         yield Input(placeholder="検索（/）: 申請ID・申請者・件名・総合通信局", id="search")
-        yield LineTable("状態", "申請ID", "事業", "要件", Column("申請者", max_width=30, flex=True, min_width=12), "総合通信局",
+        # the program and track columns only where they tell the rows apart
+        rows = self.app.ws.evaluator_queue(self.evaluator_id)
+        self.show_program = len({r["program"] for r in rows}) > 1
+        self.show_track = any(r["track"] for r in rows)
+        yield LineTable("状態", "申請ID", *(["事業"] if self.show_program else []), *(["要件"] if self.show_track else []),
+                        Column("申請者", max_width=30, flex=True, min_width=12), "総合通信局",
                         Column("件名", max_width=80, flex=True, min_width=16), id="queue")
         yield Static(id="filterbar", classes="subbar", markup=False)
         yield Footer()
@@ -82,8 +88,10 @@ class QueueScreen(Screen):
         table = self.query_one("#queue", LineTable)
         rows = self.visible_rows()
         table.set_rows(  # the cursor stays on the same application where it is still listed
-            [(Text(STATUS[r["status"]], style="bold" if r["status"] is None else ""), r["application"], r["program"],
-              (r["track"] + (f"-{r['model']}" if r["model"] is not None else "")) if r["track"] else "",
+            [(Text(STATUS[r["status"]], style="bold" if r["status"] is None else ""), r["application"],
+              *([r["program"]] if self.show_program else []),
+              *([(r["track"] + (f"-{r['model']}" if r["model"] is not None else "")) if r["track"] else ""]
+                if self.show_track else []),
               r["applicant"] or "", r["bureau"], r["title"] or "") for r in rows],
             [f"{r['program']}/{r['application']}" for r in rows])
         label = dict(FILTERS)[self.filter]
