@@ -10,10 +10,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
-from fractions import Fraction
 from typing import Any
 
-from .model import Application, Criterion, Program
+from .model import Application, Criterion, Program, ratio
 from .regions import APPLICANT_TYPE_LABELS
 
 #: The reason codes of the automatic checks, in the order they are reported.
@@ -53,7 +52,7 @@ def yen(n: int) -> str:
 
 @functools.lru_cache(maxsize=64)
 def _ratio(r: str) -> str:
-    f = Fraction(r)
+    f = ratio(r)
     return f"{f.numerator}/{f.denominator}"
 
 
@@ -157,8 +156,7 @@ def run_checks(app: Application, prog: Program) -> list[CheckResult]:
             ))
         # overhead
         if f.overhead_max_ratio is not None:
-            ratio = Fraction(f.overhead_max_ratio)
-            allowed = Fraction(b.direct_cost_yen) * ratio
+            allowed = b.direct_cost_yen * ratio(f.overhead_max_ratio)
             ok = b.overhead_yen <= allowed
             results.append(CheckResult(
                 "overhead", ok,

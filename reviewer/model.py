@@ -65,6 +65,12 @@ def _prefecture(value: str) -> str:
     return value
 
 
+@functools.lru_cache(maxsize=64)
+def ratio(value: str) -> Fraction:
+    """A ratio field ("1/2", "0.1") as an exact fraction (parsed once)."""
+    return Fraction(value)
+
+
 def _fraction(value: str) -> str:
     try:
         f = Fraction(value)
@@ -182,9 +188,11 @@ class Funding(Strict):
     overhead_max_ratio: Ratio | None = None
 
     def max_subsidy(self, total_cost_yen: int) -> int:
-        """The largest subsidy the rate allows, cut down to ``round_down_yen`` (cap not applied)."""
-        raw = Fraction(total_cost_yen) * Fraction(self.subsidy_rate)
-        return int(raw // self.round_down_yen) * self.round_down_yen
+        """The largest subsidy the rate allows, cut down to ``round_down_yen`` (cap not applied):
+        floor(total × rate / round) × round, in integers."""
+        rate = ratio(self.subsidy_rate)
+        unit = self.round_down_yen
+        return total_cost_yen * rate.numerator // (rate.denominator * unit) * unit
 
 
 class RequiredDeclaration(Strict):
