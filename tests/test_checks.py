@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from reviewer.checks import CHECK_CODES, auto_points, reasons, run_checks
 
@@ -177,3 +179,19 @@ def test_mynumber_bands(programs, rate, points):
     crit = prog.criterion("6-4")
     a = app(SC_APP, declarations__mynumber_card_rate=rate) if rate is not None else app(SC_APP, declarations={"documents": ["応募様式"]})
     assert auto_points(crit, a) == points
+
+
+@given(total=st.integers(0, 10**13), num=st.integers(1, 20), den=st.integers(1, 20),
+       unit=st.sampled_from([1, 7, 1000, 10_000]))
+def test_max_subsidy_is_the_exact_rate_cut_down(total, num, den, unit):
+    """floor(total x rate / unit) x unit, exactly (no float rounding at any size)."""
+    from fractions import Fraction
+
+    from reviewer.model import Funding
+
+    rate = Fraction(num, den)
+    if rate > 1:
+        rate = 1 / rate
+    f = Funding(subsidy_rate=f"{rate.numerator}/{rate.denominator}", round_down_yen=unit)
+    expected = int(Fraction(total) * rate // unit) * unit
+    assert f.max_subsidy(total) == expected <= total * rate
