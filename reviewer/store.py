@@ -882,8 +882,8 @@ class Workspace:
             " ORDER BY g.submitted, g.key", (program, count, max(0, start), program)).fetchall()
 
     def application_count(self, program: str) -> int:
-        return self.conn.execute("SELECT COUNT(*) FROM progress WHERE program = ? AND kind = 'application'",
-                                 (program,)).fetchone()[0]
+        return self.conn.execute("SELECT COUNT(*) FROM applications INDEXED BY applications_summary"
+                                 " WHERE program = ?", (program,)).fetchone()[0]
 
     def application_progress_position(self, program: str, application: str) -> int | None:
         """Where ``application`` stands in ``application_progress`` (None when it is not there)."""
