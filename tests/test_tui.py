@@ -17,6 +17,7 @@ from reviewer.tui.screens.review import ReviewScreen
 from reviewer.tui.widgets.items import Item
 from reviewer.tui.widgets.table import LineTable
 
+import tuiutil
 from tuiutil import sample_workspace
 
 pytestmark = pytest.mark.asyncio
@@ -32,9 +33,7 @@ def table_keys(app, selector):
 
 
 async def settle(pilot):
-    await pilot.pause(0.5)  # the chair's scoring starts shortly after the first screen
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await tuiutil.settle(pilot)
 
 
 async def test_evaluator_sees_only_their_assignments(ws_path):

@@ -10,6 +10,7 @@ import pytest
 
 from reviewer.tui.app import ReviewerApp
 
+import tuiutil
 from tuiutil import sample_workspace
 
 SIZES = [(80, 24), (120, 40)]
@@ -21,9 +22,7 @@ def ws_path(tmp_path, tmp_path_factory):
 
 
 async def _settle(pilot):
-    await pilot.pause(0.5)  # the chair's scoring starts shortly after the first screen
-    await pilot.app.workers.wait_for_complete()
-    await pilot.pause()
+    await tuiutil.settle(pilot)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

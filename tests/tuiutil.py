@@ -27,3 +27,18 @@ def sample_workspace(tmp_path: Path, tmp_root: Path) -> Path:
     dest = tmp_path / "ws"
     shutil.copytree(_TEMPLATE, dest)
     return dest
+
+
+async def settle(pilot) -> None:
+    """Wait until the chair's scoring (started by a timer shortly after the first screen, or
+    by a what-if) has finished and its result is on screen; other screens just settle."""
+    from reviewer.tui.screens.chair import ChairScreen
+
+    await pilot.pause(0.5)
+    for _ in range(200):  # up to 20 s on a loaded machine
+        await pilot.app.workers.wait_for_complete()
+        screen = pilot.app.screen
+        if not isinstance(screen, ChairScreen) or (screen.result is not None and screen._busy is None):
+            break
+        await pilot.pause(0.1)
+    await pilot.pause()

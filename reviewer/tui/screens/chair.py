@@ -195,6 +195,7 @@ class ChairScreen(Screen):
             return
         self.result = result
         self._busy = None
+        self._tick()  # the busy line clears now, not at the next tick
         p = result.program
         budget = "予算なし" if result.budget_yen is None else f"予算 {result.budget_yen:,}円"
         if self.budget is not None:
@@ -412,3 +413,4 @@ class ChairScreen(Screen):
         else:
             self._last_message = f"書き出しました: {path}"
             self.app.notify(self._last_message, title="Excel", markup=False)
+        self._tick()
