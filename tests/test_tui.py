@@ -96,7 +96,11 @@ async def test_score_autosaves_drafts(ws_path):
         await pilot.press("backspace")
         screen.query_one("#comment").focus()
         await pilot.press(*"KPI")
-        await pilot.pause(0.8)  # the comment is saved shortly after typing stops
+        for _ in range(100):  # the comment is saved shortly after typing stops (up to 10 s when loaded)
+            await pilot.pause(0.1)
+            with Workspace.open(ws_path) as ws:
+                if ws.sheet("r2-iot", "IOT-0026", "e04").comment.startswith("KPI"):
+                    break
         with Workspace.open(ws_path) as ws:
             s = ws.sheet("r2-iot", "IOT-0026", "e04")
             assert "B1" not in s.scores and s.comment.startswith("KPI「")
