@@ -727,6 +727,17 @@ class Workspace:
         rows = self.conn.execute(sql + " ORDER BY program, application, evaluator", args).fetchall()
         return [SheetRecord.from_row(r) for r in rows]
 
+    def submitted_list(self, program: str) -> list[tuple[str, str, str, str]]:
+        """(evaluator, application, applicant, submitted_at) of the program's submitted sheets,
+        by application then evaluator: the chair's list, without reading the scores."""
+        cur = self.conn.cursor()
+        cur.row_factory = None
+        return cur.execute(
+            "SELECT s.evaluator, s.application, p.applicant, s.submitted_at FROM sheets s"
+            " JOIN applications p INDEXED BY applications_summary ON p.program = s.program AND p.id = s.application"
+            " WHERE s.program = ? AND s.status = 'submitted' ORDER BY s.application, s.evaluator",
+            (program,)).fetchall()
+
     def submitted_scores(self, program: str, comments: bool = True) -> list[tuple[str, str, dict[str, Any], str]]:
         """(application, evaluator, scores, comment) of the program's submitted sheets: what
         scoring reads, without the rest of each row."""

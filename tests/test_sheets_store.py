@@ -208,3 +208,12 @@ def test_a_sheet_written_after_its_assignment_ended_is_refused_cleanly(ws):
     with pytest.raises(WorkspaceError, match="取り下げ"):
         ws.import_sheets("r2-iot", "e01", [sheet], actor="yamada")
     assert ws.sheet("r2-iot", "T-0001", "e01") is None
+
+
+def test_submitted_list_is_the_chairs_sheet_list(ws):
+    ws.save_sheet("r2-iot", "T-0002", "e01", FULL, status="submitted")
+    ws.save_sheet("r2-iot", "T-0001", "e03", FULL, status="submitted")
+    ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 1})  # a draft is not listed
+    rows = ws.submitted_list("r2-iot")
+    assert [(r[0], r[1]) for r in rows] == [("e03", "T-0001"), ("e01", "T-0002")]
+    assert all(r[2] and r[3] == ws.sheet("r2-iot", r[1], r[0]).submitted_at for r in rows)

@@ -165,15 +165,13 @@ class ChairScreen(Screen):
             self.fill_balance(self.result)
 
     def fill_sheets(self) -> None:
-        ws = self.app.ws
-        applicants = {r["id"]: r["applicant"] or "" for r in ws.application_rows(self.program_id)}
         q = self.query_one("#sheets-filter", Input).value.strip().lower()
-        sheets = [s for s in ws.sheets(self.program_id, status="submitted")
-                  if not q or q in s.application.lower() or q in s.evaluator.lower()
-                  or q in applicants[s.application].lower()]
-        self.query_one("#sheets-table", LineTable).set_rows(
-            [(s.evaluator, s.application, applicants[s.application], jst(s.submitted_at))
-             for s in sheets], [f"{s.application}/{s.evaluator}" for s in sheets])
+        sheets = [s for s in self.app.ws.submitted_list(self.program_id)
+                  if not q or q in s[0].lower() or q in s[1].lower() or q in (s[2] or "").lower()]
+        with paused_gc():
+            self.query_one("#sheets-table", LineTable).set_rows(
+                [(ev, aid, applicant or "", jst(at)) for ev, aid, applicant, at in sheets],
+                [f"{aid}/{ev}" for ev, aid, _, _ in sheets])
 
     def compute(self) -> None:
         self._busy = "集計中"
