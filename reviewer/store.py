@@ -358,6 +358,8 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
+#: Audit actions that record an event and change no data.
+RECORD_ONLY = ("session-start", "application-open", "export")
 _UNREAD = object()  # _write_sheet: the stored sheet is still to be read
 AUDIT_INSERT = ("INSERT INTO audit(at, actor, action, program, application, evaluator, old, new, detail)"
                 " VALUES (?,?,?,?,?,?,?,?,?)")
@@ -726,6 +728,14 @@ class Workspace:
                 args.append(val)
         rows = self.conn.execute(sql + " ORDER BY program, application, evaluator", args).fetchall()
         return [SheetRecord.from_row(r) for r in rows]
+
+    def last_change(self) -> int:
+        """The newest audit entry that changed data (not a session, an opened application or
+        an export): every change writes one, so an unchanged number means nothing to reload."""
+        row = self.conn.execute(
+            "SELECT seq FROM audit WHERE action NOT IN (" + ",".join("?" * len(RECORD_ONLY)) + ")"
+            " ORDER BY seq DESC LIMIT 1", RECORD_ONLY).fetchone()
+        return row[0] if row else 0
 
     def submitted_list(self, program: str) -> list[tuple[str, str, str, str]]:
         """(evaluator, application, applicant, submitted_at) of the program's submitted sheets,

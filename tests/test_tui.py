@@ -454,3 +454,24 @@ async def test_queue_columns_show_program_and_track_only_where_they_differ(ws_pa
             labels = [c.label for c in app.screen.query_one("#queue", LineTable).columns]
             assert ("事業" in labels) == want_program
             assert "要件" in labels  # both have r2-iot applications, which have tracks
+
+
+async def test_chair_reloads_on_return_only_when_the_workspace_changed(ws_path):
+    app = ReviewerApp(ws_path, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        chair = app.screen
+        await pilot.press("2")
+        await pilot.pause()
+        result = chair.result
+        await pilot.press("enter", "escape")  # the detail view and back: nothing changed
+        await settle(pilot)
+        assert chair.result is result
+        # another session sends a sheet back meanwhile: the next return reloads
+        with Workspace.open(ws_path) as ws:
+            application, evaluator = ws.submitted_list("r2-iot")[0][1], ws.submitted_list("r2-iot")[0][0]
+            ws.reopen_sheet("r2-iot", application, evaluator, actor="other", reason="確認")
+        await pilot.press("enter", "escape")
+        await settle(pilot)
+        assert chair.result is not result
+        assert "提出済 106 / 割当 110" in str(chair.query_one("#summary", Static).render())

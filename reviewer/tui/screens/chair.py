@@ -119,13 +119,17 @@ class ChairScreen(Screen):
 
     def on_screen_resume(self) -> None:
         self._resumes += 1
-        if self._resumes > 1:  # the first resume is the first showing, already filled on mount
+        # the first resume is the first showing, already filled on mount; later ones (back
+        # from a dialog, the detail view, an evaluator's screen in the demo) reload only when
+        # the workspace has changed meanwhile (here or in another session)
+        if self._resumes > 1 and self.app.ws.last_change() != self._seen:
             self.refresh_all()
 
     # -- data --------------------------------------------------------------------------
 
     def refresh_all(self) -> None:
         ws = self.app.ws
+        self._seen = ws.last_change()
         name = ws.program_names()[self.program_id]
         chair = ws.person(self.chair_id)
         self.query_one("#title", Static).update(Text.assemble(
