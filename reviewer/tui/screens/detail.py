@@ -11,14 +11,11 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from ...text import pad, width
 from ..chrome import safe
+from .dialogs import TextPage
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:
@@ -99,19 +96,17 @@ def detail_text(result: Any, app_id: str) -> Text:
     return t
 
 
-class ApplicationDetail(ModalScreen):
+class ApplicationDetail(TextPage):
     BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "閉じる")]
     DEFAULT_CSS = """
-    ApplicationDetail { align: center middle; }
-    ApplicationDetail > VerticalScroll { width: 100; max-width: 100%; height: 90%; border: ascii $accent;
-                                         background: $surface; padding: 0 1; }
+    ApplicationDetail > VerticalScroll { width: 100; }
     """
+    PAGE_ID = "detail"
+    KEYS = "Esc / Enter: 閉じる  PgUp / PgDn: スクロール"
 
     def __init__(self, result: Any, app_id: str):
         super().__init__()
         self.result, self.app_id = result, app_id
 
-    def compose(self) -> ComposeResult:
-        with VerticalScroll():
-            yield Static(detail_text(self.result, self.app_id), id="detail", markup=False)
-            yield Static("Esc / Enter: 閉じる  PgUp / PgDn: スクロール", classes="keys", markup=False)
+    def page(self) -> Text:
+        return detail_text(self.result, self.app_id)

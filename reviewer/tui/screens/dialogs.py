@@ -1,11 +1,11 @@
-"""Small modal dialogs: confirm, a line of input, pick one of a list."""
+"""Small modal dialogs: confirm, a line of input, pick one of a list; a page of text."""
 
 from __future__ import annotations
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
@@ -86,3 +86,25 @@ class PickDialog(Dialog):
 
     def action_cancel(self) -> None:
         self.dismiss(None)
+
+
+class TextPage(ModalScreen):
+    """A modal page of text that scrolls (the key help, an application's detail)."""
+
+    DEFAULT_CSS = """
+    TextPage { align: center middle; }
+    TextPage > VerticalScroll { width: 90; max-width: 100%; height: 90%; border: ascii $accent;
+                                background: $surface; padding: 0 1; }
+    """
+    #: The page's Static widget id, and a line of keys under the text (if any).
+    PAGE_ID: str | None = None
+    KEYS: str | None = None
+
+    def page(self) -> Text:
+        raise NotImplementedError
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll():
+            yield Static(self.page(), id=self.PAGE_ID, markup=False)
+            if self.KEYS:
+                yield Static(self.KEYS, classes="keys", markup=False)

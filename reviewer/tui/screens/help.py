@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 from rich.text import Text
-from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import VerticalScroll
-from textual.screen import ModalScreen
-from textual.widgets import Static
 
 from ...text import pad
+from .dialogs import TextPage
 
 HELP = [
     ("全体", [
@@ -53,15 +50,10 @@ HELP = [
 ]
 
 
-class HelpScreen(ModalScreen):
+class HelpScreen(TextPage):
     BINDINGS = [Binding("escape,f1,question_mark,q", "app.pop_screen", "閉じる")]
-    DEFAULT_CSS = """
-    HelpScreen { align: center middle; }
-    HelpScreen > VerticalScroll { width: 90; max-width: 100%; height: 90%; border: ascii $accent;
-                                  background: $surface; padding: 0 1; }
-    """
 
-    def compose(self) -> ComposeResult:
+    def page(self) -> Text:
         text = Text()
         text.append("キー操作\n", style="bold")
         for section, keys in HELP:
@@ -70,5 +62,4 @@ class HelpScreen(ModalScreen):
                 text.append("  " + pad(key, 20), style="bold")
                 text.append(f"{what}\n")
         text.append("\nEsc で閉じる", style="dim")
-        with VerticalScroll():
-            yield Static(text, markup=False)
+        return text
