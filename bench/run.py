@@ -35,8 +35,8 @@ TREE = ROOT
 #: written into the source tree, and PYTHONDONTWRITEBYTECODE in the environment does not make
 #: every child compile reviewer's modules again.
 PYCACHE: Path | None = None
-WARM_UP = ("import reviewer.cli, reviewer.load, reviewer.sheets, reviewer.store, reviewer.scoring, reviewer.excel, "
-           "reviewer.workspace, tomllib, sqlite3, xlsxwriter, textual.app, textual.widgets\n"
+WARM_UP = ("import reviewer.cli, reviewer.files.load, reviewer.rules.sheets, reviewer.workspace.workspace, reviewer.scoring, reviewer.excel, "
+           "reviewer.services.setup, tomllib, sqlite3, xlsxwriter, textual.app, textual.widgets\n"
            "try:\n    import reviewer.tui.app\nexcept ImportError:\n    pass\n")
 
 SCALES: dict[str, dict[str, Any]] = {

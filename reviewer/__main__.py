@@ -1,3 +1,3 @@
-from .cli import main
+from reviewer.cli import main
 
 raise SystemExit(main())

@@ -2,7 +2,7 @@
 
 ``generate`` makes one deterministic data set for a program from a seed:
 
-- **applications** spread over the real municipalities of ``reviewer.regions.municipalities()``
+- **applications** spread over the real municipalities of ``reviewer.domain.regions.municipalities()``
   (every bureau is present from 11 applications on). The applicant type follows the code:
   指定都市 → ``designated_city``, 東京23区 → ``special_ward``, 町 → ``town``, 村 → ``village``,
   市 → ``core_city`` (the 中核市 list below) or ``city``, a prefecture's own row →
@@ -21,7 +21,7 @@
 - a **panel** of E evaluators (role evaluator, ``programs = [program]``, prefectures spread over
   the country, a few with a conflict of interest when the panel is large enough) and one chair
   (id ``chair``).
-- an **assignment** of K evaluators per application by ``reviewer.assign.plan_assignment``
+- an **assignment** of K evaluators per application by ``reviewer.rules.assign.plan_assignment``
   (balanced loads, conflicts avoided; the same seed gives the same plan).
 - one **submitted sheet** per assignment: score = latent quality of the application + the
   evaluator's bias (a few clearly harsh or lenient) + a per-criterion offset + noise, a few
@@ -63,9 +63,9 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-from . import regions
-from .model import Application, Criterion, Panel, Program, Sheet
-from .store import WorkspaceError, building, canonical, current_user, now, sha256
+from reviewer.domain import regions
+from reviewer.domain.model import Application, Criterion, Panel, Program, Sheet
+from reviewer.workspace.workspace import WorkspaceError, building, canonical, current_user, now, sha256
 
 #: Limits of the command (a mistyped extra zero should fail fast, not fill the disk).
 MAX_APPLICATIONS = 1_000_000
@@ -184,8 +184,8 @@ def check_params(applications: int, evaluators: int, reviews_per_application: in
 
 def load_program(program_id: str, criteria_dir: Path | None = None) -> tuple[Program, Path, str]:
     """The program, the file it came from and that file's text."""
-    from .load import load_paths
-    from .shipped import criteria_dir as shipped
+    from reviewer.files.load import load_paths
+    from reviewer.shipped import criteria_dir as shipped
 
     folder = Path(criteria_dir) if criteria_dir is not None else shipped()
     if not folder.exists():
@@ -511,7 +511,7 @@ class _AppMaker:
 
 
 def _generate_applications(prog: Program, n: int, seed: int) -> tuple[list[Application], dict[str, str]]:
-    from .checks import application_problems, run_checks
+    from reviewer.rules.checks import application_problems, run_checks
 
     maker = _AppMaker(prog, seed)
     maker.width = max(4, len(str(n)))
@@ -604,7 +604,7 @@ def _comment(rng: random.Random, scored: dict[str, int], labels: dict[str, str],
 
 def _generate_sheets(prog: Program, apps: list[Application], pairs: list[tuple[str, str]],
                      biases: dict[str, float], seed: int) -> list[tuple[str, str, str, dict[str, Any]]]:
-    from .sheets import sheet_problems
+    from reviewer.rules.sheets import sheet_problems
 
     rng = random.Random(f"reviewer-synth/{prog.id}/{seed}/sheets")
     labels = {c.id: c.label for c in prog.criteria}
@@ -654,7 +654,7 @@ def _generate_sheets(prog: Program, apps: list[Application], pairs: list[tuple[s
 def generate(program_id: str, applications: int, evaluators: int, reviews_per_application: int, seed: int,
              criteria_dir: Path | None = None, with_sheets: bool = True) -> SynthData:
     """Make the data set (nothing written). Raises SynthError on bad input."""
-    from .assign import plan_assignment
+    from reviewer.rules.assign import plan_assignment
 
     check_params(applications, evaluators, reviews_per_application, seed)
     prog, path, text = load_program(program_id, criteria_dir)

@@ -10,8 +10,8 @@ import sys
 import time
 from pathlib import Path
 
-from reviewer.model import Sheet
-from reviewer.store import Workspace
+from reviewer.domain.model import Sheet
+from reviewer.workspace.workspace import Workspace
 
 FULL = {"M1": "pass", "M2": "pass", "M3": "pass", "M4": "pass", **{f"A{i}": 3 for i in range(1, 9)}}
 

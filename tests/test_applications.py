@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.load import load_paths
+from reviewer.files.load import load_paths
 
 from conftest import AI_APP, DELETE, IOT_APP, SC_APP, doc, write
 

@@ -5,11 +5,11 @@ from __future__ import annotations
 from collections import Counter
 
 
-from reviewer.assign import plan_assignment
-from reviewer.model import Application, Panel
-from reviewer.regions import municipalities
-from reviewer.store import Workspace
-from reviewer.workspace import init_workspace
+from reviewer.rules.assign import plan_assignment
+from reviewer.domain.model import Application, Panel
+from reviewer.domain.regions import municipalities
+from reviewer.workspace.workspace import Workspace
+from reviewer.services.setup import init_workspace
 
 from conftest import IOT_APP, doc
 from wsutil import make_inputs, run
@@ -24,7 +24,7 @@ def apps_in(prefectures: list[tuple[str, str, str]]) -> list[Application]:
     return out
 
 
-from reviewer.regions import DESIGNATED_CITIES
+from reviewer.domain.regions import DESIGNATED_CITIES
 
 CITIES = [(m.name, m.code, m.prefecture) for m in municipalities().values()
           if m.name.endswith("市") and m.code not in DESIGNATED_CITIES and not m.code.startswith("13")][::3]

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewer.checks import CHECK_CODES, auto_points, reasons, run_checks
+from reviewer.rules.checks import CHECK_CODES, auto_points, reasons, run_checks
 
 from conftest import AI_APP, IOT_APP, SC_APP, app
 
@@ -187,7 +187,7 @@ def test_max_subsidy_is_the_exact_rate_cut_down(total, num, den, unit):
     """floor(total x rate / unit) x unit, exactly (no float rounding at any size)."""
     from fractions import Fraction
 
-    from reviewer.model import Funding
+    from reviewer.domain.model import Funding
 
     rate = Fraction(num, den)
     if rate > 1:

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from reviewer.store import Workspace
-from reviewer.workspace import init_workspace
+from reviewer.workspace.workspace import Workspace
+from reviewer.services.setup import init_workspace
 
 from wsutil import make_inputs
 

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
-from reviewer.checks import auto_points, reasons, run_checks
-from reviewer.load import load_paths
-from reviewer.model import Application
+from reviewer.rules.checks import auto_points, reasons, run_checks
+from reviewer.files.load import load_paths
+from reviewer.domain.model import Application
 
 from conftest import IOT_APP, doc, write
 

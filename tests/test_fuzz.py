@@ -8,7 +8,7 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.load import KINDS, Problem, load_doc, load_paths, parse_toml
+from reviewer.files.load import KINDS, Problem, load_doc, load_paths, parse_toml
 
 from conftest import IOT_APP, SC_APP
 
@@ -106,7 +106,7 @@ def test_mutated_applications_through_the_bundle(tmp_path_factory, programs, bas
     folder = tmp_path_factory.mktemp("m")
     (folder / "a.toml").write_bytes(raw)
     bundle = load_paths([folder], base_programs=programs)
-    from reviewer.checks import run_checks
+    from reviewer.rules.checks import run_checks
 
     for pid, apps in bundle.applications.items():
         for a in apps.values():

@@ -6,8 +6,8 @@ import tomllib
 
 import pytest
 
-from reviewer.store import Workspace
-from reviewer.workspace import init_workspace
+from reviewer.workspace.workspace import Workspace
+from reviewer.services.setup import init_workspace
 
 from conftest import write
 from wsutil import FULL, make_inputs, run

@@ -2,8 +2,8 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer.load import load_paths
-from reviewer.model import Application, Panel
+from reviewer.files.load import load_paths
+from reviewer.domain.model import Application, Panel
 
 from conftest import IOT_APP, doc, write
 

@@ -8,8 +8,8 @@ import zipfile
 import openpyxl
 import pytest
 
-from reviewer.store import Workspace
-from reviewer.text import width
+from reviewer.workspace.workspace import Workspace
+from reviewer.present.text import width
 
 from conftest import ROOT
 from wsutil import run
@@ -237,7 +237,7 @@ def test_field_balance_of_r2_iot(sample_ws, tmp_path):
 
 def test_export_of_an_ineligible_application_with_disagreement(tmp_path):
     """A greyed row that also carries the disagreement colour (a bug found by the benchmark)."""
-    from reviewer.workspace import init_workspace
+    from reviewer.services.setup import init_workspace
     from wsutil import FULL, make_inputs
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=1, panel={"evaluators": [

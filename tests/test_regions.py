@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from reviewer import regions
+from reviewer.domain import regions
 
 
 def test_47_prefectures_in_11_bureaus():

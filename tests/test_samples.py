@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections import Counter
 
-from reviewer.checks import CHECK_CODES, reasons
-from reviewer.model import APPLICANT_TYPES
-from reviewer.regions import BUREAUS, municipalities
+from reviewer.rules.checks import CHECK_CODES, reasons
+from reviewer.domain.model import APPLICANT_TYPES
+from reviewer.domain.regions import BUREAUS, municipalities
 
 
 def all_apps(samples):

@@ -7,7 +7,7 @@ import math
 import pytest
 import tomllib
 
-from reviewer.model import Application, Program
+from reviewer.domain.model import Application, Program
 from reviewer.scoring import SheetInput, bureau_status, score_program
 
 TINY = """
@@ -312,8 +312,8 @@ def test_agreement():
 
 def test_drafts_never_count(tmp_path):
     from reviewer.scoring import score_workspace
-    from reviewer.store import Workspace
-    from reviewer.workspace import init_workspace
+    from reviewer.workspace.workspace import Workspace
+    from reviewer.services.setup import init_workspace
     from wsutil import FULL, make_inputs
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=2)

@@ -7,8 +7,8 @@ import os
 import openpyxl
 import pytest
 
-from reviewer.store import Workspace, WorkspaceError
-from reviewer.workspace import init_workspace
+from reviewer.workspace.workspace import Workspace, WorkspaceError
+from reviewer.services.setup import init_workspace
 
 from wsutil import FULL, PANEL, make_inputs, run
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from reviewer.load import load_paths
+from reviewer.files.load import load_paths
 
 from conftest import IOT_APP, SC_APP, doc, write
 

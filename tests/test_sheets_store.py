@@ -7,8 +7,8 @@ import sqlite3
 
 import pytest
 
-from reviewer.store import Workspace, WorkspaceError
-from reviewer.workspace import init_workspace
+from reviewer.workspace.workspace import Workspace, WorkspaceError
+from reviewer.services.setup import init_workspace
 
 from wsutil import FULL, make_inputs
 
@@ -201,7 +201,7 @@ def test_application_progress_lists_every_application_fewest_submitted_first(ws)
 def test_a_sheet_written_after_its_assignment_ended_is_refused_cleanly(ws):
     """The check runs before the write transaction; a withdrawal in between is caught by the
     schema and reported like the check would have."""
-    from reviewer.model import Sheet
+    from reviewer.domain.model import Sheet
 
     ws.withdraw_assignment("r2-iot", "T-0001", "e01", "利害関係", actor="yamada")
     sheet = Sheet.model_validate({"application": "T-0001", "status": "draft", "scores": {"A1": 2}})

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from conftest import IOT_APP, doc, write
-from reviewer.workspace import init_workspace
+from reviewer.services.setup import init_workspace
 from wsutil import make_inputs, run
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"

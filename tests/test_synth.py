@@ -9,15 +9,16 @@ from collections import Counter
 
 import pytest
 
-from reviewer import regions, synth
-from reviewer.checks import application_problems, run_checks
+from reviewer import synth
+from reviewer.domain import regions
+from reviewer.rules.checks import application_problems, run_checks
 from reviewer.cli import build_parser, main
-from reviewer.load import load_paths
-from reviewer.model import Application, Sheet
+from reviewer.files.load import load_paths
+from reviewer.domain.model import Application, Sheet
 from reviewer.scoring import score_workspace
-from reviewer.sheets import sheet_problems
-from reviewer.store import Workspace
-from reviewer.workspace import init_workspace
+from reviewer.rules.sheets import sheet_problems
+from reviewer.workspace.workspace import Workspace
+from reviewer.services.setup import init_workspace
 
 from conftest import ROOT
 

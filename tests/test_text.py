@@ -1,8 +1,8 @@
-"""Text helpers for terminals (reviewer.text)."""
+"""Text helpers for terminals (reviewer.present.text)."""
 
 from __future__ import annotations
 
-from reviewer.text import jst
+from reviewer.present.text import jst
 
 
 def test_stored_timestamps_are_shown_in_japan_time():

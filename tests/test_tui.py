@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from textual.widgets import Input, Static
 
-from reviewer.store import Workspace
+from reviewer.workspace.workspace import Workspace
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.queue import QueueScreen
@@ -192,7 +192,7 @@ async def test_an_evaluator_cannot_reach_other_sheets_or_the_chair_views(ws_path
         app.open_application("e01", "r2-iot", "IOT-0001")   # a conflict
         await pilot.pause()
         assert not isinstance(app.screen, ReviewScreen)
-        from reviewer.store import WorkspaceError
+        from reviewer.workspace.workspace import WorkspaceError
 
         with pytest.raises(WorkspaceError):
             app.open_application("e02", "r2-iot", "IOT-0002")  # another evaluator's sheet
@@ -317,7 +317,7 @@ HOSTILE = "[bold red]赤[/] \x1b[31mESC\x1b[0m \u202eRLO\u202c [link=http://x]L[
 
 async def test_untrusted_text_is_shown_literally(tmp_path):
     from conftest import IOT_APP, doc, write
-    from reviewer.workspace import init_workspace
+    from reviewer.services.setup import init_workspace
     from wsutil import make_inputs
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=0)

@@ -7,9 +7,9 @@ import stat
 
 import pytest
 
-from reviewer import store
-from reviewer.store import DB_NAME, SCHEMA_VERSION, Workspace, WorkspaceError
-from reviewer.workspace import InitError, init_workspace
+from reviewer.workspace import workspace as store
+from reviewer.workspace.workspace import DB_NAME, SCHEMA_VERSION, Workspace, WorkspaceError
+from reviewer.services.setup import InitError, init_workspace
 
 from conftest import IOT_APP, doc, write
 from wsutil import make_inputs, run

@@ -21,8 +21,8 @@ def sample_workspace(tmp_path: Path, tmp_root: Path) -> Path:
 
         _TEMPLATE = tmp_root / "template-ws"
         # a fixed clock: timestamps on screen (the chair's sheet list) stay the same in snapshots
-        with mock.patch("reviewer.store.now", return_value=FIXED_NOW), \
-                mock.patch("reviewer.workspace.now", return_value=FIXED_NOW):
+        with mock.patch("reviewer.workspace.workspace.now", return_value=FIXED_NOW), \
+                mock.patch("reviewer.services.setup.now", return_value=FIXED_NOW):
             demo_workspace(_TEMPLATE)
     dest = tmp_path / "ws"
     shutil.copytree(_TEMPLATE, dest)

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
-from reviewer.load import load_paths
+from reviewer.files.load import load_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "sample_applications" / "scores"

@@ -15,12 +15,12 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from ..store import Workspace, WorkspaceError, current_user
-from . import chrome
-from .screens.chair import ChairScreen
-from .screens.dialogs import InputDialog, PickDialog
-from .screens.help import HelpScreen
-from .screens.queue import QueueScreen
+from reviewer.workspace.workspace import Workspace, WorkspaceError, current_user
+from reviewer.tui import chrome
+from reviewer.tui.screens.chair import ChairScreen
+from reviewer.tui.screens.dialogs import InputDialog, PickDialog
+from reviewer.tui.screens.help import HelpScreen
+from reviewer.tui.screens.queue import QueueScreen
 
 chrome.install()
 
@@ -95,7 +95,7 @@ class ReviewerApp(App):
         if problem:
             self.notify(problem, severity="error", markup=False)
             return
-        from .screens.review import ReviewScreen  # loads the model (pydantic) on first use
+        from reviewer.tui.screens.review import ReviewScreen  # loads the model (pydantic) on first use
 
         self.push_screen(ReviewScreen(evaluator_id, program, application))
 

@@ -17,11 +17,11 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
-from ...store import WorkspaceError
-from ...text import jst
-from ..chrome import paused_gc, safe
-from ..widgets.table import Column, LineTable
-from .dialogs import InputDialog, PickDialog
+from reviewer.workspace.workspace import WorkspaceError
+from reviewer.present.text import jst
+from reviewer.tui.chrome import paused_gc, safe
+from reviewer.tui.widgets.table import Column, LineTable
+from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
 METHODS = [("mean", "平均"), ("median", "中央値"), ("trimmed", "トリム平均"), ("zscore", "zスコア")]
@@ -183,15 +183,15 @@ class ChairScreen(Screen):
 
     @work(thread=True, exclusive=True, group="scoring")
     def run_scoring(self, program: str, method: str, budget: int | None) -> None:
-        from ...scoring import score_workspace
-        from ...store import Workspace
+        from reviewer.scoring import score_workspace
+        from reviewer.workspace.workspace import Workspace
 
         with Workspace.open(self.app.ws.path) as ws:  # a connection of the worker's own
             result = score_workspace(ws, program, method=method, budget_yen=budget)
         self.app.call_from_thread(self.show_result, result)
 
     def show_result(self, result) -> None:
-        from ...scoring import METHOD_LABELS
+        from reviewer.scoring import METHOD_LABELS
 
         if result.program.id != self.program_id:
             return
@@ -216,7 +216,7 @@ class ChairScreen(Screen):
         self.fill_view()
 
     def fill_ranking(self, result) -> None:
-        from ...scoring import reason_label
+        from reviewer.scoring import reason_label
 
         p = result.program
         cut = result.cut_rank
@@ -243,8 +243,8 @@ class ChairScreen(Screen):
         self.query_one("#ranking-table", LineTable).set_rows(rows, keys)
 
     def fill_balance(self, result) -> None:
-        from ...scoring import BALANCE_LABELS as labels
-        from ...text import pad
+        from reviewer.scoring import BALANCE_LABELS as labels
+        from reviewer.present.text import pad
 
         text = Text()
         text.append("総合通信局別（#: 申請  =: 対象  採: 採択候補）\n", style="bold")
@@ -292,7 +292,7 @@ class ChairScreen(Screen):
         if self.result is None or not any(a.id == event.key for a in self.result.applications):
             self.app.notify("集計中です。少し待ってからもう一度開いてください。", markup=False)
             return
-        from .detail import ApplicationDetail
+        from reviewer.tui.screens.detail import ApplicationDetail
 
         self.app.push_screen(ApplicationDetail(self.result, event.key))
 
@@ -391,9 +391,9 @@ class ChairScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, program: str, method: str, budget: int | None, path: Path) -> None:
-        from ...excel import write_workbook
-        from ...scoring import score_workspace
-        from ...store import Workspace
+        from reviewer.excel import write_workbook
+        from reviewer.scoring import score_workspace
+        from reviewer.workspace.workspace import Workspace
 
         try:
             with Workspace.open(self.app.ws.path) as ws:

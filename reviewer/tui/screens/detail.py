@@ -13,9 +13,9 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 
-from ...text import pad, width
-from ..chrome import safe
-from .dialogs import TextPage
+from reviewer.present.text import pad, width
+from reviewer.tui.chrome import safe
+from reviewer.tui.screens.dialogs import TextPage
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:
@@ -24,7 +24,7 @@ def _num(x: float | None, fmt: str = ".2f") -> str:
 
 def detail_text(result: Any, app_id: str) -> Text:
     """The chair's view of one application of a scoring ``Result``."""
-    from ...scoring import DISAGREEMENT_SPREAD, reason_label
+    from reviewer.scoring import DISAGREEMENT_SPREAD, reason_label
 
     a = next(x for x in result.applications if x.id == app_id)
     prog = result.program

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from ...text import pad
-from .dialogs import TextPage
+from reviewer.present.text import pad
+from reviewer.tui.screens.dialogs import TextPage
 
 HELP = [
     ("全体", [

@@ -8,8 +8,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
-from ..chrome import safe
-from ..widgets.table import Column, LineTable
+from reviewer.tui.chrome import safe
+from reviewer.tui.widgets.table import Column, LineTable
 
 STATUS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
 FILTERS = [("all", "すべて"), ("todo", "未着手"), ("draft", "下書き"), ("submitted", "提出済"), ("open", "未完了")]

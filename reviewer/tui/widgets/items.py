@@ -16,7 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 if TYPE_CHECKING:
-    from ...model import Criterion
+    from reviewer.domain.model import Criterion
 
 
 class Item(Widget, can_focus=True):

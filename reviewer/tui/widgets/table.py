@@ -33,7 +33,7 @@ from textual.message import Message
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
-from ..chrome import clean_line
+from reviewer.tui.chrome import clean_line
 
 GUTTER = 2
 ELLIPSIS = "..."

@@ -17,9 +17,9 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from .checks import CHECK_CODES, CHECK_LABELS, CheckResult, auto_points, run_checks
-from .model import Application, Program
-from .regions import BUREAUS
+from reviewer.rules.checks import CHECK_CODES, CHECK_LABELS, CheckResult, auto_points, run_checks
+from reviewer.domain.model import Application, Program
+from reviewer.domain.regions import BUREAUS
 
 METHODS = ("mean", "median", "trimmed", "zscore")
 METHOD_LABELS = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均（最高・最低を除く）",

@@ -12,8 +12,8 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
-from .model import Application, Criterion, Program, ratio
-from .regions import APPLICANT_TYPE_LABELS
+from reviewer.domain.model import Application, Criterion, Program, ratio
+from reviewer.domain.regions import APPLICANT_TYPE_LABELS
 
 #: The reason codes of the automatic checks, in the order they are reported.
 CHECK_CODES: tuple[str, ...] = (

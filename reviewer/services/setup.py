@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .load import Bundle, Loaded, Problem, load_paths
-from .model import Application
-from .store import DB_NAME, InitError, Workspace, WorkspaceError, building, current_user, now, sha256
+from reviewer.files.load import Bundle, Loaded, Problem, load_paths
+from reviewer.domain.model import Application
+from reviewer.workspace.workspace import DB_NAME, InitError, Workspace, WorkspaceError, building, current_user, now, sha256
 
 
 @dataclass

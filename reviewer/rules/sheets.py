@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, Protocol
 
-from .model import Application, Panel, Program, ScoreFile, Sheet
+from reviewer.domain.model import Application, Panel, Program, ScoreFile, Sheet
 
 if TYPE_CHECKING:
-    from .load import Loaded, Problem
+    from reviewer.files.load import Loaded, Problem
 
 SCORE_MIN, SCORE_MAX = 0, 5
 MUST_VALUES = ("pass", "fail")
@@ -107,7 +107,7 @@ def score_file_problems(
     roster: Roster | None,
 ) -> list[Problem]:
     """Check a whole score file: the program, the evaluator, every sheet and item."""
-    from .load import Problem, line_of, sheet_field
+    from reviewer.files.load import Problem, line_of, sheet_field
 
     p = item.path
     describe = sheet_field(item.doc)

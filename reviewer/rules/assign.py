@@ -12,7 +12,7 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 
-from .model import Application, Evaluator, Panel
+from reviewer.domain.model import Application, Evaluator, Panel
 
 
 @dataclass

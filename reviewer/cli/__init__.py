@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import __version__
+from reviewer import __version__
 
 
 class _Parser(argparse.ArgumentParser):
@@ -157,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_synth(args: argparse.Namespace) -> int:
-    from .synth import cmd_synth as run
+    from reviewer.synth import cmd_synth as run
 
     return run(args)
 
@@ -195,21 +195,21 @@ def _need_workspace(args: argparse.Namespace) -> Path:
 
 
 def _open(args: argparse.Namespace):
-    from .store import Workspace
+    from reviewer.workspace.workspace import Workspace
 
     return Workspace.open(_need_workspace(args))
 
 
 def shipped_programs() -> tuple[dict, list]:
-    from .load import load_paths
-    from .shipped import criteria_dir
+    from reviewer.files.load import load_paths
+    from reviewer.shipped import criteria_dir
 
     bundle = load_paths([criteria_dir()])
     return bundle.programs, bundle.problems
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from .load import load_paths
+    from reviewer.files.load import load_paths
 
     base: dict = {}
     if not args.no_shipped_criteria:
@@ -225,7 +225,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"問題が {len(bundle.problems)} 件あります。", file=sys.stderr)
         return 1
     if not args.quiet:
-        from .load import KIND_LABELS, KINDS
+        from reviewer.files.load import KIND_LABELS, KINDS
 
         counts = "、".join(f"{KIND_LABELS[k]} {bundle.count(k)} 件" for k in KINDS if bundle.count(k))
         print(f"問題はありません（{counts or 'ファイル 0 件'}）。")
@@ -238,7 +238,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    from .store import InitError, WorkspaceError
+    from reviewer.workspace.workspace import InitError, WorkspaceError
 
     # A command runs once and exits: reference counting frees its garbage, and the cyclic
     # collector would only walk the loaded applications and sheets again and again (a fifth
@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
-    from .workspace import init_workspace
+    from reviewer.services.setup import init_workspace
 
     path = _need_workspace(args)
     report = init_workspace(path, args.criteria, args.applications, args.panel,
@@ -288,9 +288,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
-    from .assign import plan_assignment
-    from .store import current_user
-    from .text import table
+    from reviewer.rules.assign import plan_assignment
+    from reviewer.workspace.workspace import current_user
+    from reviewer.present.text import table
 
     if args.per_application < 1:
         raise UsageError("--per-application は 1 以上です")
@@ -361,9 +361,9 @@ class _FileRoster:
 
 
 def cmd_import_scores(args: argparse.Namespace) -> int:
-    from .load import KIND_LABELS, Problem, detect_kind, load_doc, read_toml, toml_files
-    from .sheets import score_file_problems
-    from .store import WorkspaceError, current_user
+    from reviewer.files.load import KIND_LABELS, Problem, detect_kind, load_doc, read_toml, toml_files
+    from reviewer.rules.sheets import score_file_problems
+    from reviewer.workspace.workspace import WorkspaceError, current_user
 
     files, missing = toml_files(list(args.files))
     failed = len(missing)
@@ -393,7 +393,7 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
                 except WorkspaceError as e:
                     i = getattr(e, "index", None)
                     loc = ("sheets", i, "application") if i is not None else ()
-                    from .load import line_of, sheet_field
+                    from reviewer.files.load import line_of, sheet_field
 
                     problems = [Problem(str(path), line_of(item.lines, loc) if loc else None,
                                         sheet_field(item.doc)(loc) if loc else "", m) for m in e.messages]
@@ -414,8 +414,8 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from .store import WorkspaceError
-    from .template import render_template
+    from reviewer.workspace.workspace import WorkspaceError
+    from reviewer.services.template import render_template
 
     with _open(args) as ws:
         ev = ws.evaluator(args.evaluator)
@@ -442,8 +442,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
-    from .store import Counts
-    from .text import table
+    from reviewer.workspace.workspace import Counts
+    from reviewer.present.text import table
 
     with _open(args) as ws:
         programs = [ws.program(args.program).id] if args.program else list(ws.programs())
@@ -485,7 +485,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 
 def cmd_reopen(args: argparse.Namespace) -> int:
-    from .store import current_user
+    from reviewer.workspace.workspace import current_user
 
     with _open(args) as ws:
         ws.program(args.program)
@@ -507,7 +507,7 @@ AUDIT_LABELS = {
 def cmd_audit(args: argparse.Namespace) -> int:
     import json
 
-    from .text import clean
+    from reviewer.present.text import clean
 
     with _open(args) as ws:
         rows = ws.audit(args.program, args.application, args.evaluator)
@@ -530,7 +530,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
 
 
 def _score(args: argparse.Namespace):
-    from .scoring import score_workspace
+    from reviewer.scoring import score_workspace
 
     with _open(args) as ws:
         ws.program(args.program)
@@ -544,8 +544,8 @@ def _pct(x: float | None) -> str:
 def cmd_rank(args: argparse.Namespace) -> int:
     import json
 
-    from .scoring import BALANCE_LABELS, METHOD_LABELS, reason_label
-    from .text import table
+    from reviewer.scoring import BALANCE_LABELS, METHOD_LABELS, reason_label
+    from reviewer.present.text import table
 
     result = _score(args)
     if args.json:
@@ -607,9 +607,9 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .excel import write_workbook
-    from .scoring import score_workspace
-    from .store import WorkspaceError, current_user
+    from reviewer.excel import write_workbook
+    from reviewer.scoring import score_workspace
+    from reviewer.workspace.workspace import WorkspaceError, current_user
 
     out = Path(args.output)
     if out.suffix.lower() != ".xlsx":
@@ -632,21 +632,21 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_tui(args: argparse.Namespace) -> int:
-    from .tui.app import run
+    from reviewer.tui.app import run
 
     return run(_need_workspace(args), args.evaluator, mouse=args.mouse)
 
 
 def demo_workspace(path: Path) -> None:
     """A workspace made from the shipped criteria, samples, panel and score sheets."""
-    from .load import toml_files
-    from .shipped import criteria_dir, samples_dir
-    from .store import Workspace, current_user
-    from .workspace import init_workspace
+    from reviewer.files.load import toml_files
+    from reviewer.shipped import criteria_dir, samples_dir
+    from reviewer.workspace.workspace import Workspace, current_user
+    from reviewer.services.setup import init_workspace
 
     samples = samples_dir()
     init_workspace(path, criteria_dir(), samples, samples / "panel.toml", actor="demo")
-    from .load import read_toml, load_doc
+    from reviewer.files.load import read_toml, load_doc
 
     with Workspace.open(path) as ws:
         files, _ = toml_files([samples / "scores"])
@@ -660,12 +660,12 @@ def demo_workspace(path: Path) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     import tempfile
 
-    from .tui.app import run
+    from reviewer.tui.app import run
 
     with tempfile.TemporaryDirectory(prefix="reviewer-demo-") as tmp:
         ws = Path(tmp) / "workspace"
         demo_workspace(ws)
-        from .store import Workspace
+        from reviewer.workspace.workspace import Workspace
 
         with Workspace.open(ws) as w:
             chair = next(e.id for e in w.panel().evaluators if e.role == "chair")

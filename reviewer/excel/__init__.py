@@ -17,10 +17,10 @@ from typing import Any
 import xlsxwriter
 import xlsxwriter.exceptions
 
-from . import __version__
-from .regions import APPLICANT_TYPE_LABELS
-from .scoring import BALANCE_LABELS, METHOD_LABELS, Result, reason_label
-from .text import width
+from reviewer import __version__
+from reviewer.domain.regions import APPLICANT_TYPE_LABELS
+from reviewer.scoring import BALANCE_LABELS, METHOD_LABELS, Result, reason_label
+from reviewer.present.text import width
 
 FONT = "游ゴシック"
 MAX_CELL = 32_000

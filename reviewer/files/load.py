@@ -16,7 +16,7 @@ from typing import Any, Callable, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-from .model import Application, Panel, Program, ScoreFile
+from reviewer.domain.model import Application, Panel, Program, ScoreFile
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -416,8 +416,8 @@ def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = Non
     ``paths`` with the same id takes their place. With ``only``, files of other kinds are
     skipped (after parsing: a broken file is still a problem).
     """
-    from .checks import application_problems
-    from .sheets import PanelRoster, score_file_problems
+    from reviewer.rules.checks import application_problems
+    from reviewer.rules.sheets import PanelRoster, score_file_problems
 
     bundle = Bundle()
     files, bundle.problems = toml_files(paths)

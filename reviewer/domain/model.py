@@ -2,7 +2,7 @@
 
 Plain data with the rules that concern one object alone (types, ranges, codes). Rules that
 relate two objects (an application to its program, a sheet to its application) live in
-``reviewer.checks`` and ``reviewer.sheets``. Error messages are Japanese: users read them.
+``reviewer.rules.checks`` and ``reviewer.rules.sheets``. Error messages are Japanese: users read them.
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from . import regions
+from reviewer.domain import regions
 
 # ---------------------------------------------------------------------------
 # Shared field types

@@ -11,9 +11,9 @@ from __future__ import annotations
 import json
 import unicodedata
 
-from .model import Criterion
-from .regions import APPLICANT_TYPE_LABELS
-from .store import Workspace
+from reviewer.domain.model import Criterion
+from reviewer.domain.regions import APPLICANT_TYPE_LABELS
+from reviewer.workspace.workspace import Workspace
 
 
 def toml_string(text: str) -> str:

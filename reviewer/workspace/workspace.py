@@ -10,7 +10,7 @@
 - ``audit``: an append-only log (who, when, what, old → new) that triggers protect against
   UPDATE and DELETE.
 
-No rules live here beyond integrity: validation is ``reviewer.sheets`` and ``reviewer.checks``.
+No rules live here beyond integrity: validation is ``reviewer.rules.sheets`` and ``reviewer.rules.checks``.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:  # the model (pydantic) loads on first use: the app's first screen needs only SQL
-    from .model import Application, Evaluator, Panel, Program, Sheet
+    from reviewer.domain.model import Application, Evaluator, Panel, Program, Sheet
 
 DB_NAME = "reviewer.db"
 BUSY_TIMEOUT_MS = 60_000
@@ -433,7 +433,7 @@ def _application_list():
     if _APPLICATION_LIST is None:
         from pydantic import TypeAdapter
 
-        from .model import Application
+        from reviewer.domain.model import Application
 
         _APPLICATION_LIST = TypeAdapter(list[Application])
     return _APPLICATION_LIST
@@ -505,7 +505,7 @@ class Workspace:
     # -- content ----------------------------------------------------------------
 
     def programs(self) -> dict[str, Program]:
-        from .model import Program
+        from reviewer.domain.model import Program
 
         if self._programs is None:
             rows = self.conn.execute("SELECT id, json FROM programs ORDER BY id").fetchall()
@@ -541,7 +541,7 @@ class Workspace:
 
     def application(self, program: str, application: str) -> Application | None:
         """One application (parsed alone, without loading its program's others)."""
-        from .model import Application
+        from reviewer.domain.model import Application
 
         if program in self._apps:
             return self._apps[program].get(application)
@@ -571,7 +571,7 @@ class Workspace:
             " FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
 
     def panel(self) -> Panel:
-        from .model import Evaluator, Panel
+        from reviewer.domain.model import Evaluator, Panel
 
         if self._panel is None:
             rows = self.conn.execute("SELECT json FROM evaluators ORDER BY id").fetchall()
@@ -610,7 +610,7 @@ class Workspace:
         return row["source"] if row else "default"
 
     def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
-        from .sheets import evaluator_problem
+        from reviewer.rules.sheets import evaluator_problem
 
         return evaluator_problem(self.panel(), evaluator_id, program_id)
 
@@ -770,7 +770,7 @@ class Workspace:
         for msg in (self.evaluator_problem(evaluator, program), self.assignment_problem(evaluator, app)):
             if msg:
                 return [msg]
-        from .sheets import sheet_problems
+        from reviewer.rules.sheets import sheet_problems
 
         for loc, msg in sheet_problems(sheet, prog, app):
             problems.append(msg)
@@ -781,7 +781,7 @@ class Workspace:
                    replace: bool = False) -> str:
         """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
         'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
-        from .model import Sheet
+        from reviewer.domain.model import Sheet
 
         sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
                                       "scores": scores})
