@@ -6,7 +6,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from reviewer.rules.checks import CHECK_CODES, auto_points, reasons, run_checks
+from reviewer.domain.vocabulary import CHECK_CODES
+from reviewer.rules.checks import auto_points, reasons, run_checks
 
 from conftest import AI_APP, IOT_APP, SC_APP, app
 

@@ -8,7 +8,8 @@ import tomli_w
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from reviewer.files.load import KINDS, Problem, load_doc, load_paths, parse_toml
+from reviewer.domain.vocabulary import FILE_KINDS as KINDS
+from reviewer.files.load import Problem, load_doc, load_paths, parse_toml
 
 from conftest import IOT_APP, SC_APP
 

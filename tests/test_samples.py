@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from collections import Counter
 
-from reviewer.rules.checks import CHECK_CODES, reasons
+from reviewer.domain.vocabulary import CHECK_CODES
+from reviewer.rules.checks import reasons
 from reviewer.domain.model import APPLICANT_TYPES
 from reviewer.domain.regions import BUREAUS, municipalities
 

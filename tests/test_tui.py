@@ -432,7 +432,7 @@ async def test_chair_opens_an_application_in_detail(ws_path):
         await pilot.press("enter")
         await pilot.pause()
         text = str(app.screen.query_one("#detail", Static).render())
-        from reviewer.scoring import reason_label
+        from reviewer.present.result import reason_label
 
         assert "対象外: " + "、".join(reason_label(r, result.program) for r in out.reasons) in text
         assert "[否]" in text or "否が半数以上" in text or out.reasons == ["unscored"]

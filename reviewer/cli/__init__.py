@@ -225,9 +225,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
         print(f"問題が {len(bundle.problems)} 件あります。", file=sys.stderr)
         return 1
     if not args.quiet:
-        from reviewer.files.load import KIND_LABELS, KINDS
+        from reviewer.domain.vocabulary import FILE_KIND_LABELS, FILE_KINDS
 
-        counts = "、".join(f"{KIND_LABELS[k]} {bundle.count(k)} 件" for k in KINDS if bundle.count(k))
+        counts = "、".join(f"{FILE_KIND_LABELS[k]} {bundle.count(k)} 件" for k in FILE_KINDS if bundle.count(k))
         print(f"問題はありません（{counts or 'ファイル 0 件'}）。")
     return 0
 
@@ -288,9 +288,9 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 
 def cmd_assign(args: argparse.Namespace) -> int:
+    from reviewer.present.text import table
     from reviewer.rules.assign import plan_assignment
     from reviewer.workspace.workspace import current_user
-    from reviewer.present.text import table
 
     if args.per_application < 1:
         raise UsageError("--per-application は 1 以上です")
@@ -361,7 +361,8 @@ class _FileRoster:
 
 
 def cmd_import_scores(args: argparse.Namespace) -> int:
-    from reviewer.files.load import KIND_LABELS, Problem, detect_kind, load_doc, read_toml, toml_files
+    from reviewer.domain.vocabulary import FILE_KIND_LABELS
+    from reviewer.files.load import Problem, detect_kind, load_doc, read_toml, toml_files
     from reviewer.rules.sheets import score_file_problems
     from reviewer.workspace.workspace import WorkspaceError, current_user
 
@@ -379,7 +380,7 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
             if doc is not None:
                 kind = detect_kind(doc)
                 if kind != "scores":
-                    problems = [Problem(str(path), None, "", f"採点票ではありません（{KIND_LABELS[kind]}のファイルです）")]
+                    problems = [Problem(str(path), None, "", f"採点票ではありません（{FILE_KIND_LABELS[kind]}のファイルです）")]
                 else:
                     item, problems = load_doc(str(path), doc, text, "scores")
             if item is not None:
@@ -414,8 +415,8 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    from reviewer.workspace.workspace import WorkspaceError
     from reviewer.services.template import render_template
+    from reviewer.workspace.workspace import WorkspaceError
 
     with _open(args) as ws:
         ev = ws.evaluator(args.evaluator)
@@ -442,8 +443,8 @@ def cmd_template(args: argparse.Namespace) -> int:
 def cmd_status(args: argparse.Namespace) -> int:
     import json
 
-    from reviewer.workspace.workspace import Counts
     from reviewer.present.text import table
+    from reviewer.workspace.workspace import Counts
 
     with _open(args) as ws:
         programs = [ws.program(args.program).id] if args.program else list(ws.programs())
@@ -537,14 +538,11 @@ def _score(args: argparse.Namespace):
         return score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False)
 
 
-def _pct(x: float | None) -> str:
-    return "-" if x is None else f"{x:.2f}"
-
-
 def cmd_rank(args: argparse.Namespace) -> int:
     import json
 
-    from reviewer.scoring import BALANCE_LABELS, METHOD_LABELS, reason_label
+    from reviewer.domain.vocabulary import BALANCE_LABELS, FIELD_KIND_LABELS, METHOD_LABELS
+    from reviewer.present import result as words
     from reviewer.present.text import table
 
     result = _score(args)
@@ -553,32 +551,20 @@ def cmd_rank(args: argparse.Namespace) -> int:
         return 0
     prog = result.program
     print(f"{prog.name}（{prog.id}）")
-    budget = "なし" if result.budget_yen is None else f"{result.budget_yen:,}円"
-    bonus = [c for c in prog.criteria if c.kind == "auto"]
-    print(f"集計方法: {METHOD_LABELS[result.method]}　予算: {budget}　申請額合計（自動審査通過分）: {result.demand_yen:,}円"
-          + ("　予算超過" if result.oversubscribed else ""))
-    if bonus:
-        state = "適用（予算を上回る応募）" if result.oversubscribed else "適用なし（予算内の応募）"
-        names = "・".join(c.label for c in bonus)
-        print(f"自動加点（{names}）: {state}")
+    print(f"集計方法: {METHOD_LABELS[result.method]}　{words.budget_text(result, args.budget is not None)}"
+          f"　申請額合計（自動審査通過分）: {words.yen(result.demand_yen)}" + ("　予算超過" if result.oversubscribed else ""))
+    if words.bonus_names(prog):
+        print(f"自動加点（{words.bonus_names(prog)}）: {words.bonus_state(result)}")
     headers = ["順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価数", "申請額", "採択候補", "注記"]
     rows: list[list[str]] = []
     cut = result.cut_rank
     lines_after: dict[int, str] = {}
     for a in result.applications:
-        notes = []
-        if a.disagreement:
-            notes.append(f"評価の乖離（{a.spread:.1f}）")
-        if a.skipped_for:
-            notes.append(f"見送り: {a.skipped_for}")
-        if not a.eligible:
-            notes.append("対象外: " + "、".join(reason_label(r, prog) for r in a.reasons))
-        rows.append([str(a.rank) if a.rank else "-", a.id, a.applicant, a.bureau, _pct(a.score_rate),
-                     f"{a.bonus:g}", _pct(a.total), str(a.reviews), f"{a.requested_subsidy_yen:,}",
-                     "採択" if a.selected else "", " ".join(notes)])
+        rows.append([str(a.rank) if a.rank else "-", a.id, a.applicant, a.bureau, words.rate(a.score_rate),
+                     words.points(a.bonus), words.rate(a.total), str(a.reviews), f"{a.requested_subsidy_yen:,}",
+                     words.SELECTED_SHORT if a.selected else "", " ".join(words.notes(a, prog))])
         if cut is not None and a.rank == cut:
-            lines_after[len(rows) - 1] = (f"==== 採択候補ここまで（{len(result.selected)} 件、"
-                                          f"{result.selected_yen:,}円） ====")
+            lines_after[len(rows) - 1] = f"==== {words.cut_line(result)} ===="
     text = table(headers, rows, right={0, 4, 5, 6, 7, 8}, max_width={2: 24})
     out = text.splitlines()
     for i, line in enumerate(out):
@@ -596,13 +582,12 @@ def cmd_rank(args: argparse.Namespace) -> int:
         print()
         print("分野バランス" + (f"（採択候補に占める割合の上限 {share:.0%}）" if share else ""))
         print(table(["区分", "番号", "名称", "申請", "対象", "採択候補", "割合", "偏り"],
-                    [["要件" if f.kind == "track" else "モデル", f.key, f.name, str(f.applications), str(f.eligible),
+                    [[FIELD_KIND_LABELS[f.kind], f.key, f.name, str(f.applications), str(f.eligible),
                       str(f.selected), "-" if f.share is None else f"{f.share:.0%}", "偏りあり" if f.flagged else ""]
                      for f in result.field_balance], right={3, 4, 5, 6}, max_width={2: 30}))
     ag = result.agreement
     if ag.alpha is not None:
-        print(f"\n評価者間の一致度（Krippendorff の α、間隔尺度）: {ag.alpha:.3f}"
-              f"（申請 {ag.applications} 件・評価 {ag.reviews} 件にもとづく）")
+        print(f"\n評価者間の一致度（Krippendorff の α、間隔尺度）: {words.agreement_text(ag)}")
     return 0
 
 
@@ -640,13 +625,13 @@ def cmd_tui(args: argparse.Namespace) -> int:
 def demo_workspace(path: Path) -> None:
     """A workspace made from the shipped criteria, samples, panel and score sheets."""
     from reviewer.files.load import toml_files
+    from reviewer.services.setup import init_workspace
     from reviewer.shipped import criteria_dir, samples_dir
     from reviewer.workspace.workspace import Workspace, current_user
-    from reviewer.services.setup import init_workspace
 
     samples = samples_dir()
     init_workspace(path, criteria_dir(), samples, samples / "panel.toml", actor="demo")
-    from reviewer.files.load import read_toml, load_doc
+    from reviewer.files.load import load_doc, read_toml
 
     with Workspace.open(path) as ws:
         files, _ = toml_files([samples / "scores"])

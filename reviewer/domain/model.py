@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from reviewer.domain import regions
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 
 # ---------------------------------------------------------------------------
 # Shared field types
@@ -338,7 +339,7 @@ def _check_entity_code(type_: str, code: str | None) -> None:
         return
     if code is None:
         raise ValueError("lg_code（全国地方公共団体コード6桁）が必要です（corporation 以外）")
-    label = regions.APPLICANT_TYPE_LABELS[type_]
+    label = APPLICANT_TYPE_LABELS[type_]
     if code in regions.DESIGNATED_CITIES and type_ not in ("designated_city", "association"):
         raise ValueError(
             f"lg_code {code} は指定都市（{regions.DESIGNATED_CITIES[code]}）のコードです。"

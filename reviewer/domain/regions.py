@@ -78,18 +78,6 @@ MUNICIPALITY_TYPES: frozenset[str] = frozenset(
     {"city", "core_city", "special_ward", "town", "village"}
 )
 
-APPLICANT_TYPE_LABELS: dict[str, str] = {
-    "prefecture": "都道府県",
-    "designated_city": "指定都市",
-    "core_city": "中核市",
-    "city": "市",
-    "special_ward": "特別区",
-    "town": "町",
-    "village": "村",
-    "association": "一部事務組合・広域連合",
-    "corporation": "法人格を有する組織",
-}
-
 
 def check_digit(first5: str) -> int:
     """JIS X 0402 check digit of the first five digits of a local government code."""

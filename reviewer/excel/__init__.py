@@ -18,9 +18,11 @@ import xlsxwriter
 import xlsxwriter.exceptions
 
 from reviewer import __version__
-from reviewer.domain.regions import APPLICANT_TYPE_LABELS
-from reviewer.scoring import BALANCE_LABELS, METHOD_LABELS, Result, reason_label
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, BALANCE_LABELS, METHOD_LABELS
+from reviewer.present import result as words
 from reviewer.present.text import width
+from reviewer.rules.must import must_failed
+from reviewer.scoring import Result
 
 FONT = "游ゴシック"
 MAX_CELL = 32_000
@@ -135,16 +137,6 @@ def _title(sh: _Sheet, book: _Book, title: str, subtitle: str) -> None:
     sh.ws.write_string(1, 0, _text(subtitle), book.fmt(font_color="#595959"))
 
 
-def _mynumber_state(result: Result) -> str:
-    autos = [c for c in result.program.criteria if c.kind == "auto"]
-    if not autos:
-        return "該当する加点項目なし"
-    names = "・".join(c.label for c in autos)
-    if result.oversubscribed:
-        return f"適用した（予算を上回る応募があったため）: {names}"
-    return f"適用していない（応募額が予算内のため）: {names}"
-
-
 def _overview(book: _Book, r: Result, generated: str) -> None:
     sh = book.sheet("概要")
     p = r.program
@@ -161,7 +153,7 @@ def _overview(book: _Book, r: Result, generated: str) -> None:
         ("予算額", r.budget_yen if r.budget_yen is not None else "予算の定めなし", yen if r.budget_yen is not None else cell),
         ("申請額の合計（自動審査を通過した申請）", r.demand_yen, yen),
         ("予算超過（応募額 > 予算）", "はい" if r.oversubscribed else "いいえ", cell),
-        ("自動加点（マイナンバーカード交付率など）", _mynumber_state(r), cell),
+        ("自動加点（マイナンバーカード交付率など）", words.bonus_sentence(r), cell),
         ("集計方法", f"{METHOD_LABELS[r.method]}（{r.method}）", cell),
         ("申請数", len(r.applications), count),
         ("順位付けの対象（適格）", len(r.ranked), count),
@@ -170,9 +162,8 @@ def _overview(book: _Book, r: Result, generated: str) -> None:
         ("提出済みの採点票", len(r.sheets), count),
         ("評価者数", len(r.evaluator_stats), count),
         ("評価者間の一致度（Krippendorff の α）",
-         "算出できません（2件以上の評価がある申請が必要です）" if r.agreement.alpha is None else
-         f"{r.agreement.alpha:.3f}（申請 {r.agreement.applications} 件・評価 {r.agreement.reviews} 件にもとづく）", cell),
-        ("選定の条件", _selection_text(r), cell),
+         words.agreement_text(r.agreement), cell),
+        ("選定の条件", words.selection_text(r), cell),
         ("作成日時", generated, cell),
     ]
     value_width = 70
@@ -189,25 +180,11 @@ def _overview(book: _Book, r: Result, generated: str) -> None:
     sh.finish()
 
 
-def _selection_text(r: Result) -> str:
-    s = r.program.selection
-    parts = []
-    if r.budget_yen is not None:
-        parts.append(f"予算 {r.budget_yen:,}円以内")
-    if s.min_selected is not None or s.max_selected is not None:
-        parts.append(f"採択数 {s.min_selected if s.min_selected is not None else ''}〜{s.max_selected if s.max_selected is not None else ''}")
-    if s.bureau_min is not None or s.bureau_max is not None:
-        parts.append(f"総合通信局ごとに {s.bureau_min if s.bureau_min is not None else ''}〜{s.bureau_max if s.bureau_max is not None else ''}")
-    text = "、".join(parts) or "条件なし"
-    return text + "。順位の高い順に、条件に収まる申請を採択候補とし、収まらない申請は見送って次へ進む。"
-
-
 def _ranking(book: _Book, r: Result, generated: str) -> None:
     sh = book.sheet("ランキング")
     p = r.program
-    budget = "予算なし" if r.budget_yen is None else f"予算 {r.budget_yen:,}円"
-    has_auto = any(c.kind == "auto" for c in p.criteria)
-    bonus = ("適用" if r.oversubscribed else "適用なし") if has_auto else "項目なし"
+    budget = words.budget_text(r)
+    bonus = words.bonus_state(r)
     _title(sh, book, f"{p.name} 審査結果（ランキング）",
            f"{budget}　集計方法: {METHOD_LABELS[r.method]}　自動加点: {bonus}"
            f"　採択候補 {len(r.selected)} 件 {r.selected_yen:,}円　作成: {generated}")
@@ -247,13 +224,7 @@ def _ranking(book: _Book, r: Result, generated: str) -> None:
         sh.number(row, col, a.requested_subsidy_yen, f(num_format=YEN), shown=f"{a.requested_subsidy_yen:,}円"); col += 1
         sh.text(row, col, a.title, f(), cap=40); col += 1
         sh.text(row, col, APPLICANT_TYPE_LABELS.get(a.applicant_type, a.applicant_type), f()); col += 1
-        field = ""
-        if a.track:
-            t = p.track(a.track)
-            field = t.name if t else a.track
-            if a.model is not None and a.model in p.model_numbers:
-                field += f" / {a.model} {p.model_numbers[a.model][1].name}"
-        sh.text(row, col, field, f(), cap=36); col += 1
+        sh.text(row, col, words.field_label(p, a.track, a.model), f(), cap=36); col += 1
         sh.number(row, col, a.panel_score, f(num_format=POINTS), shown="000.00"); col += 1
         sh.number(row, col, a.max_points, f(num_format="0"), shown="000"); col += 1
         for c in scored:
@@ -265,13 +236,7 @@ def _ranking(book: _Book, r: Result, generated: str) -> None:
             sh.text(row, col, f"{a.spread:.1f}" + ("（乖離大）" if a.disagreement else ""),
                     f(font_color="#C00000") if a.disagreement else f())
         col += 1
-        if not a.eligible:
-            verdict = "対象外: " + "、".join(reason_label(x, p) for x in a.reasons)
-        elif a.selected:
-            verdict = "採択候補"
-        else:
-            verdict = f"見送り: {a.skipped_for}" if a.skipped_for else ""
-        sh.text(row, col, verdict, f(text_wrap=True), cap=50)
+        sh.text(row, col, words.verdict(a, p), f(text_wrap=True), cap=50)
     last = hr + len(r.applications)
     if cut is not None:
         note = hr + len(r.applications) + 2
@@ -406,8 +371,7 @@ def _evaluators(book: _Book, r: Result) -> None:
         sh.number(row, 3, None if e.mean is None else e.mean / 100, book.fmt(border=1, num_format=PCT), shown="100.00%")
         sh.number(row, 4, e.std, book.fmt(border=1, num_format="0.00"), shown="00.00")
         sh.number(row, 5, e.deviation, book.fmt(border=1, num_format="+0.00;-0.00;0.00"), shown="+00.00")
-        tendency = "" if e.deviation is None else "厳しめ" if e.deviation < -5 else "甘め" if e.deviation > 5 else "標準"
-        sh.text(row, 6, tendency, cell)
+        sh.text(row, 6, words.tendency(e.deviation), cell)
     row = hr + len(r.evaluator_stats) + 2
     ag = r.agreement
     sh.text(row, 0, "評価者間の一致度（Krippendorff の α、間隔尺度、得点率）", book.fmt(bold=True), cap=20)
@@ -454,7 +418,7 @@ def _eligibility(book: _Book, r: Result) -> None:
             sh.text(row, 5, c.message, wrap, cap=80)
         for cid, (passes, fails) in a.must.items():
             crit = p.criterion(cid)
-            failed = fails >= passes
+            failed = must_failed(passes, fails)
             row += 1
             sh.text(row, 0, a.id, ok)
             sh.text(row, 1, a.applicant, ok, cap=30)

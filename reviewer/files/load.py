@@ -17,6 +17,7 @@ from typing import Any, Callable, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from reviewer.domain.model import Application, Panel, Program, ScoreFile
+from reviewer.domain.vocabulary import FILE_KINDS
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -295,8 +296,7 @@ def sheet_field(doc: dict[str, Any]) -> Callable[[tuple[Any, ...]], str]:
 # Files of each kind
 
 
-KINDS = ("criteria", "application", "panel", "scores")
-KIND_LABELS = {"criteria": "審査基準", "application": "申請", "panel": "評価者名簿", "scores": "採点票"}
+KINDS = FILE_KINDS
 
 
 def detect_kind(doc: dict[str, Any]) -> str:

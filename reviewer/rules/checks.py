@@ -13,26 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from reviewer.domain.model import Application, Criterion, Program, ratio
-from reviewer.domain.regions import APPLICANT_TYPE_LABELS
-
-#: The reason codes of the automatic checks, in the order they are reported.
-CHECK_CODES: tuple[str, ...] = (
-    "applicant-type", "consortium", "min-cost", "subsidy-rate", "subsidy-cap",
-    "overhead", "model", "commitment", "prior-support", "documents",
-)
-
-CHECK_LABELS: dict[str, str] = {
-    "applicant-type": "応募主体の種別",
-    "consortium": "連携体制・ガバナンス",
-    "min-cost": "事業費の下限",
-    "subsidy-rate": "補助率",
-    "subsidy-cap": "補助上限額",
-    "overhead": "一般管理費の上限",
-    "model": "分野別モデル",
-    "commitment": "応募条件の表明",
-    "prior-support": "過去の支援実績",
-    "documents": "提出書類",
-}
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CHECK_LABELS
 
 
 @dataclass(frozen=True)

@@ -17,16 +17,14 @@ from typing import Any, Iterable
 import numpy as np
 import pandas as pd
 
-from reviewer.rules.checks import CHECK_CODES, CHECK_LABELS, CheckResult, auto_points, run_checks
 from reviewer.domain.model import Application, Program
 from reviewer.domain.regions import BUREAUS
+from reviewer.domain.vocabulary import METHODS, MUST_REASON_PREFIX, UNSCORED
+from reviewer.rules.checks import CheckResult, auto_points, run_checks
+from reviewer.rules.must import must_failed
 
-METHODS = ("mean", "median", "trimmed", "zscore")
-METHOD_LABELS = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均（最高・最低を除く）",
-                 "zscore": "評価者ごとの標準化（zスコア）"}
 EPS = 1e-9
 DISAGREEMENT_SPREAD = 30.0
-BALANCE_LABELS = {"under": "下限未満", "over": "上限超過", "unserved": "採択なし", "ok": "適正"}
 
 
 @dataclass(frozen=True)
@@ -178,16 +176,6 @@ def _num(x: float | None) -> float | None:
     return float(x)
 
 
-def reason_label(code: str, program: Program) -> str:
-    """A reason code in Japanese."""
-    if code.startswith("must:"):
-        c = program.criterion(code[5:])
-        return f"必須要件 {code[5:]}（{c.label if c else '?'}）を満たさない"
-    if code == "unscored":
-        return "提出済みの採点票がない"
-    return CHECK_LABELS.get(code, code)
-
-
 # ---------------------------------------------------------------------------
 
 
@@ -307,12 +295,12 @@ def score_program(
         reasons = [r.code for r in checks[aid] if not r.passed]
         must = {cid: (m[0], m[1]) for cid, m in must_marks.get(aid, {}).items() if m[0] or m[1]}
         for c in crits:
-            if c.kind == "must" and c.id in must and must[c.id][1] >= must[c.id][0]:
-                reasons.append(f"must:{c.id}")
+            if c.kind == "must" and c.id in must and must_failed(*must[c.id]):
+                reasons.append(f"{MUST_REASON_PREFIX}{c.id}")
         R = aggregated.get(aid)
         if R is None:
             P = total = None
-            reasons.append("unscored")
+            reasons.append(UNSCORED)
         else:
             P = R * M / 100.0
         autos = [c for c in crits if c.kind == "auto"]
@@ -461,4 +449,4 @@ def score_workspace(ws: Any, program_id: str, method: str = "mean", budget_yen: 
     return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names)
 
 
-__all__ = ["CHECK_CODES", "METHODS", "Result", "SheetInput", "score_program", "score_workspace"]
+__all__ = ["Result", "SheetInput", "score_program", "score_workspace"]

@@ -12,8 +12,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.files.load import Bundle, Loaded, Problem, load_paths
 from reviewer.domain.model import Application
+from reviewer.files.load import Bundle, Loaded, Problem, load_paths
 from reviewer.workspace.workspace import DB_NAME, InitError, Workspace, WorkspaceError, building, current_user, now, sha256
 
 

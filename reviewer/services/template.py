@@ -12,7 +12,7 @@ import json
 import unicodedata
 
 from reviewer.domain.model import Criterion
-from reviewer.domain.regions import APPLICANT_TYPE_LABELS
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 from reviewer.workspace.workspace import Workspace
 
 

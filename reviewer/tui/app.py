@@ -15,12 +15,12 @@ from pathlib import Path
 from textual.app import App
 from textual.binding import Binding
 
-from reviewer.workspace.workspace import Workspace, WorkspaceError, current_user
 from reviewer.tui import chrome
 from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.screens.help import HelpScreen
 from reviewer.tui.screens.queue import QueueScreen
+from reviewer.workspace.workspace import Workspace, WorkspaceError, current_user
 
 chrome.install()
 

@@ -27,6 +27,8 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+from reviewer.domain.vocabulary import RECORD_ONLY_ACTIONS
+
 if TYPE_CHECKING:  # the model (pydantic) loads on first use: the app's first screen needs only SQL
     from reviewer.domain.model import Application, Evaluator, Panel, Program, Sheet
 
@@ -224,9 +226,6 @@ MIGRATIONS: dict[int, str] = {
 }
 SCHEMA_VERSION = max(MIGRATIONS)
 
-STATUS_LABELS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
-
-
 @contextmanager
 def _withdrawn_meanwhile(message: str) -> Iterator[None]:
     """A sheet refused by the schema for want of an active assignment: checked before the
@@ -358,8 +357,6 @@ def _statements(script: str) -> Iterator[str]:
         yield buf.strip()
 
 
-#: Audit actions that record an event and change no data.
-RECORD_ONLY = ("session-start", "application-open", "export")
 _UNREAD = object()  # _write_sheet: the stored sheet is still to be read
 AUDIT_INSERT = ("INSERT INTO audit(at, actor, action, program, application, evaluator, old, new, detail)"
                 " VALUES (?,?,?,?,?,?,?,?,?)")
@@ -733,8 +730,8 @@ class Workspace:
         """The newest audit entry that changed data (not a session, an opened application or
         an export): every change writes one, so an unchanged number means nothing to reload."""
         row = self.conn.execute(
-            "SELECT seq FROM audit WHERE action NOT IN (" + ",".join("?" * len(RECORD_ONLY)) + ")"
-            " ORDER BY seq DESC LIMIT 1", RECORD_ONLY).fetchone()
+            "SELECT seq FROM audit WHERE action NOT IN (" + ",".join("?" * len(RECORD_ONLY_ACTIONS)) + ")"
+            " ORDER BY seq DESC LIMIT 1", RECORD_ONLY_ACTIONS).fetchone()
         return row[0] if row else 0
 
     def submitted_list(self, program: str) -> list[tuple[str, str, str, str]]:

@@ -17,14 +17,15 @@ from textual.containers import Vertical
 from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
-from reviewer.workspace.workspace import WorkspaceError
+from reviewer.domain.vocabulary import METHODS
+from reviewer.present import result as words
 from reviewer.present.text import jst
 from reviewer.tui.chrome import paused_gc, safe
-from reviewer.tui.widgets.table import Column, LineTable
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
+from reviewer.tui.widgets.table import Column, LineTable
+from reviewer.workspace.workspace import WorkspaceError
 
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
-METHODS = [("mean", "平均"), ("median", "中央値"), ("trimmed", "トリム平均"), ("zscore", "zスコア")]
 SPIN = "|/-\\"
 N = Column  # a number column is right-aligned
 
@@ -191,7 +192,7 @@ class ChairScreen(Screen):
         self.app.call_from_thread(self.show_result, result)
 
     def show_result(self, result) -> None:
-        from reviewer.scoring import METHOD_LABELS
+        from reviewer.domain.vocabulary import METHOD_LABELS
 
         if result.program.id != self.program_id:
             return
@@ -199,51 +200,38 @@ class ChairScreen(Screen):
         self._busy = None
         self._tick()  # the busy line clears now, not at the next tick
         p = result.program
-        budget = "予算なし" if result.budget_yen is None else f"予算 {result.budget_yen:,}円"
-        if self.budget is not None:
-            budget += "（試算）"
-        autos = [c for c in p.criteria if c.kind == "auto"]
-        bonus = ""
-        if autos:
-            bonus = "  自動加点: " + ("適用（予算超過）" if result.oversubscribed else "適用なし（予算内）")
+        budget = words.budget_text(result, self.budget is not None)
+        bonus = f"  自動加点: {words.bonus_state(result)}" if words.bonus_names(p) else ""
         money = p.gives_money or self.budget is not None
         self.query_one("#summary", Static).update(Text.assemble(
             f"{getattr(self, '_progress_line', '')}",
-            f"  {budget}  申請額合計 {result.demand_yen:,}円" if money else "",
+            f"  {budget}  申請額合計 {words.yen(result.demand_yen)}" if money else "",
             bonus, f"  集計: {METHOD_LABELS[result.method]}",
-            f"  採択候補 {len(result.selected)} 件" + (f" {result.selected_yen:,}円" if money else "")))
+            f"  {words.SELECTED} {len(result.selected)} 件" + (f" {words.yen(result.selected_yen)}" if money else "")))
         self._stale |= {"ranking", "balance"}
         self.fill_view()
 
     def fill_ranking(self, result) -> None:
-        from reviewer.scoring import reason_label
-
         p = result.program
         cut = result.cut_rank
         rows, keys = [], []
         for a in result.applications:
-            notes = []
-            if a.disagreement:
-                notes.append(f"乖離{a.spread:.0f}")
-            if a.skipped_for:
-                notes.append("見送り")
-            if not a.eligible:
-                notes.append("対象外: " + "、".join(reason_label(x, p) for x in a.reasons))
             style = "" if a.eligible else "dim"
             rows.append([Text(c, style=style) for c in (
                 str(a.rank) if a.rank else "-", a.id, a.applicant or "", a.bureau,
-                "-" if a.score_rate is None else f"{a.score_rate:.2f}", f"{a.bonus:g}",
-                "-" if a.total is None else f"{a.total:.2f}", str(a.reviews), f"{a.requested_subsidy_yen:,}")]
-                + [Text("採択" if a.selected else "", style="bold"), Text(" ".join(notes), style=style)])
+                words.rate(a.score_rate), words.points(a.bonus), words.rate(a.total), str(a.reviews),
+                f"{a.requested_subsidy_yen:,}")]
+                + [Text(words.SELECTED_SHORT if a.selected else "", style="bold"),
+                   Text(" ".join(words.notes(a, p)), style=style)])
             keys.append(a.id)
             if cut is not None and a.rank == cut:
-                rows.append([Text("----"), Text("--------"), Text("ここまで採択候補", style="bold reverse"),
+                rows.append([Text("----"), Text("--------"), Text(words.CUT_LINE, style="bold reverse"),
                              *[Text("----")] * 7, Text("（予算・枠の範囲）", style="bold")])
                 keys.append("--cut--")
         self.query_one("#ranking-table", LineTable).set_rows(rows, keys)
 
     def fill_balance(self, result) -> None:
-        from reviewer.scoring import BALANCE_LABELS as labels
+        from reviewer.domain.vocabulary import BALANCE_LABELS as labels
         from reviewer.present.text import pad
 
         text = Text()
@@ -255,7 +243,7 @@ class ChairScreen(Screen):
             text.append(" " * (b.selected // scale), style="reverse bold")
             text.append("=" * ((b.eligible - b.selected) // scale))
             text.append("#" * ((b.applications - b.eligible) // scale), style="dim")
-            quota = "" if b.min is None and b.max is None else f"  枠 {b.min if b.min is not None else ''}〜{b.max if b.max is not None else ''}"
+            quota = f"  枠 {words.range_text(b.min, b.max)}" if words.range_text(b.min, b.max) else ""
             text.append(f"  申請 {b.applications} 対象 {b.eligible} 採択 {b.selected}{quota}  ")
             text.append(labels[b.status], style="bold" if b.status != "ok" else "")
             text.append("\n")
@@ -330,7 +318,7 @@ class ChairScreen(Screen):
         self.app.push_screen(PickDialog("事業を選ぶ", options), done)
 
     def action_cycle_method(self) -> None:
-        keys = [k for k, _ in METHODS]
+        keys = list(METHODS)
         self.method = keys[(keys.index(self.method) + 1) % len(keys)]
         self.compute()
 
@@ -341,18 +329,14 @@ class ChairScreen(Screen):
         def done(value: str | None) -> None:
             if value is None:
                 return
-            v = value.strip().replace(",", "").replace("_", "").replace("円", "")
-            if not v:
+            if not value.strip():
                 self.budget = None
             else:
                 try:
-                    n = int(v)
-                    if n < 0 or n > 10**13:
-                        raise ValueError
-                except ValueError:
-                    self.app.notify(f"予算は円の整数で入力してください（{value}）", severity="warning", markup=False)
+                    self.budget = words.parse_yen(value)
+                except ValueError as e:
+                    self.app.notify(f"予算: {e}", severity="warning", markup=False)
                     return
-                self.budget = n
             self.compute()
 
         self.app.push_screen(InputDialog("予算を変えて試算", "予算額（円）。空欄で審査基準の予算に戻します。",

@@ -13,7 +13,9 @@ from typing import Any
 from rich.text import Text
 from textual.binding import Binding
 
+from reviewer.present import result as words
 from reviewer.present.text import pad, width
+from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.dialogs import TextPage
 
@@ -24,7 +26,7 @@ def _num(x: float | None, fmt: str = ".2f") -> str:
 
 def detail_text(result: Any, app_id: str) -> Text:
     """The chair's view of one application of a scoring ``Result``."""
-    from reviewer.scoring import DISAGREEMENT_SPREAD, reason_label
+    from reviewer.scoring import DISAGREEMENT_SPREAD
 
     a = next(x for x in result.applications if x.id == app_id)
     prog = result.program
@@ -36,16 +38,16 @@ def detail_text(result: Any, app_id: str) -> Text:
     t.append("\n")
     t.append_text(safe(a.title))
     t.append("\n")
-    kind = f"  要件{a.track}" + (f"・モデル{a.model}" if a.model is not None else "") if a.track else ""
-    t.append(f"{a.bureau}総合通信局管内{kind}  申請額 {a.requested_subsidy_yen:,}円\n\n")
+    kind = f"  {words.field_label(prog, a.track, a.model)}" if a.track else ""
+    t.append(f"{a.bureau}総合通信局管内{kind}  申請額 {words.yen(a.requested_subsidy_yen)}\n\n")
 
     t.append("結果  ", style="bold")
     if a.rank is None:
-        t.append("対象外: " + "、".join(reason_label(r, prog) for r in a.reasons), style="bold")
+        t.append(words.ineligible_note(a, prog), style="bold")
     else:
         t.append(f"{a.rank} 位  ")
         if a.selected:
-            t.append("採択候補", style="bold reverse")
+            t.append(words.SELECTED, style="bold reverse")
         elif a.skipped_for:
             t.append(f"見送り（{a.skipped_for}）")
         else:
@@ -70,8 +72,9 @@ def detail_text(result: Any, app_id: str) -> Text:
         t.append("\n必須要件（評価者の判定）\n", style="bold")
         for cid, (ok, ng) in a.must.items():
             label = crit[cid].label if cid in crit else ""
-            t.append(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if ng >= ok else "")
-            t.append("  否が半数以上: 対象外\n" if ng >= ok else "\n", style="bold")
+            failed = must_failed(ok, ng)
+            t.append(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if failed else "")
+            t.append("  否が半数以上: 対象外\n" if failed else "\n", style="bold")
 
     t.append("\n評価者別の得点率\n", style="bold")
     comments = {s.evaluator: s.comment for s in result.sheets if s.application == a.id}

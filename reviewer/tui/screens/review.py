@@ -10,12 +10,12 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Static, TextArea
 
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 from reviewer.rules.checks import run_checks
-from reviewer.domain.regions import APPLICANT_TYPE_LABELS
-from reviewer.workspace.workspace import WorkspaceError
 from reviewer.tui.chrome import safe
-from reviewer.tui.widgets.items import Item, MustItem, ScoreItem
 from reviewer.tui.screens.dialogs import ConfirmDialog
+from reviewer.tui.widgets.items import Item, MustItem, ScoreItem
+from reviewer.workspace.workspace import WorkspaceError
 
 
 def yen(n: int) -> str:

@@ -1,0 +1,87 @@
+"""Every code the tool stores or reports, with its Japanese label: one home for each word.
+
+Codes are what files, the database and ``--json`` carry; labels are what people read on the
+command line, in the terminal app and in the workbook. A face never spells a label itself.
+"""
+
+from __future__ import annotations
+
+#: Applicant types (応募主体の種別), in the order of the criteria files.
+APPLICANT_TYPE_LABELS: dict[str, str] = {
+    "prefecture": "都道府県",
+    "designated_city": "指定都市",
+    "core_city": "中核市",
+    "city": "市",
+    "special_ward": "特別区",
+    "town": "町",
+    "village": "村",
+    "association": "一部事務組合・広域連合",
+    "corporation": "法人格を有する組織",
+}
+
+#: A score sheet's status (None: no sheet yet).
+SHEET_STATUS_LABELS: dict[str | None, str] = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
+
+#: Criterion kinds, as the items and the template name them.
+CRITERION_KIND_LABELS: dict[str, str] = {"must": "必須", "scored": "加点", "auto": "自動加点"}
+
+#: Must judgements.
+MUST_LABELS: dict[str, str] = {"pass": "適合", "fail": "不適合"}
+MUST_SHORT_LABELS: dict[str, str] = {"pass": "適", "fail": "否"}
+
+#: Aggregation methods (SPEC §4): the full name, and the short one of narrow places.
+METHODS: tuple[str, ...] = ("mean", "median", "trimmed", "zscore")
+METHOD_LABELS: dict[str, str] = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均（最高・最低を除く）",
+                                 "zscore": "評価者ごとの標準化（zスコア）"}
+METHOD_SHORT_LABELS: dict[str, str] = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均", "zscore": "zスコア"}
+
+#: A bureau's balance status.
+BALANCE_LABELS: dict[str, str] = {"under": "下限未満", "over": "上限超過", "unserved": "採択なし", "ok": "適正"}
+
+#: The reason codes of the automatic checks, in the order they are reported, with labels.
+CHECK_CODES: tuple[str, ...] = (
+    "applicant-type", "consortium", "min-cost", "subsidy-rate", "subsidy-cap",
+    "overhead", "model", "commitment", "prior-support", "documents",
+)
+CHECK_LABELS: dict[str, str] = {
+    "applicant-type": "応募主体の種別",
+    "consortium": "連携体制・ガバナンス",
+    "min-cost": "事業費の下限",
+    "subsidy-rate": "補助率",
+    "subsidy-cap": "補助上限額",
+    "overhead": "一般管理費の上限",
+    "model": "分野別モデル",
+    "commitment": "応募条件の表明",
+    "prior-support": "過去の支援実績",
+    "documents": "提出書類",
+}
+#: The reason code of an application without a submitted sheet.
+UNSCORED = "unscored"
+UNSCORED_LABEL = "提出済みの採点票がない"
+#: Reason codes of failed must criteria are "must:<criterion id>".
+MUST_REASON_PREFIX = "must:"
+
+#: Audit actions.
+AUDIT_LABELS: dict[str, str] = {
+    "init": "初期化", "criteria-add": "審査基準の登録", "criteria-change": "審査基準の変更",
+    "application-add": "申請の登録", "application-change": "申請の差し替え", "panel-load": "評価者名簿の読込",
+    "assign": "自動割当", "sheet-create": "採点票の作成", "sheet-update": "採点票の更新", "sheet-submit": "採点票の提出",
+    "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出", "export": "Excel 書き出し",
+    "session-start": "端末アプリの起動", "application-open": "申請の閲覧",
+}
+#: Audit actions that record an event and change no data.
+RECORD_ONLY_ACTIONS: tuple[str, ...] = ("session-start", "application-open", "export")
+
+#: Kinds of input file.
+FILE_KINDS: tuple[str, ...] = ("criteria", "application", "panel", "scores")
+FILE_KIND_LABELS: dict[str, str] = {"criteria": "審査基準", "application": "申請", "panel": "評価者名簿", "scores": "採点票"}
+
+#: What the import of one sheet did.
+SHEET_RESULT_LABELS: dict[str, str] = {"created": "新規", "updated": "更新", "submitted": "提出",
+                                       "replaced": "差し替え", "unchanged": "変更なし"}
+
+#: Roles of the panel.
+ROLE_LABELS: dict[str, str] = {"evaluator": "評価者", "chair": "委員長"}
+
+#: Field groups of the field balance.
+FIELD_KIND_LABELS: dict[str, str] = {"track": "要件", "model": "分野別モデル"}

@@ -1,0 +1,208 @@
+"""A scoring ``Result`` in words and numbers: what ``rank``, the chair's screen and the workbook
+say about it. Each wording lives here once; the faces only lay it out.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reviewer.domain.model import MAX_YEN
+from reviewer.domain.vocabulary import (
+    CHECK_LABELS,
+    MUST_REASON_PREFIX,
+    UNSCORED,
+    UNSCORED_LABEL,
+)
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Program
+    from reviewer.scoring import Agreement, AppResult, Result
+
+
+# -- numbers -----------------------------------------------------------------------------
+
+
+def yen(n: int) -> str:
+    """An amount of money: "1,234,000円"."""
+    return f"{n:,}円"
+
+
+def rate(x: float | None) -> str:
+    """A score rate or total to two decimals ("-" where there is none)."""
+    return "-" if x is None else f"{x:.2f}"
+
+
+def points(x: float) -> str:
+    """Bonus points as few digits as they need ("3", "1.5")."""
+    return f"{x:g}"
+
+
+def percent_done(done: int, total: int) -> str:
+    """Progress as a whole percentage, rounded down ("-" with nothing assigned)."""
+    return f"{100 * done // total}%" if total else "-"
+
+
+def progress_line(done: int, total: int) -> str:
+    """"提出済 8 / 割当 10（80%）"."""
+    return f"提出済 {done} / 割当 {total}" + (f"（{percent_done(done, total)}）" if total else "")
+
+
+def range_text(lo: int | None, hi: int | None) -> str:
+    """A quota "4〜10" (either end may be open); "" when neither is set."""
+    if lo is None and hi is None:
+        return ""
+    return f"{'' if lo is None else lo}〜{'' if hi is None else hi}"
+
+
+def parse_yen(text: str) -> int:
+    """A budget typed by a person ("250,000,000", "2_500_000円") as yen; ValueError says why not."""
+    cleaned = text.strip().replace(",", "").replace("_", "").replace("円", "")
+    try:
+        n = int(cleaned)
+    except ValueError:
+        raise ValueError(f"円の整数で指定してください（{text!r}）") from None
+    if n < 0 or n > MAX_YEN:
+        raise ValueError(f"0 以上 10兆円以下で指定してください（{text!r}）")
+    return n
+
+
+# -- an application ----------------------------------------------------------------------
+
+
+def field_label(program: Program, track: str | None, model: int | None) -> str:
+    """The track and field model an application applies under: "要件A / 分野別モデル4 観光クラウド"
+    ("" for a program without tracks)."""
+    if not track:
+        return ""
+    t = program.track(track)
+    text = t.name if t else track
+    if model is not None and model in program.model_numbers:
+        text += f" / 分野別モデル{model} {program.model_numbers[model][1].name}"
+    return text
+
+
+def field_code(track: str | None, model: int | None) -> str:
+    """The short form of narrow lists: "A-4" ("" without a track)."""
+    if not track:
+        return ""
+    return track + (f"-{model}" if model is not None else "")
+
+
+def reason_label(code: str, program: Program) -> str:
+    """A reason code in Japanese."""
+    if code.startswith(MUST_REASON_PREFIX):
+        cid = code[len(MUST_REASON_PREFIX):]
+        c = program.criterion(cid)
+        return f"必須要件 {cid}（{c.label if c else '?'}）を満たさない"
+    if code == UNSCORED:
+        return UNSCORED_LABEL
+    return CHECK_LABELS.get(code, code)
+
+
+def reasons_text(a: AppResult, program: Program) -> str:
+    """Why an application is not ranked: its reasons, in words, one after another."""
+    return "、".join(reason_label(r, program) for r in a.reasons)
+
+
+def ineligible_note(a: AppResult, program: Program) -> str:
+    return "対象外: " + reasons_text(a, program)
+
+
+def skipped_note(a: AppResult) -> str:
+    return f"見送り: {a.skipped_for}"
+
+
+def disagreement_note(a: AppResult) -> str:
+    return f"評価の乖離（{a.spread:.1f}）"
+
+
+def verdict(a: AppResult, program: Program) -> str:
+    """The outcome of one application in one phrase: 採択候補, 見送り: why, 対象外: why ("" when
+    ranked below the line without a skip)."""
+    if not a.eligible:
+        return ineligible_note(a, program)
+    if a.selected:
+        return SELECTED
+    return skipped_note(a) if a.skipped_for else ""
+
+
+def notes(a: AppResult, program: Program) -> list[str]:
+    """What the ranking notes beside an application: disagreement, a skip, the reasons it is out."""
+    out = []
+    if a.disagreement:
+        out.append(disagreement_note(a))
+    if a.skipped_for:
+        out.append(skipped_note(a))
+    if not a.eligible:
+        out.append(ineligible_note(a, program))
+    return out
+
+
+SELECTED = "採択候補"
+SELECTED_SHORT = "採択"
+CUT_LINE = "ここまで採択候補"
+
+
+def cut_line(result: Result) -> str:
+    """The line under the last selected application, with what the selection holds."""
+    return f"採択候補ここまで（{len(result.selected)} 件、{yen(result.selected_yen)}）"
+
+
+# -- the program's result ----------------------------------------------------------------
+
+
+def budget_text(result: Result, what_if: bool = False) -> str:
+    """"予算 250,000,000円" (with "（試算）" for a what-if), or "予算なし"."""
+    if result.budget_yen is None:
+        return "予算なし"
+    return f"予算 {yen(result.budget_yen)}" + ("（試算）" if what_if else "")
+
+
+def bonus_names(program: Program) -> str:
+    """The auto bonus criteria, by label ("" when the program has none)."""
+    return "・".join(c.label for c in program.criteria if c.kind == "auto")
+
+
+def bonus_state(result: Result) -> str:
+    """Whether the auto bonus applies: 適用（予算超過）, 適用なし（予算内）, or 項目なし."""
+    if not bonus_names(result.program):
+        return "項目なし"
+    return "適用（予算超過）" if result.oversubscribed else "適用なし（予算内）"
+
+
+def bonus_sentence(result: Result) -> str:
+    """The bonus state as a sentence, with the criteria it concerns."""
+    names = bonus_names(result.program)
+    if not names:
+        return "該当する加点項目なし"
+    if result.oversubscribed:
+        return f"適用した（予算を上回る応募があったため）: {names}"
+    return f"適用していない（応募額が予算内のため）: {names}"
+
+
+def selection_text(result: Result) -> str:
+    """The conditions of the selection and the rule that applies them."""
+    s = result.program.selection
+    parts = []
+    if result.budget_yen is not None:
+        parts.append(f"予算 {yen(result.budget_yen)}以内")
+    if s.min_selected is not None or s.max_selected is not None:
+        parts.append(f"採択数 {range_text(s.min_selected, s.max_selected)}")
+    if s.bureau_min is not None or s.bureau_max is not None:
+        parts.append(f"総合通信局ごとに {range_text(s.bureau_min, s.bureau_max)}")
+    text = "、".join(parts) or "条件なし"
+    return text + "。順位の高い順に、条件に収まる申請を採択候補とし、収まらない申請は見送って次へ進む。"
+
+
+def agreement_text(ag: Agreement) -> str:
+    """Krippendorff's alpha and what it rests on."""
+    if ag.alpha is None:
+        return "算出できません（2件以上の評価がある申請が必要です）"
+    return f"{ag.alpha:.3f}（申請 {ag.applications} 件・評価 {ag.reviews} 件にもとづく）"
+
+
+def tendency(deviation: float | None) -> str:
+    """An evaluator's mean against the panel's: 厳しめ below −5, 甘め above +5."""
+    if deviation is None:
+        return ""
+    return "厳しめ" if deviation < -5 else "甘め" if deviation > 5 else "標準"
