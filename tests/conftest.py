@@ -7,8 +7,8 @@ from typing import Any
 import pytest
 import tomli_w
 
-from reviewer.files.load import load_paths
 from reviewer.domain.model import Application, Program
+from reviewer.files.load import load_paths
 from reviewer.shipped import criteria_dir, samples_dir
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from conftest import AI_APP, DELETE, IOT_APP, SC_APP, doc, write
 
 from reviewer.files.load import load_paths
-
-from conftest import AI_APP, DELETE, IOT_APP, SC_APP, doc, write
 
 
 def problems_for(tmp_path, programs, data, name="app.toml"):

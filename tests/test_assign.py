@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from collections import Counter
 
-
-from reviewer.rules.assign import plan_assignment
-from reviewer.domain.model import Application, Panel
-from reviewer.domain.regions import municipalities
-from reviewer.workspace.workspace import Workspace
-from reviewer.services.setup import init_workspace
-
 from conftest import IOT_APP, doc
 from wsutil import make_inputs, run
+
+from reviewer.domain.model import Application, Panel
+from reviewer.domain.regions import municipalities
+from reviewer.rules.assign import plan_assignment
+from reviewer.services.setup import init_workspace
+from reviewer.workspace.workspace import Workspace
 
 
 def apps_in(prefectures: list[tuple[str, str, str]]) -> list[Application]:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from conftest import AI_APP, IOT_APP, SC_APP, app
 from hypothesis import given
 from hypothesis import strategies as st
 
 from reviewer.domain.vocabulary import CHECK_CODES
 from reviewer.rules.checks import auto_points, reasons, run_checks
-
-from conftest import AI_APP, IOT_APP, SC_APP, app
 
 
 def codes(a, prog):

@@ -11,11 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
-from reviewer.workspace.workspace import Workspace
-from reviewer.services.setup import init_workspace
-
 from wsutil import make_inputs
+
+from reviewer.services.setup import init_workspace
+from reviewer.workspace.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "concurrency_worker.py"

@@ -5,12 +5,11 @@ from __future__ import annotations
 import re
 
 import pytest
-
-from reviewer.rules.checks import auto_points, reasons, run_checks
-from reviewer.files.load import load_paths
-from reviewer.domain.model import Application
-
 from conftest import IOT_APP, doc, write
+
+from reviewer.domain.model import Application
+from reviewer.files.load import load_paths
+from reviewer.rules.checks import auto_points, reasons, run_checks
 
 JAPANESE = re.compile(r"[\u3040-\u30ff\u4e00-\u9fff]")
 

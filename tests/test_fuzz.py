@@ -5,13 +5,12 @@ from __future__ import annotations
 import copy
 
 import tomli_w
+from conftest import IOT_APP, SC_APP
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from reviewer.domain.vocabulary import FILE_KINDS as KINDS
 from reviewer.files.load import Problem, load_doc, load_paths, parse_toml
-
-from conftest import IOT_APP, SC_APP
 
 FAST = settings(max_examples=int(__import__("os").environ.get("FUZZ_EXAMPLES", "150")), deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 

@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import tomllib
-
 import pytest
-
-from reviewer.workspace.workspace import Workspace
-from reviewer.services.setup import init_workspace
-
+import tomllib
 from conftest import write
 from wsutil import FULL, make_inputs, run
+
+from reviewer.services.setup import init_workspace
+from reviewer.workspace.workspace import Workspace
 
 
 @pytest.fixture

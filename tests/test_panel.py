@@ -1,11 +1,11 @@
 from __future__ import annotations
 
 import pytest
-
-from reviewer.files.load import load_paths
-from reviewer.domain.model import Application, Panel
-
 from conftest import IOT_APP, doc, write
+
+from reviewer.domain.model import Application, Panel
+from reviewer.files.load import load_paths
+from reviewer.rules import access
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKVNyhglMLsdbRMs3tYjey7ZHj9yH8sZcRdElNZJPJ1c yamada@laptop"
 
@@ -51,7 +51,7 @@ def test_default_assignment_and_conflicts():
     a = Application.model_validate(IOT_APP)
     panel = Panel.model_validate({"evaluators": [ev(), ev(id="e02", conflicts=["012360"]), ev(id="e03", conflicts=["T-0001"]),
                                                  ev(id="c01", role="chair"), ev(id="e04", programs=["r2-ai-plan"])]})
-    got = {e.id: panel.assignment_problem(e, a, {"T-0001"}) for e in panel.evaluators}
+    got = {e.id: access.panel_assignment_problem(panel, e, a, {"T-0001"}) for e in panel.evaluators}
     assert got["e01"] is None
     assert "利害関係" in got["e02"] and "利害関係" in got["e03"]
     assert "委員長" in got["c01"] and "r2-iot" in got["e04"]
@@ -63,8 +63,8 @@ def test_explicit_assignments_decide_for_their_program():
     panel = Panel.model_validate({"evaluators": [ev(), ev(id="c01", role="chair")],
                                   "assignments": [{"evaluator": "c01", "application": "T-0001"}]})
     ids = {"T-0001", "T-0002"}
-    assert panel.assignment_problem(panel.evaluator("c01"), a, ids) is None
-    assert panel.assignment_problem(panel.evaluator("e01"), a, ids)
-    assert panel.assignment_problem(panel.evaluator("c01"), b, ids)
+    assert access.panel_assignment_problem(panel, panel.evaluator("c01"), a, ids) is None
+    assert access.panel_assignment_problem(panel, panel.evaluator("e01"), a, ids)
+    assert access.panel_assignment_problem(panel, panel.evaluator("c01"), b, ids)
     # assignments of another program don't count for this one
-    assert panel.assignment_problem(panel.evaluator("e01"), a, {"T-0001-other-program-only"}) is None
+    assert access.panel_assignment_problem(panel, panel.evaluator("e01"), a, {"T-0001-other-program-only"}) is None

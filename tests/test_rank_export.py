@@ -7,12 +7,11 @@ import zipfile
 
 import openpyxl
 import pytest
-
-from reviewer.workspace.workspace import Workspace
-from reviewer.present.text import width
-
 from conftest import ROOT
 from wsutil import run
+
+from reviewer.present.text import width
+from reviewer.workspace.workspace import Workspace
 
 SPEC_HEADERS = ["順位", "申請ID", "申請者", "都道府県", "総合通信局", "得点率", "加点", "合計", "採択候補"]
 
@@ -237,8 +236,9 @@ def test_field_balance_of_r2_iot(sample_ws, tmp_path):
 
 def test_export_of_an_ineligible_application_with_disagreement(tmp_path):
     """A greyed row that also carries the disagreement colour (a bug found by the benchmark)."""
-    from reviewer.services.setup import init_workspace
     from wsutil import FULL, make_inputs
+
+    from reviewer.services.setup import init_workspace
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=1, panel={"evaluators": [
         {"id": f"e{i}", "name": f"評価者{i}", "programs": ["r2-iot"]} for i in range(3)]})

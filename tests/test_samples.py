@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
-from reviewer.domain.vocabulary import CHECK_CODES
-from reviewer.rules.checks import reasons
 from reviewer.domain.model import APPLICANT_TYPES
 from reviewer.domain.regions import BUREAUS, municipalities
+from reviewer.domain.vocabulary import CHECK_CODES
+from reviewer.rules.checks import reasons
 
 
 def all_apps(samples):

@@ -311,10 +311,11 @@ def test_agreement():
 
 
 def test_drafts_never_count(tmp_path):
-    from reviewer.scoring import score_workspace
-    from reviewer.workspace.workspace import Workspace
-    from reviewer.services.setup import init_workspace
     from wsutil import FULL, make_inputs
+
+    from reviewer.scoring import score_workspace
+    from reviewer.services.setup import init_workspace
+    from reviewer.workspace.workspace import Workspace
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=2)
     init_workspace(tmp_path / "ws", crit, apps, panel)
@@ -353,9 +354,9 @@ def test_agreement_matches_the_reference_implementation(seed):
     import random
 
     import krippendorff
+    import pandas as pd
 
     from reviewer.scoring import agreement
-    import pandas as pd
 
     rng = random.Random(seed)
     evaluators = [f"e{i}" for i in range(rng.randint(3, 8))]

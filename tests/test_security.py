@@ -6,11 +6,10 @@ import os
 
 import openpyxl
 import pytest
-
-from reviewer.workspace.workspace import Workspace, WorkspaceError
-from reviewer.services.setup import init_workspace
-
 from wsutil import FULL, PANEL, make_inputs, run
+
+from reviewer.services.setup import init_workspace
+from reviewer.workspace.workspace import Workspace, WorkspaceError
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKVNyhglMLsdbRMs3tYjey7ZHj9yH8sZcRdElNZJPJ1c yamada@laptop"
 

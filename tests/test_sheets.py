@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from reviewer.files.load import load_paths
-
 from conftest import IOT_APP, SC_APP, doc, write
+
+from reviewer.files.load import load_paths
 
 PANEL = {
     "evaluators": [

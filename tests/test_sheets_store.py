@@ -6,11 +6,10 @@ import json
 import sqlite3
 
 import pytest
-
-from reviewer.workspace.workspace import Workspace, WorkspaceError
-from reviewer.services.setup import init_workspace
-
 from wsutil import FULL, make_inputs
+
+from reviewer.services.setup import init_workspace
+from reviewer.workspace.workspace import Workspace, WorkspaceError
 
 
 @pytest.fixture

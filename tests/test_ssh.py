@@ -11,10 +11,10 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import IOT_APP, doc, write
-from reviewer.services.setup import init_workspace
 from wsutil import make_inputs, run
+
+from reviewer.services.setup import init_workspace
 
 SSHD = shutil.which("sshd") or "/usr/sbin/sshd"
 pytestmark = pytest.mark.skipif(

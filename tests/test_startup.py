@@ -26,6 +26,7 @@ def test_a_command_turns_the_collector_off_and_back_on(tmp_path, monkeypatch):
     import gc
 
     from conftest import ROOT
+
     from reviewer import cli
 
     seen = []

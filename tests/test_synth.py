@@ -8,19 +8,19 @@ import sys
 from collections import Counter
 
 import pytest
+from conftest import ROOT
 
 from reviewer import synth
-from reviewer.domain import regions
-from reviewer.rules.checks import application_problems, run_checks
 from reviewer.cli import build_parser, main
-from reviewer.files.load import load_paths
+from reviewer.domain import regions
 from reviewer.domain.model import Application, Sheet
-from reviewer.scoring import score_workspace
+from reviewer.files.load import load_paths
+from reviewer.rules import access
+from reviewer.rules.checks import application_problems, run_checks
 from reviewer.rules.sheets import sheet_problems
-from reviewer.workspace.workspace import Workspace
+from reviewer.scoring import score_workspace
 from reviewer.services.setup import init_workspace
-
-from conftest import ROOT
+from reviewer.workspace.workspace import Workspace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -127,7 +127,7 @@ def test_loads_are_balanced_and_conflicts_avoided(ws_path, data):
     assert len({e.prefecture for e in evaluators}) == E  # spread over the country
     apps = {a.id: a for a in data.applications}
     for aid, eid in data.pairs:
-        assert not data.panel.conflict(data.panel.evaluator(eid), apps[aid])
+        assert not access.conflict(data.panel.evaluator(eid), apps[aid])
 
 
 def test_audit_has_one_summary_row_per_bulk_action(ws_path):

@@ -7,18 +7,17 @@ import re
 import unicodedata
 
 import pytest
+import tuiutil
 from textual.widgets import Input, Static
+from tuiutil import sample_workspace
 
-from reviewer.workspace.workspace import Workspace
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.queue import QueueScreen
 from reviewer.tui.screens.review import ReviewScreen
 from reviewer.tui.widgets.items import Item
 from reviewer.tui.widgets.table import LineTable
-
-import tuiutil
-from tuiutil import sample_workspace
+from reviewer.workspace.workspace import Workspace
 
 pytestmark = pytest.mark.asyncio
 
@@ -317,8 +316,9 @@ HOSTILE = "[bold red]赤[/] \x1b[31mESC\x1b[0m \u202eRLO\u202c [link=http://x]L[
 
 async def test_untrusted_text_is_shown_literally(tmp_path):
     from conftest import IOT_APP, doc, write
-    from reviewer.services.setup import init_workspace
     from wsutil import make_inputs
+
+    from reviewer.services.setup import init_workspace
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=0)
     write(tmp_path, "apps/x.toml", doc(IOT_APP, id="T-0001", title=HOSTILE[:60],

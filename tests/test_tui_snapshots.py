@@ -7,11 +7,10 @@ then look at snapshot_report.html.
 from __future__ import annotations
 
 import pytest
-
-from reviewer.tui.app import ReviewerApp
-
 import tuiutil
 from tuiutil import sample_workspace
+
+from reviewer.tui.app import ReviewerApp
 
 SIZES = [(80, 24), (120, 40)]
 

@@ -6,13 +6,12 @@ import sqlite3
 import stat
 
 import pytest
-
-from reviewer.workspace import workspace as store
-from reviewer.workspace.workspace import DB_NAME, SCHEMA_VERSION, Workspace, WorkspaceError
-from reviewer.services.setup import InitError, init_workspace
-
 from conftest import IOT_APP, doc, write
 from wsutil import make_inputs, run
+
+from reviewer.services.setup import InitError, init_workspace
+from reviewer.workspace import workspace as store
+from reviewer.workspace.workspace import DB_NAME, SCHEMA_VERSION, Workspace, WorkspaceError
 
 
 @pytest.fixture

@@ -527,37 +527,6 @@ class Panel(Strict):
     def evaluator(self, eid: str) -> Evaluator | None:
         return next((e for e in self.evaluators if e.id == eid), None)
 
-    def explicit_pairs(self, program_app_ids: set[str]) -> set[tuple[str, str]]:
-        """(evaluator, application) of the explicit assignments of one program."""
-        return {(a.evaluator, a.application) for a in self.assignments if a.application in program_app_ids}
-
-    def conflict(self, evaluator: Evaluator, app: Application) -> bool:
-        conflicts = set(evaluator.conflicts)
-        return app.id in conflicts or bool(conflicts & app.lg_codes)
-
-    def assignment_problem(
-        self, evaluator: Evaluator, app: Application, program_app_ids: set[str],
-        explicit: set[tuple[str, str]] | None = None,
-    ) -> str | None:
-        """Why ``evaluator`` may not review ``app`` (None when they may).
-
-        Explicit assignments of the program decide; without any, every evaluator (role
-        evaluator) of the program reviews every application but their conflicts.
-        """
-        if self.conflict(evaluator, app):
-            return f"評価者 {evaluator.id} は申請 {app.id} と利害関係があります（conflicts）"
-        if explicit is None:
-            explicit = self.explicit_pairs(program_app_ids)
-        if explicit:
-            if (evaluator.id, app.id) not in explicit:
-                return f"申請 {app.id} は評価者 {evaluator.id} に割り当てられていません"
-            return None
-        if app.program not in evaluator.programs:
-            return f"評価者 {evaluator.id} は事業 {app.program} の評価者ではありません"
-        if evaluator.role != "evaluator":
-            return f"{evaluator.id} は委員長（chair）で、割当のない申請は評価しません"
-        return None
-
 
 # ---------------------------------------------------------------------------
 # Score sheets (batch scoring)

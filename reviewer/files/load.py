@@ -416,8 +416,9 @@ def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = Non
     ``paths`` with the same id takes their place. With ``only``, files of other kinds are
     skipped (after parsing: a broken file is still a problem).
     """
+    from reviewer.rules.access import PanelRoster
     from reviewer.rules.checks import application_problems
-    from reviewer.rules.sheets import PanelRoster, score_file_problems
+    from reviewer.rules.sheets import score_file_problems
 
     bundle = Bundle()
     files, bundle.problems = toml_files(paths)

@@ -7,9 +7,10 @@ every criterion that applies to its application; a draft may be partial; must it
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Any
 
-from reviewer.domain.model import Application, Panel, Program, ScoreFile, Sheet
+from reviewer.domain.model import Application, Program, ScoreFile, Sheet
+from reviewer.rules.access import Roster
 
 if TYPE_CHECKING:
     from reviewer.files.load import Loaded, Problem
@@ -58,45 +59,6 @@ def _why_not(crit: Any, app: Application) -> str:
     if crit.tracks is not None and app.track not in crit.tracks:
         return f"要件{'・'.join(crit.tracks)}の項目で、申請は要件{app.track}"
     return "応募主体の種別が対象外"
-
-
-def evaluator_problem(panel: Panel, evaluator_id: str, program_id: str) -> str | None:
-    ev = panel.evaluator(evaluator_id)
-    if ev is None:
-        return f"評価者 {evaluator_id} は評価者名簿にありません"
-    if program_id not in ev.programs:
-        return f"評価者 {evaluator_id} は事業 {program_id} の評価者ではありません"
-    return None
-
-
-class Roster(Protocol):
-    """Who may score what: the panel file in ``validate``, the workspace on import."""
-
-    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None: ...
-
-    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None: ...
-
-
-class PanelRoster:
-    """The rules of a panel file alone (explicit assignments, or everyone but conflicts)."""
-
-    def __init__(self, panel: Panel, applications: dict[str, dict[str, Application]]):
-        self.panel = panel
-        self.applications = applications
-        self._programs: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}  # ids, explicit pairs
-
-    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
-        return evaluator_problem(self.panel, evaluator_id, program_id)
-
-    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
-        ev = self.panel.evaluator(evaluator_id)
-        if ev is None:
-            return None
-        if app.program not in self._programs:  # once per program, not per sheet
-            ids = set(self.applications.get(app.program, {}))
-            self._programs[app.program] = ids, self.panel.explicit_pairs(ids)
-        ids, explicit = self._programs[app.program]
-        return self.panel.assignment_problem(ev, app, ids, explicit)
 
 
 def score_file_problems(

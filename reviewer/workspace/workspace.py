@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from reviewer.domain.vocabulary import RECORD_ONLY_ACTIONS
+from reviewer.rules.access import conflict
 
 if TYPE_CHECKING:  # the model (pydantic) loads on first use: the app's first screen needs only SQL
     from reviewer.domain.model import Application, Evaluator, Panel, Program, Sheet
@@ -607,7 +608,7 @@ class Workspace:
         return row["source"] if row else "default"
 
     def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
-        from reviewer.rules.sheets import evaluator_problem
+        from reviewer.rules.access import evaluator_problem
 
         return evaluator_problem(self.panel(), evaluator_id, program_id)
 
@@ -618,7 +619,7 @@ class Workspace:
         ev = self.panel().evaluator(evaluator_id)
         if ev is None:
             return f"評価者 {evaluator_id} は評価者名簿にありません"
-        if self.panel().conflict(ev, app):
+        if conflict(ev, app):
             return f"評価者 {evaluator_id} は申請 {app.id} と利害関係があります（conflicts）"
         if rows is not None:
             row = rows.get(app.id)
@@ -650,7 +651,7 @@ class Workspace:
             if ev.role != "evaluator" or program not in ev.programs:
                 continue
             for app in apps.values():
-                if self.panel().conflict(ev, app):
+                if conflict(ev, app):
                     continue
                 cur = self.conn.execute(
                     "INSERT OR IGNORE INTO assignments(program, application, evaluator, source) VALUES (?,?,?,'default')",

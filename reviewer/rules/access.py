@@ -1,0 +1,163 @@
+"""Who may see and score what: the security boundary of a shared workspace.
+
+- **Conflicts**: an evaluator's ``conflicts`` name application ids or local government codes;
+  an application conflicts when it names one of them (applicant, members, related codes).
+- **Assignment**: a program's explicit assignments (the panel's ``[[assignments]]`` or
+  ``reviewer assign``) decide who scores what; without any, every evaluator (role
+  ``evaluator``) of the program scores every application but their conflicts.
+- **Withdrawal**: a declared conflict ends an assignment; it is never made again.
+- **Roles**: only a chair reopens a sheet; a chair scores nothing unassigned.
+- **Sessions**: the terminal app acts only as the identity fixed when it started (the SSH
+  forced command); in the demo, the chair may look through an evaluator's eyes.
+
+Pure functions over the domain model: the workspace supplies the stored assignments, and
+every path that reads or writes a sheet asks here first.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Application, Evaluator, Panel
+
+
+class AssignmentState(Protocol):
+    """A stored assignment as the gate needs it."""
+
+    @property
+    def active(self) -> bool: ...
+
+    @property
+    def withdrawn_reason(self) -> str | None: ...
+
+
+def conflict(evaluator: Evaluator, app: Application) -> bool:
+    """Whether ``evaluator`` has a conflict of interest with ``app``."""
+    conflicts = set(evaluator.conflicts)
+    return app.id in conflicts or bool(conflicts & app.lg_codes)
+
+
+def conflict_problem(evaluator: Evaluator, app: Application) -> str | None:
+    if conflict(evaluator, app):
+        return f"評価者 {evaluator.id} は申請 {app.id} と利害関係があります（conflicts）"
+    return None
+
+
+def explicit_pairs(panel: Panel, program_app_ids: set[str]) -> set[tuple[str, str]]:
+    """(evaluator, application) of the panel's explicit assignments of one program."""
+    return {(a.evaluator, a.application) for a in panel.assignments if a.application in program_app_ids}
+
+
+def default_reviewer(evaluator: Evaluator, program: str) -> bool:
+    """Whether ``evaluator`` takes part in a program's default assignment."""
+    return evaluator.role == "evaluator" and program in evaluator.programs
+
+
+def default_pairs(evaluators: Iterable[Evaluator], program: str,
+                  apps: Iterable[Application]) -> list[tuple[str, str]]:
+    """(application, evaluator) of the default assignment: every evaluator of the program,
+    every application, but conflicts."""
+    apps = list(apps)
+    return [(app.id, ev.id) for ev in evaluators if default_reviewer(ev, program)
+            for app in apps if not conflict(ev, app)]
+
+
+def evaluator_problem(panel: Panel, evaluator_id: str, program_id: str) -> str | None:
+    """Why ``evaluator_id`` may not score in ``program_id`` at all (None when they may)."""
+    ev = panel.evaluator(evaluator_id)
+    if ev is None:
+        return unknown_evaluator(evaluator_id)
+    if program_id not in ev.programs:
+        return f"評価者 {evaluator_id} は事業 {program_id} の評価者ではありません"
+    return None
+
+
+def unknown_evaluator(evaluator_id: str) -> str:
+    return f"評価者 {evaluator_id} は評価者名簿にありません"
+
+
+def not_assigned(evaluator_id: str, application_id: str) -> str:
+    return f"申請 {application_id} は評価者 {evaluator_id} に割り当てられていません"
+
+
+def panel_assignment_problem(panel: Panel, evaluator: Evaluator, app: Application, program_app_ids: set[str],
+                             explicit: set[tuple[str, str]] | None = None) -> str | None:
+    """Why ``evaluator`` may not score ``app`` by a panel file alone (None when they may)."""
+    problem = conflict_problem(evaluator, app)
+    if problem:
+        return problem
+    if explicit is None:
+        explicit = explicit_pairs(panel, program_app_ids)
+    if explicit:
+        return None if (evaluator.id, app.id) in explicit else not_assigned(evaluator.id, app.id)
+    if app.program not in evaluator.programs:
+        return f"評価者 {evaluator.id} は事業 {app.program} の評価者ではありません"
+    if evaluator.role != "evaluator":
+        return f"{evaluator.id} は委員長（chair）で、割当のない申請は評価しません"
+    return None
+
+
+def assignment_problem(evaluator: Evaluator | None, evaluator_id: str, app: Application,
+                       stored: AssignmentState | None) -> str | None:
+    """Why ``evaluator_id`` may not score ``app`` in a workspace, given their stored
+    assignment of it (None when they may)."""
+    if evaluator is None:
+        return unknown_evaluator(evaluator_id)
+    problem = conflict_problem(evaluator, app)
+    if problem:
+        return problem
+    if stored is None:
+        return not_assigned(evaluator_id, app.id)
+    if not stored.active:
+        return f"申請 {app.id} の割当は取り下げられています（{stored.withdrawn_reason}）"
+    return None
+
+
+def chair_problem(person_id: str, role: str, action: str = "差し戻し") -> str | None:
+    """Why ``person_id`` may not take a chair's action (None for a chair)."""
+    if role != "chair":
+        return f"{person_id} は委員長（chair）ではありません。{action}は委員長だけができます"
+    return None
+
+
+def session_problem(identity: str, requested: str, requested_role: str, viewing_as: str | None,
+                    demo: bool) -> str | None:
+    """Why a session started as ``identity`` may not open ``requested``'s scoring screen: only
+    its own (in the demo, also the evaluator the chair chose to look through); never a chair's
+    outside the demo."""
+    allowed = viewing_as or identity
+    if requested != allowed or (requested_role == "chair" and not demo):
+        return f"評価者 {requested} の画面は開けません"
+    return None
+
+
+class Roster(Protocol):
+    """Who may score what: the panel file in ``validate``, the workspace on import."""
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None: ...
+
+    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None: ...
+
+
+class PanelRoster:
+    """The rules of a panel file alone (explicit assignments, or everyone but conflicts)."""
+
+    def __init__(self, panel: Panel, applications: dict[str, dict[str, Application]]):
+        self.panel = panel
+        self.applications = applications
+        self._programs: dict[str, tuple[set[str], set[tuple[str, str]]]] = {}  # ids, explicit pairs
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
+        return evaluator_problem(self.panel, evaluator_id, program_id)
+
+    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
+        ev = self.panel.evaluator(evaluator_id)
+        if ev is None:
+            return None
+        if app.program not in self._programs:  # once per program, not per sheet
+            ids = set(self.applications.get(app.program, {}))
+            self._programs[app.program] = ids, explicit_pairs(self.panel, ids)
+        ids, explicit = self._programs[app.program]
+        return panel_assignment_problem(self.panel, ev, app, ids, explicit)
