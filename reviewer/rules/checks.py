@@ -4,16 +4,22 @@ Every mechanism is written once and parameterised by the criteria file: a floor,
 its rounding, a cap, an overhead share, allowed applicant types, a corporation's partner
 rule, field models per track, required declarations, excluded prior years, required
 documents, and the auto bonus bands.
+
+Inside: ``application_problems`` (what makes a file no application to its program), the
+registry of automatic checks (``CHECKS``: one small function per code of ``CHECK_CODES``,
+registered with ``@check(code)``, each returning a ``CheckResult`` or None when the program
+does not define that check), ``run_checks`` and ``reasons`` over it, and ``auto_points``.
 """
 
 from __future__ import annotations
 
 import functools
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.domain.model import Application, Criterion, Program, ratio
-from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CHECK_LABELS
+from reviewer.domain.model import Application, Criterion, Eligibility, Program, ratio
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CHECK_CODES, CHECK_LABELS
 
 
 @dataclass(frozen=True)
@@ -37,7 +43,7 @@ def _ratio(r: str) -> str:
     return f"{f.numerator}/{f.denominator}"
 
 
-def _types(types: list[str]) -> str:
+def _types(types: Sequence[str]) -> str:
     return "・".join(APPLICANT_TYPE_LABELS[t] for t in types)
 
 
@@ -70,129 +76,206 @@ def application_problems(app: Application, prog: Program) -> list[tuple[tuple[An
 
 
 # ---------------------------------------------------------------------------
-# The automatic checks
+# The automatic checks: one function per code, registered in CHECK_CODES order
+
+#: One automatic check: its result, or None when the program does not define it.
+Check = Callable[[Application, Program], CheckResult | None]
+
+#: The registered checks by code, in CHECK_CODES order (``run_checks`` runs them in turn).
+CHECKS: dict[str, Check] = {}
+
+
+def check(code: str) -> Callable[[Check], Check]:
+    """Register the decorated function as the check ``code``; codes come in CHECK_CODES order."""
+
+    def register(fn: Check) -> Check:
+        assert len(CHECKS) < len(CHECK_CODES) and CHECK_CODES[len(CHECKS)] == code, (
+            f"check {code!r} registered out of CHECK_CODES order"
+        )
+        CHECKS[code] = fn
+        return fn
+
+    return register
+
+
+@check("applicant-type")
+def _applicant_type(app: Application, prog: Program) -> CheckResult | None:
+    el = prog.eligibility
+    a = app.applicant
+    if a.type in el.applicant_types:
+        return CheckResult("applicant-type", True, f"応募主体の種別（{APPLICANT_TYPE_LABELS[a.type]}）は対象です")
+    return CheckResult(
+        "applicant-type", False,
+        f"応募主体の種別「{APPLICANT_TYPE_LABELS[a.type]}」は本事業の対象外です（対象: {_types(el.applicant_types)}）",
+    )
+
+
+def _corporation_missing(app: Application, el: Eligibility) -> list[str]:
+    """What a corporation applying as the implementing body has not shown."""
+    a = app.applicant
+    missing: list[str] = []
+    if el.corporation_needs_lg_consortium and not any(m.type != "corporation" for m in app.consortium):
+        missing.append("地方公共団体を1以上含むコンソーシアムを形成していません")
+    if el.corporation_governance:
+        if a.governance not in el.corporation_governance:
+            missing.append(
+                "関連する都道府県又は市区町村との間で、出資・包括連携協定・コンソーシアム組成等による"
+                "ガバナンス（governance）が示されていません"
+            )
+        if not a.related_lg_codes:
+            missing.append("ガバナンスを確立した関連自治体（related_lg_codes）が示されていません")
+    return missing
+
+
+@check("consortium")
+def _consortium(app: Application, prog: Program) -> CheckResult | None:
+    """The corporation's partner rule."""
+    el = prog.eligibility
+    if not (el.corporation_needs_lg_consortium or el.corporation_governance):
+        return None
+    if app.applicant.type != "corporation":
+        return CheckResult("consortium", True, "実施団体が地方公共団体等のため、連携体制の要件は満たしています")
+    missing = _corporation_missing(app, el)
+    if missing:
+        return CheckResult(
+            "consortium", False, "法人格を有する組織が実施団体となる場合の要件を満たしません: " + "。".join(missing),
+        )
+    return CheckResult("consortium", True, "法人格を有する組織として、地方公共団体との連携・ガバナンスが示されています")
+
+
+@check("min-cost")
+def _min_cost(app: Application, prog: Program) -> CheckResult | None:
+    f = prog.funding
+    if f is None or f.min_total_cost_yen is None:
+        return None
+    b = app.budget
+    ok = b.total_cost_yen >= f.min_total_cost_yen
+    return CheckResult(
+        "min-cost", ok,
+        f"事業費総額 {yen(b.total_cost_yen)} は下限 {yen(f.min_total_cost_yen)} "
+        + ("以上です" if ok else "を下回っています"),
+    )
+
+
+@check("subsidy-rate")
+def _subsidy_rate(app: Application, prog: Program) -> CheckResult | None:
+    """The rate, with the cut (rounding down to a unit)."""
+    f = prog.funding
+    if f is None:
+        return None
+    b = app.budget
+    limit = f.max_subsidy(b.total_cost_yen)
+    ok = b.requested_subsidy_yen <= limit
+    cut = "" if f.round_down_yen == 1 else f"、{yen(f.round_down_yen)}未満切捨て"
+    return CheckResult(
+        "subsidy-rate", ok,
+        f"補助金申請額 {yen(b.requested_subsidy_yen)} は補助率の上限 {yen(limit)}"
+        f"（事業費総額 {yen(b.total_cost_yen)} × {_ratio(f.subsidy_rate)}{cut}）"
+        + ("以内です" if ok else "を超えています"),
+    )
+
+
+@check("subsidy-cap")
+def _subsidy_cap(app: Application, prog: Program) -> CheckResult | None:
+    f = prog.funding
+    if f is None or f.cap_yen is None:
+        return None
+    b = app.budget
+    ok = b.requested_subsidy_yen <= f.cap_yen
+    return CheckResult(
+        "subsidy-cap", ok,
+        f"補助金申請額 {yen(b.requested_subsidy_yen)} は上限額 {yen(f.cap_yen)} "
+        + ("以内です" if ok else "を超えています"),
+    )
+
+
+@check("overhead")
+def _overhead(app: Application, prog: Program) -> CheckResult | None:
+    f = prog.funding
+    if f is None or f.overhead_max_ratio is None:
+        return None
+    b = app.budget
+    allowed = b.direct_cost_yen * ratio(f.overhead_max_ratio)
+    ok = b.overhead_yen <= allowed
+    return CheckResult(
+        "overhead", ok,
+        f"一般管理費 {yen(b.overhead_yen)} は直接経費 {yen(b.direct_cost_yen)} の "
+        f"{_ratio(f.overhead_max_ratio)}（{yen(int(allowed))}）"
+        + ("以内です" if ok else "を超えています"),
+    )
+
+
+@check("model")
+def _model(app: Application, prog: Program) -> CheckResult | None:
+    """A known field model outside the application's track (an unknown one is a load problem)."""
+    numbers = prog.model_numbers
+    if not numbers or app.model not in numbers:
+        return None
+    track, model = numbers[app.model]
+    if track.id == app.track:
+        return CheckResult("model", True, f"分野別モデル {model.number}「{model.name}」は{track.name}の対象モデルです")
+    own = prog.track(app.track)
+    own_numbers = "・".join(str(m.number) for m in own.models) if own else ""
+    own_name = own.name if own else str(app.track)
+    return CheckResult(
+        "model", False,
+        f"分野別モデル {model.number}「{model.name}」は{track.name}のモデルで、"
+        f"申請の{own_name}の対象モデル（{own_numbers}）ではありません",
+    )
+
+
+@check("commitment")
+def _commitment(app: Application, prog: Program) -> CheckResult | None:
+    required = prog.eligibility.required_declarations
+    if not required:
+        return None
+    d = app.declarations
+    missing = [r.label for r in required if getattr(d, r.key) is not True]
+    if missing:
+        return CheckResult("commitment", False, "次の応募条件が表明されていません: " + "／".join(missing))
+    return CheckResult("commitment", True, "応募条件（" + "／".join(r.label for r in required) + "）が表明されています")
+
+
+@check("prior-support")
+def _prior_support(app: Application, prog: Program) -> CheckResult | None:
+    el = prog.eligibility
+    if not el.excluded_prior_support_years:
+        return None
+    hit = sorted(set(app.declarations.prior_support_years) & set(el.excluded_prior_support_years))
+    what = el.prior_support_label or "同種の支援事業"
+    years = "・".join(f"{y}年度" for y in el.excluded_prior_support_years)
+    if hit:
+        return CheckResult(
+            "prior-support", False,
+            f"{'・'.join(f'{y}年度' for y in hit)}に{what}の支援対象となっています（{years}の支援対象は応募できません）",
+        )
+    return CheckResult("prior-support", True, f"{years}の{what}の支援対象ではありません")
+
+
+@check("documents")
+def _documents(app: Application, prog: Program) -> CheckResult | None:
+    """The documents required of the applicant's type."""
+    a = app.applicant
+    required = [r.name for r in prog.eligibility.required_documents if r.applicant_types is None or a.type in r.applicant_types]
+    if not required:
+        return None
+    given = set(app.declarations.documents or [])
+    missing = [name for name in required if name not in given]
+    if missing:
+        return CheckResult("documents", False, "提出書類が不足しています: " + "、".join(missing))
+    return CheckResult("documents", True, "必要な提出書類（" + "、".join(required) + "）がそろっています")
+
+
+assert tuple(CHECKS) == CHECK_CODES, f"the registered checks {tuple(CHECKS)} are not CHECK_CODES"
 
 
 def run_checks(app: Application, prog: Program) -> list[CheckResult]:
     """Every automatic check that the program defines, passed or not, in CHECK_CODES order."""
     results: list[CheckResult] = []
-    el = prog.eligibility
-    a = app.applicant
-    b = app.budget
-
-    # applicant-type
-    if a.type in el.applicant_types:
-        results.append(CheckResult("applicant-type", True, f"応募主体の種別（{APPLICANT_TYPE_LABELS[a.type]}）は対象です"))
-    else:
-        results.append(CheckResult(
-            "applicant-type", False,
-            f"応募主体の種別「{APPLICANT_TYPE_LABELS[a.type]}」は本事業の対象外です（対象: {_types(el.applicant_types)}）",
-        ))
-
-    # consortium: the corporation's partner rule
-    if el.corporation_needs_lg_consortium or el.corporation_governance:
-        if a.type != "corporation":
-            results.append(CheckResult("consortium", True, "実施団体が地方公共団体等のため、連携体制の要件は満たしています"))
-        else:
-            missing: list[str] = []
-            if el.corporation_needs_lg_consortium and not any(m.type != "corporation" for m in app.consortium):
-                missing.append("地方公共団体を1以上含むコンソーシアムを形成していません")
-            if el.corporation_governance:
-                if a.governance not in el.corporation_governance:
-                    missing.append("関連する都道府県又は市区町村との間で、出資・包括連携協定・コンソーシアム組成等によるガバナンス（governance）が示されていません")
-                if not a.related_lg_codes:
-                    missing.append("ガバナンスを確立した関連自治体（related_lg_codes）が示されていません")
-            if missing:
-                results.append(CheckResult("consortium", False, "法人格を有する組織が実施団体となる場合の要件を満たしません: " + "。".join(missing)))
-            else:
-                results.append(CheckResult("consortium", True, "法人格を有する組織として、地方公共団体との連携・ガバナンスが示されています"))
-
-    f = prog.funding
-    if f is not None:
-        # min-cost
-        if f.min_total_cost_yen is not None:
-            ok = b.total_cost_yen >= f.min_total_cost_yen
-            results.append(CheckResult(
-                "min-cost", ok,
-                f"事業費総額 {yen(b.total_cost_yen)} は下限 {yen(f.min_total_cost_yen)} "
-                + ("以上です" if ok else "を下回っています"),
-            ))
-        # subsidy-rate, with the cut
-        limit = f.max_subsidy(b.total_cost_yen)
-        ok = b.requested_subsidy_yen <= limit
-        cut = "" if f.round_down_yen == 1 else f"、{yen(f.round_down_yen)}未満切捨て"
-        results.append(CheckResult(
-            "subsidy-rate", ok,
-            f"補助金申請額 {yen(b.requested_subsidy_yen)} は補助率の上限 {yen(limit)}"
-            f"（事業費総額 {yen(b.total_cost_yen)} × {_ratio(f.subsidy_rate)}{cut}）"
-            + ("以内です" if ok else "を超えています"),
-        ))
-        # subsidy-cap
-        if f.cap_yen is not None:
-            ok = b.requested_subsidy_yen <= f.cap_yen
-            results.append(CheckResult(
-                "subsidy-cap", ok,
-                f"補助金申請額 {yen(b.requested_subsidy_yen)} は上限額 {yen(f.cap_yen)} "
-                + ("以内です" if ok else "を超えています"),
-            ))
-        # overhead
-        if f.overhead_max_ratio is not None:
-            allowed = b.direct_cost_yen * ratio(f.overhead_max_ratio)
-            ok = b.overhead_yen <= allowed
-            results.append(CheckResult(
-                "overhead", ok,
-                f"一般管理費 {yen(b.overhead_yen)} は直接経費 {yen(b.direct_cost_yen)} の "
-                f"{_ratio(f.overhead_max_ratio)}（{yen(int(allowed))}）"
-                + ("以内です" if ok else "を超えています"),
-            ))
-
-    # model: a model outside its track
-    numbers = prog.model_numbers
-    if numbers and app.model in numbers:
-        track, model = numbers[app.model]
-        if track.id == app.track:
-            results.append(CheckResult("model", True, f"分野別モデル {model.number}「{model.name}」は{track.name}の対象モデルです"))
-        else:
-            own = prog.track(app.track)
-            own_numbers = "・".join(str(m.number) for m in own.models) if own else ""
-            own_name = own.name if own else str(app.track)
-            results.append(CheckResult(
-                "model", False,
-                f"分野別モデル {model.number}「{model.name}」は{track.name}のモデルで、"
-                f"申請の{own_name}の対象モデル（{own_numbers}）ではありません",
-            ))
-
-    # commitment
-    if el.required_declarations:
-        d = app.declarations
-        missing = [r.label for r in el.required_declarations if getattr(d, r.key) is not True]
-        if missing:
-            results.append(CheckResult("commitment", False, "次の応募条件が表明されていません: " + "／".join(missing)))
-        else:
-            results.append(CheckResult("commitment", True, "応募条件（" + "／".join(r.label for r in el.required_declarations) + "）が表明されています"))
-
-    # prior-support
-    if el.excluded_prior_support_years:
-        hit = sorted(set(app.declarations.prior_support_years) & set(el.excluded_prior_support_years))
-        what = el.prior_support_label or "同種の支援事業"
-        years = "・".join(f"{y}年度" for y in el.excluded_prior_support_years)
-        if hit:
-            results.append(CheckResult(
-                "prior-support", False,
-                f"{'・'.join(f'{y}年度' for y in hit)}に{what}の支援対象となっています（{years}の支援対象は応募できません）",
-            ))
-        else:
-            results.append(CheckResult("prior-support", True, f"{years}の{what}の支援対象ではありません"))
-
-    # documents
-    required = [r.name for r in el.required_documents if r.applicant_types is None or a.type in r.applicant_types]
-    if required:
-        given = set(app.declarations.documents or [])
-        missing = [name for name in required if name not in given]
-        if missing:
-            results.append(CheckResult("documents", False, "提出書類が不足しています: " + "、".join(missing)))
-        else:
-            results.append(CheckResult("documents", True, "必要な提出書類（" + "、".join(required) + "）がそろっています"))
+    for run in CHECKS.values():
+        result = run(app, prog)
+        if result is not None:
+            results.append(result)
     return results
 
 

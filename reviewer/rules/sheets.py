@@ -3,17 +3,19 @@
 Used by ``reviewer validate`` and by the import of score sheets: a submitted sheet scores
 every criterion that applies to its application; a draft may be partial; must items are
 "pass" or "fail"; scored items an integer 0..5; auto items are never typed.
+
+Inside: ``sheet_problems`` (one sheet) and ``score_file_problems`` (a whole score file: its
+program, its evaluator per the roster, duplicate and unknown applications, every sheet).
+Both return (location, message) pairs; ``reviewer.files`` turns them into ``Problem``s with
+line numbers and field names.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from reviewer.domain.model import Application, Program, ScoreFile, Sheet
 from reviewer.rules.access import Roster
-
-if TYPE_CHECKING:
-    from reviewer.files.load import Loaded, Problem
 
 SCORE_MIN, SCORE_MAX = 0, 5
 MUST_VALUES = ("pass", "fail")
@@ -63,47 +65,39 @@ def _why_not(crit: Any, app: Application) -> str:
 
 def score_file_problems(
     sf: ScoreFile,
-    item: Loaded,
     programs: dict[str, Program],
     applications: dict[str, dict[str, Application]],
     roster: Roster | None,
-) -> list[Problem]:
-    """Check a whole score file: the program, the evaluator, every sheet and item."""
-    from reviewer.files.load import Problem, line_of, sheet_field
-
-    p = item.path
-    describe = sheet_field(item.doc)
-    out: list[Problem] = []
-
-    def add(loc: tuple[Any, ...], msg: str) -> None:
-        out.append(Problem(p, line_of(item.lines, loc), describe(loc), msg))
-
+) -> list[tuple[tuple[Any, ...], str]]:
+    """What is wrong with a whole score file: the program, the evaluator, every sheet and
+    item, as (location within the file, message)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
     prog = programs.get(sf.program)
     if prog is None:
-        add(("program",), f"不明な事業です（{sf.program}）")
+        out.append((("program",), f"不明な事業です（{sf.program}）"))
         return out
     evaluator_ok = True
     if roster is not None:
         problem = roster.evaluator_problem(sf.evaluator, sf.program)
         if problem:
-            add(("evaluator",), problem)
+            out.append((("evaluator",), problem))
             evaluator_ok = False
     apps = applications.get(sf.program, {})
     seen: dict[str, int] = {}
     for i, sheet in enumerate(sf.sheets):
         base: tuple[Any, ...] = ("sheets", i)
         if sheet.application in seen:
-            add(base + ("application",), f"申請 {sheet.application} の採点票が sheets[{seen[sheet.application]}] と重複しています")
+            first = seen[sheet.application]
+            out.append((base + ("application",), f"申請 {sheet.application} の採点票が sheets[{first}] と重複しています"))
             continue
         seen[sheet.application] = i
         app = apps.get(sheet.application)
         if app is None:
-            add(base + ("application",), f"申請 {sheet.application} は事業 {sf.program} の申請に見つかりません")
+            out.append((base + ("application",), f"申請 {sheet.application} は事業 {sf.program} の申請に見つかりません"))
             continue
         if roster is not None and evaluator_ok:
             problem = roster.assignment_problem(sf.evaluator, app)
             if problem:
-                add(base + ("application",), problem)
-        for loc, msg in sheet_problems(sheet, prog, app):
-            add(base + loc, msg)
+                out.append((base + ("application",), problem))
+        out.extend((base + loc, msg) for loc, msg in sheet_problems(sheet, prog, app))
     return out

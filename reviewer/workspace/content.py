@@ -1,0 +1,115 @@
+"""What a workspace holds: programs, applications and the panel, parsed on first use and cached
+per instance (the app's first screen needs only SQL)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from reviewer.rules.access import unknown_evaluator
+from reviewer.workspace.base import Connected
+from reviewer.workspace.errors import WorkspaceError
+from reviewer.workspace.records import ApplicationSummary, Person
+
+if TYPE_CHECKING:  # the model (pydantic) loads on first use
+    from reviewer.domain.model import Application, Evaluator, Panel, Program
+
+_APPLICATION_LIST: Any = None
+
+
+def _application_list() -> Any:
+    global _APPLICATION_LIST
+    if _APPLICATION_LIST is None:
+        from pydantic import TypeAdapter
+
+        from reviewer.domain.model import Application
+
+        _APPLICATION_LIST = TypeAdapter(list[Application])
+    return _APPLICATION_LIST
+
+
+class ContentQueries(Connected):
+    def programs(self) -> dict[str, Program]:
+        from reviewer.domain.model import Program
+
+        if self._programs is None:
+            rows = self.conn.execute("SELECT id, json FROM programs ORDER BY id").fetchall()
+            self._programs = {r["id"]: Program.model_validate_json(r["json"]) for r in rows}
+        return self._programs
+
+    def program(self, pid: str) -> Program:
+        prog = self.programs().get(pid)
+        if prog is None:
+            known = "、".join(self.programs()) or "なし"
+            raise WorkspaceError(f"事業 {pid} はこのワークスペースにありません（登録済み: {known}）")
+        return prog
+
+    def applications(self, program: str, sections: bool = True) -> dict[str, Application]:
+        """The program's applications by id. ``sections=False`` leaves out the narrative
+        sections (scoring and the workbook need none of them: a third less to parse)."""
+        if program in self._apps:  # the full ones serve either way
+            return self._apps[program]
+        if not sections and program in self._apps_lean:
+            return self._apps_lean[program]
+        col = "json" if sections else "json_remove(json, '$.sections')"
+        rows = self.conn.execute(f"SELECT {col} FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
+        # one validation call for the whole program: much less overhead than one per row
+        apps = {a.id: a for a in _application_list().validate_json("[" + ",".join(r[0] for r in rows) + "]")}
+        (self._apps if sections else self._apps_lean)[program] = apps
+        return apps
+
+    def forget_cached(self) -> None:
+        """Drop the parsed panel and applications (after they change in this connection)."""
+        self._panel = None
+        self._apps.clear()
+        self._apps_lean.clear()
+
+    def application(self, program: str, application: str) -> Application | None:
+        """One application (parsed alone, without loading its program's others)."""
+        from reviewer.domain.model import Application
+
+        if program in self._apps:
+            return self._apps[program].get(application)
+        row = self.conn.execute("SELECT json FROM applications WHERE program = ? AND id = ?",
+                                (program, application)).fetchone()
+        return Application.model_validate_json(row["json"]) if row else None
+
+    def program_names(self) -> dict[str, str]:
+        """Program ids and names, without building the model."""
+        return {r["id"]: json.loads(r["json"])["name"] for r in self.conn.execute("SELECT id, json FROM programs ORDER BY id")}
+
+    def person(self, eid: str) -> Person:
+        """An evaluator's identity from the panel, without building the model."""
+        row = self.conn.execute("SELECT json FROM evaluators WHERE id = ?", (eid,)).fetchone()
+        if row is None:
+            raise WorkspaceError(unknown_evaluator(eid))
+        d = json.loads(row["json"])
+        return Person(d["id"], d["name"], d.get("affiliation") or "", d.get("role") or "evaluator", list(d.get("programs") or []))
+
+    def people(self) -> list[Person]:
+        return [self.person(r["id"]) for r in self.conn.execute("SELECT id FROM evaluators ORDER BY id")]
+
+    def application_rows(self, program: str) -> list[ApplicationSummary]:
+        """Summary columns of the applications (no parsing): for lists and progress."""
+        return [ApplicationSummary._make(r) for r in self.tuples().execute(
+            "SELECT id, title, applicant, applicant_type, prefecture, bureau, track, model, requested_subsidy_yen"
+            " FROM applications WHERE program = ? ORDER BY id", (program,))]
+
+    def panel(self) -> Panel:
+        from reviewer.domain.model import Evaluator, Panel
+
+        if self._panel is None:
+            rows = self.conn.execute("SELECT json FROM evaluators ORDER BY id").fetchall()
+            evaluators = [Evaluator.model_validate_json(r["json"]) for r in rows]
+            self._panel = Panel.model_construct(evaluators=evaluators, assignments=[])
+        return self._panel
+
+    def evaluator(self, eid: str) -> Evaluator:
+        ev = self.panel().evaluator(eid)
+        if ev is None:
+            raise WorkspaceError(unknown_evaluator(eid))
+        return ev
+
+    def evaluator_for_os_user(self, user: str) -> Person | None:
+        row = self.conn.execute("SELECT id FROM evaluators WHERE os_user = ?", (user,)).fetchone()
+        return self.person(row["id"]) if row else None

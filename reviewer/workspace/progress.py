@@ -1,0 +1,71 @@
+"""Progress: assigned, drafted and submitted sheets per evaluator and per application, read from
+the counters the schema's triggers keep (no join of every assignment to its sheet), and each
+evaluator's own queue."""
+
+from __future__ import annotations
+
+from reviewer.workspace.records import ApplicationProgress, Counts, Progress, ProgressWidths, QueueEntry
+from reviewer.workspace.sheets import SheetQueries
+
+
+class ProgressQueries(SheetQueries):
+    def progress(self, program: str, kind: str | None = None) -> Progress:
+        """Assigned, drafted and submitted sheets of the active assignments, per evaluator and
+        per application; ``kind`` ("evaluator" or "application") reads one tally only."""
+        tallies: dict[str, dict[str, Counts]] = {"evaluator": {}, "application": {}}
+        sql = "SELECT kind, key, assigned, drafted, submitted FROM progress WHERE program = ? AND assigned > 0"
+        args: tuple[str, ...] = (program,)
+        if kind:
+            sql, args = sql + " AND kind = ?", (program, kind)
+        for k, key, assigned, drafted, submitted in self.tuples().execute(sql + " ORDER BY kind, key", args):
+            tallies[k][key] = Counts(assigned, drafted, submitted)
+        return Progress(tallies["evaluator"], tallies["application"])
+
+    def application_progress(self, program: str, start: int = 0, stop: int | None = None) -> list[ApplicationProgress]:
+        """The program's applications with their counters, the fewest submitted first (then by
+        id), positions ``start`` to ``stop``: the chair's list, a page at a time (every
+        application has its counter row)."""
+        count = -1 if stop is None else max(0, stop - start)
+        # the window is cut from the counters alone (a bounded sort: no index to keep up on every
+        # submission), then joined to the names
+        return [ApplicationProgress._make(r) for r in self.tuples().execute(
+            "SELECT g.key, p.applicant, p.bureau, g.assigned, g.drafted, g.submitted FROM"
+            " (SELECT key, assigned, drafted, submitted FROM progress"
+            "  WHERE program = ? AND kind = 'application' ORDER BY submitted, key LIMIT ? OFFSET ?) g"
+            " JOIN applications p INDEXED BY applications_summary ON p.program = ? AND p.id = g.key"
+            " ORDER BY g.submitted, g.key", (program, count, max(0, start), program))]
+
+    def application_count(self, program: str) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM applications INDEXED BY applications_summary"
+                                     " WHERE program = ?", (program,)).fetchone()[0])
+
+    def application_progress_position(self, program: str, application: str) -> int | None:
+        """Where ``application`` stands in ``application_progress`` (None when it is not there)."""
+        row = self.conn.execute("SELECT submitted FROM progress WHERE program = ? AND kind = 'application' AND key = ?",
+                                (program, application)).fetchone()
+        if row is None:
+            return None
+        return int(self.conn.execute(
+            "SELECT COUNT(*) FROM progress WHERE program = ? AND kind = 'application'"
+            " AND (submitted < ? OR (submitted = ? AND key < ?))",
+            (program, row[0], row[0], application)).fetchone()[0])
+
+    def application_progress_widths(self, program: str) -> ProgressWidths:
+        """The longest id, applicant and bureau of the list (characters), and the digits of the
+        largest count: bounds for its columns."""
+        ids, names, bureaus = self.conn.execute(
+            "SELECT MAX(LENGTH(id)), MAX(LENGTH(applicant)), MAX(LENGTH(bureau)) FROM applications"
+            " INDEXED BY applications_summary WHERE program = ?", (program,)).fetchone()
+        most = self.conn.execute("SELECT MAX(assigned) FROM progress WHERE program = ? AND kind = 'application'",
+                                 (program,)).fetchone()[0]
+        return ProgressWidths(ids or 0, names or 0, bureaus or 0, len(str(most or 0)))
+
+    def evaluator_queue(self, evaluator: str) -> list[QueueEntry]:
+        """An evaluator's active assignments with their sheet status and summary columns,
+        without reading any other evaluator's sheets."""
+        return [QueueEntry._make(r) for r in self.tuples().execute(
+            "SELECT a.program, a.application, p.title, p.applicant, p.bureau, p.prefecture, p.track, p.model,"
+            " s.status, s.updated_at"
+            " FROM assignments a JOIN applications p ON p.program = a.program AND p.id = a.application"
+            " LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
+            " WHERE a.evaluator = ? AND a.active = 1 ORDER BY a.program, a.application", (evaluator,))]

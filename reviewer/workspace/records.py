@@ -1,0 +1,144 @@
+"""Typed records of the workspace's rows: what the query groups return instead of SQL rows."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+
+class Counts(NamedTuple):
+    assigned: int
+    drafted: int
+    submitted: int
+
+    @property
+    def not_started(self) -> int:
+        return self.assigned - self.drafted - self.submitted
+
+    @property
+    def left(self) -> int:
+        """Sheets still to submit."""
+        return self.assigned - self.submitted
+
+
+class Progress(NamedTuple):
+    by_evaluator: dict[str, Counts]  # evaluators with an active assignment, by id
+    by_application: dict[str, Counts]  # applications with an active assignment, by id
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who an evaluator or chair is (the panel's entry, read without the model)."""
+
+    id: str
+    name: str
+    affiliation: str
+    role: str
+    programs: list[str]
+
+
+@dataclass(frozen=True)
+class SheetRecord:
+    program: str
+    application: str
+    evaluator: str
+    status: str
+    comment: str
+    scores: dict[str, Any]
+    created_at: str
+    updated_at: str
+    submitted_at: str | None
+
+    @classmethod
+    def from_row(cls, row: sqlite3.Row) -> SheetRecord:
+        return cls(row["program"], row["application"], row["evaluator"], row["status"], row["comment"],
+                   json.loads(row["scores"]), row["created_at"], row["updated_at"], row["submitted_at"])
+
+    def content(self) -> dict[str, Any]:
+        return {"status": self.status, "comment": self.comment, "scores": self.scores}
+
+
+class AssignmentRecord(NamedTuple):
+    program: str
+    application: str
+    evaluator: str
+    source: str               # default, panel or auto
+    active: bool
+    withdrawn_reason: str | None
+    withdrawn_at: str | None
+
+
+class AuditEntry(NamedTuple):
+    seq: int
+    at: str
+    actor: str
+    action: str
+    program: str | None
+    application: str | None
+    evaluator: str | None
+    old: str | None           # canonical JSON
+    new: str | None
+    detail: str | None
+
+    def as_dict(self) -> dict[str, Any]:
+        return self._asdict()
+
+
+class ApplicationSummary(NamedTuple):
+    """An application's summary columns (read without parsing its document)."""
+
+    id: str
+    title: str
+    applicant: str
+    applicant_type: str
+    prefecture: str
+    bureau: str
+    track: str | None
+    model: int | None
+    requested_subsidy_yen: int
+
+
+class QueueEntry(NamedTuple):
+    """One of an evaluator's assignments, with its sheet's status."""
+
+    program: str
+    application: str
+    title: str
+    applicant: str
+    bureau: str
+    prefecture: str
+    track: str | None
+    model: int | None
+    status: str | None        # None: no sheet yet
+    updated_at: str | None
+
+
+class SubmittedSheet(NamedTuple):
+    """A submitted sheet as the chair's list shows it (without its scores)."""
+
+    evaluator: str
+    application: str
+    applicant: str
+    submitted_at: str
+
+
+class ApplicationProgress(NamedTuple):
+    """An application's counters, for the chair's list."""
+
+    id: str
+    applicant: str
+    bureau: str
+    assigned: int
+    drafted: int
+    submitted: int
+
+
+class ProgressWidths(NamedTuple):
+    """The longest id, applicant and bureau (in characters) and the largest count's digits."""
+
+    id: int
+    applicant: int
+    bureau: int
+    digits: int

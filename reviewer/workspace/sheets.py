@@ -1,0 +1,170 @@
+"""Score sheets: one per (program, application, evaluator), draft or submitted. A submitted
+sheet is read-only (the schema refuses changes) until a chair reopens it; saving the same
+content again changes nothing and writes no audit entry. What a sheet may contain and who may
+save it are the rules' (``reviewer.rules.sheets``, ``reviewer.rules.access``): callers check
+first, this module stores."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import TYPE_CHECKING, Any
+
+from reviewer.workspace import clock
+from reviewer.workspace.assignments import AssignmentQueries
+from reviewer.workspace.audit import AUDIT_INSERT, Batch
+from reviewer.workspace.encoding import canonical
+from reviewer.workspace.errors import WorkspaceError
+from reviewer.workspace.records import SheetRecord, SubmittedSheet
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Sheet
+
+_UNREAD = object()  # write_sheet: the stored sheet is still to be read
+SHEET_UPSERT = ("INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at,"
+                " submitted_at) VALUES (?,?,?,?,?,?,?,?,?)"
+                " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
+                " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
+                " submitted_at=excluded.submitted_at")
+
+
+@contextmanager
+def _withdrawn_meanwhile(message: str) -> Iterator[None]:
+    """A sheet refused by the schema for want of an active assignment: checked before the
+    transaction, withdrawn since (a conflict declared meanwhile)."""
+    try:
+        yield
+    except sqlite3.IntegrityError as e:
+        if "active assignment" not in str(e):
+            raise
+        raise WorkspaceError(message + "（割当が取り下げられています）") from None
+
+
+class SheetQueries(AssignmentQueries):
+    def _sheet_row(self, program: str, application: str, evaluator: str) -> sqlite3.Row | None:
+        return self.conn.execute(
+            "SELECT * FROM sheets WHERE program=? AND application=? AND evaluator=?",
+            (program, application, evaluator)).fetchone()
+
+    def sheet(self, program: str, application: str, evaluator: str) -> SheetRecord | None:
+        row = self._sheet_row(program, application, evaluator)
+        return SheetRecord.from_row(row) if row else None
+
+    def sheets(self, program: str | None = None, evaluator: str | None = None,
+               status: str | None = None) -> list[SheetRecord]:
+        sql, args = "SELECT * FROM sheets WHERE 1=1", []
+        for col, val in (("program", program), ("evaluator", evaluator), ("status", status)):
+            if val is not None:
+                sql += f" AND {col} = ?"
+                args.append(val)
+        rows = self.conn.execute(sql + " ORDER BY program, application, evaluator", args).fetchall()
+        return [SheetRecord.from_row(r) for r in rows]
+
+
+    def submitted_list(self, program: str) -> list[SubmittedSheet]:
+        """The program's submitted sheets, by application then evaluator: the chair's list,
+        without reading the scores."""
+        return [SubmittedSheet._make(r) for r in self.tuples().execute(
+            "SELECT s.evaluator, s.application, p.applicant, s.submitted_at FROM sheets s"
+            " JOIN applications p INDEXED BY applications_summary ON p.program = s.program AND p.id = s.application"
+            " WHERE s.program = ? AND s.status = 'submitted' ORDER BY s.application, s.evaluator",
+            (program,))]
+
+    def submitted_scores(self, program: str, comments: bool = True) -> list[tuple[str, str, dict[str, Any], str]]:
+        """(application, evaluator, scores, comment) of the program's submitted sheets: what
+        scoring reads, without the rest of each row."""
+        col = "comment" if comments else "''"
+        rows = self.conn.execute(
+            f"SELECT application, evaluator, scores, {col} FROM sheets WHERE program = ? AND status = 'submitted'"
+            " ORDER BY application, evaluator", (program,)).fetchall()
+        # one parse of all the sheets (json_valid holds for every stored row): half the time
+        # of a parse per row
+        parsed = json.loads("[" + ",".join(r[2] for r in rows) + "]")
+        return [(a, e, sc, c) for (a, e, _, c), sc in zip(rows, parsed)]
+
+
+    def save_checked_sheet(self, program: str, sheet: Sheet, evaluator: str, actor: str, replace: bool = False) -> str:
+        """Save one already checked sheet in its own transaction. Returns 'created', 'updated',
+        'submitted', 'replaced' or 'unchanged'; a different submitted sheet is refused unless
+        ``replace``."""
+        with self.write():
+            return self.write_sheet(program, sheet, evaluator, actor, replace)
+
+    def write_sheet(self, program: str, sheet: Sheet, evaluator: str, actor: str, replace: bool,
+                    detail: str | None = None, row: Any = _UNREAD, batch: Batch | None = None) -> str:
+        """Write an already checked sheet inside the caller's transaction. ``row``: the stored
+        sheet as read in this transaction (None: there is none); by default it is read here.
+        With ``batch`` the new rows are collected there (the caller flushes them)."""
+        application = sheet.application
+        new = {"status": sheet.status, "comment": sheet.comment, "scores": sheet.scores}
+        if row is _UNREAD:
+            row = self._sheet_row(program, application, evaluator)
+        old = SheetRecord.from_row(row).content() if row else None
+        if old is not None and canonical(old) == canonical(new):
+            return "unchanged"
+        t = clock.now()
+        result = "created"
+        if old is not None and old["status"] == "submitted":
+            if not replace:
+                raise WorkspaceError(
+                    f"申請 {application} の評価者 {evaluator} の採点票は提出済みで、内容が異なります"
+                    "（上書きするには --replace、または委員長による差し戻しが必要です）"
+                )
+            self.conn.execute("UPDATE sheets SET status='draft', updated_at=? WHERE program=? AND application=? AND evaluator=?",
+                              (t, program, application, evaluator))
+            self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
+                           new=dict(old, status="draft"), detail=f"replace {detail or ''}".strip(), batch=batch)
+            result = "replaced"
+        elif old is not None:
+            result = "submitted" if new["status"] == "submitted" else "updated"
+        elif new["status"] == "submitted":
+            result = "submitted"
+        submitted_at = t if sheet.status == "submitted" else None
+        params = (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t,
+                  submitted_at)
+        if batch is not None:
+            batch.sheets.append(params)
+        else:
+            with _withdrawn_meanwhile(f"申請 {application} は評価者 {evaluator} に割り当てられていません"):
+                self.conn.execute(SHEET_UPSERT, params)
+        action = "sheet-submit" if sheet.status == "submitted" else ("sheet-create" if old is None else "sheet-update")
+        self.audit_log(actor, action, program, application, evaluator, old=old, new=new, detail=detail, batch=batch)
+        return result
+
+    def import_sheets(self, program: str, evaluator: str, sheets: list[Sheet], actor: str,
+                      replace: bool = False, detail: str | None = None) -> dict[str, int]:
+        """All sheets of one file (already checked) in one transaction: whole or not at all.
+        A refusal carries ``index``, the sheet's position in the file."""
+        counts: dict[str, int] = {}
+        with self.write():
+            existing = {r["application"]: r for r in self.conn.execute(
+                "SELECT * FROM sheets WHERE program = ? AND evaluator = ?", (program, evaluator))}
+            batch = Batch([], [])
+            for i, sheet in enumerate(sheets):
+                try:
+                    result = self.write_sheet(program, sheet, evaluator, actor, replace, detail,
+                                               row=existing.get(sheet.application), batch=batch)
+                except WorkspaceError as e:
+                    e.index = i
+                    raise
+                counts[result] = counts.get(result, 0) + 1
+            with _withdrawn_meanwhile(f"評価者 {evaluator} の割当のない申請があります"):
+                self.conn.executemany(SHEET_UPSERT, batch.sheets)
+            self.conn.executemany(AUDIT_INSERT, batch.audit)
+        return counts
+
+    def reopen_sheet(self, program: str, application: str, evaluator: str, actor: str, reason: str) -> None:
+        """A submitted sheet back to draft (who may is ``reviewer.services.sheets``)."""
+        with self.write():
+            row = self._sheet_row(program, application, evaluator)
+            if row is None or row["status"] != "submitted":
+                raise WorkspaceError(f"申請 {application} の評価者 {evaluator} の採点票は提出済みではありません")
+            old = SheetRecord.from_row(row).content()
+            self.conn.execute(
+                "UPDATE sheets SET status='draft', updated_at=?, submitted_at=NULL"
+                " WHERE program=? AND application=? AND evaluator=?", (clock.now(), program, application, evaluator))
+            self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
+                           new=dict(old, status="draft"), detail=reason or None)
+
