@@ -35,7 +35,7 @@ TREE = ROOT
 #: written into the source tree, and PYTHONDONTWRITEBYTECODE in the environment does not make
 #: every child compile reviewer's modules again.
 PYCACHE: Path | None = None
-WARM_UP = ("import reviewer.cli, reviewer.files.load, reviewer.rules.sheets, reviewer.workspace.workspace, reviewer.scoring, reviewer.excel, "
+WARM_UP = ("import reviewer.cli, reviewer.files.load, reviewer.rules.sheets, reviewer.workspace, reviewer.scoring, reviewer.excel, "
            "reviewer.services.setup, tomllib, sqlite3, xlsxwriter, textual.app, textual.widgets\n"
            "try:\n    import reviewer.tui.app\nexcept ImportError:\n    pass\n")
 

@@ -65,7 +65,12 @@ from typing import Any
 
 from reviewer.domain import regions
 from reviewer.domain.model import Application, Criterion, Panel, Program, Sheet
-from reviewer.workspace.workspace import WorkspaceError, building, canonical, current_user, now, sha256
+from reviewer.files.toml import toml_string
+from reviewer.workspace import WorkspaceError, bulk
+from reviewer.workspace.audit import audit_row
+from reviewer.workspace.clock import current_user, now
+from reviewer.workspace.encoding import sha256
+from reviewer.workspace.schema import building
 
 #: Limits of the command (a mistyped extra zero should fail fast, not fill the disk).
 MAX_APPLICATIONS = 1_000_000
@@ -677,11 +682,6 @@ def generate(program_id: str, applications: int, evaluators: int, reviews_per_ap
 # TOML text
 
 
-def _s(value: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's)."""
-    return json.dumps(value, ensure_ascii=False).replace("\x7f", "\\u007f")
-
-
 def _v(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -690,7 +690,7 @@ def _v(value: Any) -> str:
     if isinstance(value, float):
         return repr(value)
     if isinstance(value, str):
-        return _s(value)
+        return toml_string(value)
     if isinstance(value, list):
         return "[" + ", ".join(_v(x) for x in value) + "]"
     raise TypeError(type(value))
@@ -703,9 +703,9 @@ def _ml(body: str) -> str:
 
 def application_toml(app: Application) -> str:
     d = app.model_dump(exclude_defaults=True)
-    lines = [f"id = {_s(app.id)}", f"program = {_s(app.program)}", f"title = {_s(app.title)}"]
+    lines = [f"id = {toml_string(app.id)}", f"program = {toml_string(app.program)}", f"title = {toml_string(app.title)}"]
     if app.track is not None:
-        lines.append(f"track = {_s(app.track)}")
+        lines.append(f"track = {toml_string(app.track)}")
     if app.model is not None:
         lines.append(f"model = {app.model}")
     lines += ["", "[applicant]"] + [f"{k} = {_v(v)}" for k, v in d["applicant"].items()]
@@ -716,7 +716,7 @@ def application_toml(app: Application) -> str:
     if decl:
         lines += ["", "[declarations]"] + [f"{k} = {_v(v)}" for k, v in decl.items()]
     for s in app.sections:
-        lines += ["", "[[sections]]", f"heading = {_s(s.heading)}", f"body = {_ml(s.body)}"]
+        lines += ["", "[[sections]]", f"heading = {toml_string(s.heading)}", f"body = {_ml(s.body)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -731,7 +731,7 @@ def panel_toml(panel: Panel, pairs: list[tuple[str, str]] | None = None, program
         d["role"] = ev.role
         lines += [f"{k} = {_v(d[k])}" for k in type(ev).model_fields if k in d]
     for aid, eid in pairs or []:
-        lines += ["", "[[assignments]]", f"evaluator = {_s(eid)}", f"application = {_s(aid)}"]
+        lines += ["", "[[assignments]]", f"evaluator = {toml_string(eid)}", f"application = {toml_string(aid)}"]
     return "\n".join(lines) + "\n"
 
 
@@ -740,9 +740,9 @@ def score_file_toml(program: Program, evaluator_id: str, evaluator_name: str,
     """One evaluator's sheets in the format of sample_applications/scores/*.toml."""
     lines = [f"# 採点票（合成）: {evaluator_name}（{evaluator_id}） / {program.name}",
              f"# reviewer synth で生成（seed = {seed}）",
-             f"evaluator = {_s(evaluator_id)}", f"program = {_s(program.id)}", ""]
+             f"evaluator = {toml_string(evaluator_id)}", f"program = {toml_string(program.id)}", ""]
     for aid, _eid, comment, scores in sheets:
-        lines += ["[[sheets]]", f"application = {_s(aid)}", 'status = "submitted"', f"comment = {_s(comment)}",
+        lines += ["[[sheets]]", f"application = {toml_string(aid)}", 'status = "submitted"', f"comment = {toml_string(comment)}",
                   "[sheets.scores]"]
         for cid, v in scores.items():
             key = cid if cid.replace("_", "").isalnum() else f'"{cid}"'
@@ -782,46 +782,30 @@ def synth_workspace(path: Path, program_id: str, applications: int, evaluators: 
         conn.execute("PRAGMA synchronous = OFF")
         t = now()
 
-        def audit(action: str, application: str | None = None, evaluator: str | None = None,
-                  old: Any = None, new: Any = None, detail: str | None = None) -> None:
-            conn.execute("INSERT INTO audit(at, actor, action, program, application, evaluator, old, new, detail)"
-                         " VALUES (?,?,?,?,?,?,?,?,?)",
-                         (t, actor, action, prog.id, application, evaluator,
-                          None if old is None else canonical(old), None if new is None else canonical(new), detail))
+        def audit(action: str, new: Any = None, detail: str | None = None, old: Any = None) -> None:
+            bulk.put_audit(conn, [audit_row(actor, action, prog.id, old=old, new=new, detail=detail, at=t)])
 
         conn.execute("BEGIN IMMEDIATE")
         try:
             digest = sha256(data.criteria_text)
-            conn.execute("INSERT INTO programs(id, source_name, content, sha256, json, loaded_at) VALUES (?,?,?,?,?,?)",
-                         (prog.id, data.criteria_path.name, data.criteria_text, digest, prog.model_dump_json(), t))
+            bulk.put_program(conn, prog, str(data.criteria_path), data.criteria_text, digest, t)
             audit("criteria-add", detail=f"synth {data.criteria_path} sha256={digest}")
-            conn.executemany(
-                "INSERT INTO applications(program, id, source_name, content, sha256, json, title, applicant,"
-                " applicant_type, prefecture, bureau, track, model, requested_subsidy_yen, loaded_at)"
-                " VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                ((a.program, a.id, f"{a.id}.toml", data.application_texts[a.id], sha256(data.application_texts[a.id]),
-                  a.model_dump_json(), a.title, a.applicant.name, a.applicant.type, a.applicant.prefecture, a.bureau,
-                  a.track, a.model, a.budget.requested_subsidy_yen, t) for a in data.applications))
+            bulk.put_applications(conn, (bulk.application_row(a, f"{a.id}.toml", data.application_texts[a.id],
+                                                              sha256(data.application_texts[a.id]), t)
+                                         for a in data.applications))
             audit("application-add", new={"count": len(data.applications)},
                   detail=f"synth: 申請 {len(data.applications)} 件（1件ごとの記録は省略した一括登録）")
             roster = panel_toml(data.panel, program=prog, seed=data.seed)
-            conn.execute("INSERT INTO panel(id, source_name, content, sha256, loaded_at) VALUES (1,?,?,?,?)",
-                         ("panel.toml", roster, sha256(roster), t))
+            bulk.put_panel(conn, "panel.toml", roster, sha256(roster), t)
             audit("panel-load", new={"sha256": sha256(roster)}, detail="synth panel.toml")
-            conn.executemany("INSERT INTO evaluators(id, name, role, os_user, json) VALUES (?,?,?,?,?)",
-                             ((ev.id, ev.name, ev.role, ev.os_user, ev.model_dump_json()) for ev in data.panel.evaluators))
-            # as Workspace.replace_assignments writes them (source auto)
-            conn.executemany("INSERT INTO assignments(program, application, evaluator, source) VALUES (?,?,?,'auto')",
-                             ((prog.id, a, e) for a, e in data.pairs))
+            bulk.put_evaluators(conn, data.panel.evaluators)
+            # as replace_assignments writes them (source auto)
+            bulk.put_assignments(conn, prog.id, data.pairs, "auto")
             audit("assign", old={"count": 0}, new={"count": len(data.pairs)},
                   detail=f"synth per_application={data.reviews_per_application} seed={data.seed} "
                          f"avoid_own_bureau=False new={len(data.pairs)} kept=0")
             if with_sheets:
-                # as Workspace._write_sheet writes a new submitted sheet
-                conn.executemany(
-                    "INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at,"
-                    " updated_at, submitted_at) VALUES (?,?,?,'submitted',?,?,?,?,?)",
-                    ((prog.id, a, e, comment, canonical(scores), t, t, t) for a, e, comment, scores in data.sheets))
+                bulk.put_submitted_sheets(conn, prog.id, data.sheets, t)
                 audit("sheet-submit", new={"count": n_sheets},
                       detail=f"synth: 提出済みの採点票 {n_sheets} 枚（1枚ごとの記録は省略した一括登録）")
             audit("init", detail=json.dumps({

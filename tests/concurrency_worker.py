@@ -11,7 +11,8 @@ import time
 from pathlib import Path
 
 from reviewer.domain.model import Sheet
-from reviewer.workspace.workspace import Workspace
+from reviewer.services.sheets import save_sheet
+from reviewer.workspace import Workspace
 
 FULL = {"M1": "pass", "M2": "pass", "M3": "pass", "M4": "pass", **{f"A{i}": 3 for i in range(1, 9)}}
 
@@ -22,9 +23,9 @@ def save(ws_path: str, evaluator: str, start_file: str) -> None:
     with Workspace.open(Path(ws_path)) as ws:
         apps = sorted(ws.applications("r2-iot"))
         for app in apps:
-            ws.save_sheet("r2-iot", app, evaluator, {"A1": 1}, "下書き", "draft", actor=evaluator)
-            ws.save_sheet("r2-iot", app, evaluator, {"A1": 2, "A2": 3}, "下書き2", "draft", actor=evaluator)
-            ws.save_sheet("r2-iot", app, evaluator, FULL, f"{evaluator} の所見", "submitted", actor=evaluator)
+            save_sheet(ws, "r2-iot", app, evaluator, {"A1": 1}, "下書き", "draft", actor=evaluator)
+            save_sheet(ws, "r2-iot", app, evaluator, {"A1": 2, "A2": 3}, "下書き2", "draft", actor=evaluator)
+            save_sheet(ws, "r2-iot", app, evaluator, FULL, f"{evaluator} の所見", "submitted", actor=evaluator)
 
 
 def batches(ws_path: str, evaluator: str, size: str, ready_file: str) -> None:

@@ -11,7 +11,7 @@ from reviewer.domain.model import Application, Panel
 from reviewer.domain.regions import municipalities
 from reviewer.rules.assign import plan_assignment
 from reviewer.services.setup import init_workspace
-from reviewer.workspace.workspace import Workspace
+from reviewer.workspace import Workspace
 
 
 def apps_in(prefectures: list[tuple[str, str, str]]) -> list[Application]:
@@ -24,6 +24,7 @@ def apps_in(prefectures: list[tuple[str, str, str]]) -> list[Application]:
 
 
 from reviewer.domain.regions import DESIGNATED_CITIES
+from reviewer.services.sheets import save_sheet
 
 CITIES = [(m.name, m.code, m.prefecture) for m in municipalities().values()
           if m.name.endswith("市") and m.code not in DESIGNATED_CITIES and not m.code.startswith("13")][::3]
@@ -100,19 +101,19 @@ def test_assign_command_keeps_pairs_with_sheets(tmp_path):
         {"id": f"e{i}", "name": f"評価者{i}", "programs": ["r2-iot"]} for i in range(1, 5)]})
     init_workspace(tmp_path / "ws", crit, apps, panel_path)
     with Workspace.open(tmp_path / "ws") as ws:
-        ws.save_sheet("r2-iot", "T-0001", "e4", {"A1": 2})
+        save_sheet(ws, "r2-iot", "T-0001", "e4", {"A1": 2})
     r = run("assign", "--workspace", str(tmp_path / "ws"), "--program", "r2-iot", "--per-application", "2", "--seed", "5")
     assert r.returncode == 0, r.stderr
     assert "維持 1" in r.stdout
     with Workspace.open(tmp_path / "ws") as ws:
         rows = ws.assignments("r2-iot")
-        per_app = Counter(r["application"] for r in rows)
+        per_app = Counter(r.application for r in rows)
         assert set(per_app.values()) == {2}
-        assert ("T-0001", "e4") in {(r["application"], r["evaluator"]) for r in rows}
-        loads = Counter(r["evaluator"] for r in rows)
+        assert ("T-0001", "e4") in {(r.application, r.evaluator) for r in rows}
+        loads = Counter(r.evaluator for r in rows)
         assert max(loads.values()) - min(loads.values()) <= 1
         assert ws.assignment_mode("r2-iot") == "auto"
-        assert [r["action"] for r in ws.audit()][-1] == "assign"
+        assert [r.action for r in ws.audit()][-1] == "assign"
     again = run("assign", "--workspace", str(tmp_path / "ws"), "--program", "r2-iot", "--per-application", "2", "--seed", "5")
     assert again.stdout == r.stdout
 

@@ -14,7 +14,8 @@ import pytest
 from wsutil import make_inputs
 
 from reviewer.services.setup import init_workspace
-from reviewer.workspace.workspace import Workspace
+from reviewer.services.sheets import save_sheet
+from reviewer.workspace import Workspace
 
 HERE = Path(__file__).resolve().parent
 WORKER = HERE / "concurrency_worker.py"
@@ -48,7 +49,7 @@ def test_twenty_processes_saving_at_once_lose_nothing(tmp_path, big_ws):
         sheets = ws.sheets("r2-iot")
         assert len(sheets) == 20 * 8
         assert all(s.status == "submitted" and s.comment == f"{s.evaluator} の所見" for s in sheets)
-        actions = [r["action"] for r in ws.audit("r2-iot")]
+        actions = [r.action for r in ws.audit("r2-iot")]
         assert actions.count("sheet-create") == 160 and actions.count("sheet-update") == 160
         assert actions.count("sheet-submit") == 160
         assert ws.conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
@@ -76,7 +77,7 @@ def test_a_process_killed_mid_save_leaves_the_save_whole_or_absent(tmp_path, big
         assert len(audit) % 8 == 0
         if sheets:
             last = rounds.pop()
-            assert {r["detail"] for r in audit[-8:]} == {last}
-            assert all(json.loads(r["new"])["comment"] == last for r in audit[-8:])
+            assert {r.detail for r in audit[-8:]} == {last}
+            assert all(json.loads(r.new)["comment"] == last for r in audit[-8:])
         # and the workspace is usable afterwards
-        ws.save_sheet("r2-iot", "T-0001", "e02", {"A1": 4}, actor="e02")
+        save_sheet(ws, "r2-iot", "T-0001", "e02", {"A1": 4}, actor="e02")

@@ -8,7 +8,7 @@ from conftest import write
 from wsutil import FULL, make_inputs, run
 
 from reviewer.services.setup import init_workspace
-from reviewer.workspace.workspace import Workspace
+from reviewer.workspace import Workspace
 
 
 @pytest.fixture

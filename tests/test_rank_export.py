@@ -11,7 +11,8 @@ from conftest import ROOT
 from wsutil import run
 
 from reviewer.present.text import width
-from reviewer.workspace.workspace import Workspace
+from reviewer.services.sheets import reopen_sheet, save_sheet
+from reviewer.workspace import Workspace
 
 SPEC_HEADERS = ["順位", "申請ID", "申請者", "都道府県", "総合通信局", "得点率", "加点", "合計", "採択候補"]
 
@@ -115,9 +116,9 @@ def test_rank_usage_errors(sample_ws):
 @pytest.fixture(scope="module")
 def workbook(sample_ws, tmp_path_factory):
     with Workspace.open(sample_ws) as ws:  # untrusted text in a comment
-        ws.reopen_sheet("r5-smartcity-2", "SC-0001", "e08", actor="test", reason="t")
+        reopen_sheet(ws, "r5-smartcity-2", "SC-0001", "e08", actor="test", reason="t")
         sheet = ws.sheet("r5-smartcity-2", "SC-0001", "e08")
-        ws.save_sheet("r5-smartcity-2", "SC-0001", "e08", sheet.scores,
+        save_sheet(ws, "r5-smartcity-2", "SC-0001", "e08", sheet.scores,
                       '=HYPERLINK("http://evil.example","x") +1 -1 @SUM(A1) http://example.com \x1b[31m赤',
                       "submitted", actor="test")
     out = tmp_path_factory.mktemp("xlsx") / "結果.xlsx"
@@ -244,9 +245,9 @@ def test_export_of_an_ineligible_application_with_disagreement(tmp_path):
         {"id": f"e{i}", "name": f"評価者{i}", "programs": ["r2-iot"]} for i in range(3)]})
     init_workspace(tmp_path / "ws", crit, apps, panel)
     with Workspace.open(tmp_path / "ws") as ws:
-        ws.save_sheet("r2-iot", "T-0001", "e0", dict(FULL, M1="fail", **{f"A{i}": 0 for i in range(1, 9)}), status="submitted")
-        ws.save_sheet("r2-iot", "T-0001", "e1", dict(FULL, M1="fail", **{f"A{i}": 5 for i in range(1, 9)}), status="submitted")
-        ws.save_sheet("r2-iot", "T-0001", "e2", FULL, status="submitted")
+        save_sheet(ws, "r2-iot", "T-0001", "e0", dict(FULL, M1="fail", **{f"A{i}": 0 for i in range(1, 9)}), status="submitted")
+        save_sheet(ws, "r2-iot", "T-0001", "e1", dict(FULL, M1="fail", **{f"A{i}": 5 for i in range(1, 9)}), status="submitted")
+        save_sheet(ws, "r2-iot", "T-0001", "e2", FULL, status="submitted")
     out = tmp_path / "x.xlsx"
     r = run("export", "--workspace", str(tmp_path / "ws"), "--program", "r2-iot", "--output", str(out))
     assert r.returncode == 0, r.stderr
@@ -268,7 +269,7 @@ def test_constant_memory_loses_nothing(sample_ws, tmp_path, monkeypatch):
     import xlsxwriter
 
     from reviewer import excel
-    from reviewer.scoring import score_workspace
+    from reviewer.services.results import score_workspace
 
     def dump(path):
         wb = openpyxl.load_workbook(path)

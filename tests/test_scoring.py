@@ -9,6 +9,7 @@ import tomllib
 
 from reviewer.domain.model import Application, Program
 from reviewer.scoring import SheetInput, bureau_status, score_program
+from reviewer.services.sheets import save_sheet
 
 TINY = """
 id = "tiny"
@@ -313,15 +314,15 @@ def test_agreement():
 def test_drafts_never_count(tmp_path):
     from wsutil import FULL, make_inputs
 
-    from reviewer.scoring import score_workspace
+    from reviewer.services.results import score_workspace
     from reviewer.services.setup import init_workspace
-    from reviewer.workspace.workspace import Workspace
+    from reviewer.workspace import Workspace
 
     crit, apps, panel = make_inputs(tmp_path, n_apps=2)
     init_workspace(tmp_path / "ws", crit, apps, panel)
     with Workspace.open(tmp_path / "ws") as ws:
-        ws.save_sheet("r2-iot", "T-0001", "e01", FULL, status="submitted")
-        ws.save_sheet("r2-iot", "T-0002", "e01", dict(FULL, A1=5), status="draft")
+        save_sheet(ws, "r2-iot", "T-0001", "e01", FULL, status="submitted")
+        save_sheet(ws, "r2-iot", "T-0002", "e01", dict(FULL, A1=5), status="draft")
         r = by_id(score_workspace(ws, "r2-iot"))
     assert r["T-0001"].reviews == 1 and r["T-0001"].score_rate == pytest.approx(60)
     assert r["T-0002"].reasons == ["unscored"]

@@ -9,7 +9,8 @@ import pytest
 from wsutil import FULL, PANEL, make_inputs, run
 
 from reviewer.services.setup import init_workspace
-from reviewer.workspace.workspace import Workspace, WorkspaceError
+from reviewer.services.sheets import reopen_sheet, save_sheet
+from reviewer.workspace import Workspace, WorkspaceError
 
 KEY = "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIKVNyhglMLsdbRMs3tYjey7ZHj9yH8sZcRdElNZJPJ1c yamada@laptop"
 
@@ -60,7 +61,7 @@ def test_authorized_keys_without_keys(tmp_path):
                                   "mailto:a@example.com", "\t=1", "\x00\x07制御"])
 def test_text_never_becomes_a_formula(ws_path, tmp_path, text):
     with Workspace.open(ws_path) as ws:
-        ws.save_sheet("r2-iot", "T-0001", "e01", FULL, text, "submitted", actor="test")
+        save_sheet(ws, "r2-iot", "T-0001", "e01", FULL, text, "submitted", actor="test")
     out = tmp_path / "x.xlsx"
     r = run("export", "--workspace", str(ws_path), "--program", "r2-iot", "--output", str(out))
     assert r.returncode == 0, r.stderr
@@ -75,9 +76,9 @@ def test_text_never_becomes_a_formula(ws_path, tmp_path, text):
 def test_audit_shows_who_opened_changed_submitted_reopened_and_exported(ws_path, tmp_path):
     with Workspace.open(ws_path) as ws:
         ws.record("e01 (yamada)", "application-open", "r2-iot", "T-0001", "e01")
-        ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2}, actor="e01 (yamada)")
-        ws.save_sheet("r2-iot", "T-0001", "e01", FULL, status="submitted", actor="e01 (yamada)")
-        ws.reopen_sheet("r2-iot", "T-0001", "e01", actor="c01", reason="確認", chair="c01")
+        save_sheet(ws, "r2-iot", "T-0001", "e01", {"A1": 2}, actor="e01 (yamada)")
+        save_sheet(ws, "r2-iot", "T-0001", "e01", FULL, status="submitted", actor="e01 (yamada)")
+        reopen_sheet(ws, "r2-iot", "T-0001", "e01", actor="c01", reason="確認", chair="c01")
     assert run("export", "--workspace", str(ws_path), "--program", "r2-iot", "--output", str(tmp_path / "a.xlsx")).returncode == 0
     r = run("audit", "--workspace", str(ws_path), "--application", "T-0001")
     text = r.stdout

@@ -16,7 +16,7 @@ def test_the_app_starts_without_pandas():
 
 
 def test_core_does_not_import_textual():
-    code = ("import sys, reviewer.workspace.workspace, reviewer.scoring, reviewer.excel, reviewer.services.setup, reviewer.cli; "
+    code = ("import sys, reviewer.workspace, reviewer.scoring, reviewer.excel, reviewer.services.setup, reviewer.cli; "
             "print([m for m in sys.modules if m.split('.')[0] == 'textual'])")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
     assert out.returncode == 0 and out.stdout.strip() == "[]", out.stderr

@@ -18,9 +18,10 @@ from reviewer.files.load import load_paths
 from reviewer.rules import access
 from reviewer.rules.checks import application_problems, run_checks
 from reviewer.rules.sheets import sheet_problems
-from reviewer.scoring import score_workspace
+from reviewer.services.results import score_workspace
 from reviewer.services.setup import init_workspace
-from reviewer.workspace.workspace import Workspace
+from reviewer.services.sheets import assignment_problem
+from reviewer.workspace import Workspace
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -111,7 +112,7 @@ def test_each_application_has_k_submitted_valid_sheets(ws_path):
     with Workspace.open(ws_path) as ws:
         prog, apps = ws.program(PROGRAM), ws.applications(PROGRAM)
         for s in ws.sheets(PROGRAM):
-            assert ws.assignment_problem(s.evaluator, apps[s.application]) is None
+            assert assignment_problem(ws, s.evaluator, apps[s.application]) is None
             sheet = Sheet.model_validate({"application": s.application, "status": s.status,
                                           "comment": s.comment, "scores": s.scores})
             assert sheet_problems(sheet, prog, apps[s.application]) == []

@@ -11,13 +11,14 @@ import tuiutil
 from textual.widgets import Input, Static
 from tuiutil import sample_workspace
 
+from reviewer.services.sheets import reopen_sheet
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.queue import QueueScreen
 from reviewer.tui.screens.review import ReviewScreen
 from reviewer.tui.widgets.items import Item
 from reviewer.tui.widgets.table import LineTable
-from reviewer.workspace.workspace import Workspace
+from reviewer.workspace import Workspace
 
 pytestmark = pytest.mark.asyncio
 
@@ -62,7 +63,7 @@ async def test_filter_and_search(ws_path):
         keys = table_keys(app, "#queue")
         assert keys and len(keys) < 28
         with Workspace.open(ws_path) as ws:
-            bureaus = {r["id"]: r["bureau"] for r in ws.application_rows("r2-iot")}
+            bureaus = {r.id: r.bureau for r in ws.application_rows("r2-iot")}
         assert all(bureaus[k.split("/")[1]] == "四国" for k in keys)
 
 
@@ -103,7 +104,7 @@ async def test_score_autosaves_drafts(ws_path):
         with Workspace.open(ws_path) as ws:
             s = ws.sheet("r2-iot", "IOT-0026", "e04")
             assert "B1" not in s.scores and s.comment.startswith("KPI「")
-            actions = [r["action"] for r in ws.audit("r2-iot", "IOT-0026", "e04")]
+            actions = [r.action for r in ws.audit("r2-iot", "IOT-0026", "e04")]
             assert actions.count("sheet-update") >= 3
 
 
@@ -176,7 +177,7 @@ async def test_declare_a_conflict(ws_path):
         assert "r2-iot/IOT-0028" not in table_keys(app, "#queue")
     with Workspace.open(ws_path) as ws:
         [row] = ws.assignments("r2-iot", "e04", active=False)
-        assert row["application"] == "IOT-0028" and row["withdrawn_reason"] == "申請者の顧問を務めている"
+        assert row.application == "IOT-0028" and row.withdrawn_reason == "申請者の顧問を務めている"
 
 
 async def test_an_evaluator_cannot_reach_other_sheets_or_the_chair_views(ws_path):
@@ -191,7 +192,7 @@ async def test_an_evaluator_cannot_reach_other_sheets_or_the_chair_views(ws_path
         app.open_application("e01", "r2-iot", "IOT-0001")   # a conflict
         await pilot.pause()
         assert not isinstance(app.screen, ReviewScreen)
-        from reviewer.workspace.workspace import WorkspaceError
+        from reviewer.workspace import WorkspaceError
 
         with pytest.raises(WorkspaceError):
             app.open_application("e02", "r2-iot", "IOT-0002")  # another evaluator's sheet
@@ -234,7 +235,7 @@ async def test_chair_progress_and_balance(ws_path):
         t = app.screen.query_one("#progress-evaluators", LineTable)
         assert t.row_at(0)[0] == "e04"
         with Workspace.open(ws_path) as ws:
-            ids = {r["id"] for r in ws.application_rows("r2-iot")}
+            ids = {r.id for r in ws.application_rows("r2-iot")}
         keys = table_keys(app, "#progress-applications")  # every application, fewest submitted first
         assert set(keys) == ids and len(keys) == len(ids)
         submitted = [int(app.screen.query_one("#progress-applications", LineTable).row_at(i)[5])
@@ -263,7 +264,7 @@ async def test_chair_reopens_a_sheet(ws_path):
     application, evaluator = key.split("/")
     with Workspace.open(ws_path) as ws:
         assert ws.sheet("r2-iot", application, evaluator).status == "draft"
-        assert ws.audit("r2-iot", application, evaluator)[-1]["detail"] == "根拠の再確認"
+        assert ws.audit("r2-iot", application, evaluator)[-1].detail == "根拠の再確認"
 
 
 async def test_chair_exports_with_the_path_shown(ws_path, tmp_path):
@@ -282,7 +283,7 @@ async def test_chair_exports_with_the_path_shown(ws_path, tmp_path):
         assert f"書き出しました: {tmp_path / 'out' / '結果.xlsx'}" in busy
     assert (tmp_path / "out" / "結果.xlsx").stat().st_size > 5000
     with Workspace.open(ws_path) as ws:
-        assert ws.audit()[-1]["action"] == "export"
+        assert ws.audit()[-1].action == "export"
 
 
 async def test_demo_switches_to_an_evaluator_and_back(ws_path):
@@ -444,7 +445,7 @@ async def test_queue_columns_show_program_and_track_only_where_they_differ(ws_pa
     with Workspace.open(ws_path) as ws:
         people = {p.id: p for p in ws.people()}
         multi = next(p.id for p in people.values() if len(p.programs) > 1 and p.role == "evaluator")
-        programs = {r["program"] for r in ws.evaluator_queue(multi)}
+        programs = {r.program for r in ws.evaluator_queue(multi)}
     assert len(programs) > 1  # the samples give e02 applications of two programs
     for evaluator, want_program in (("e04", False), (multi, True)):
         app = ReviewerApp(ws_path, evaluator)
@@ -470,7 +471,7 @@ async def test_chair_reloads_on_return_only_when_the_workspace_changed(ws_path):
         # another session sends a sheet back meanwhile: the next return reloads
         with Workspace.open(ws_path) as ws:
             application, evaluator = ws.submitted_list("r2-iot")[0][1], ws.submitted_list("r2-iot")[0][0]
-            ws.reopen_sheet("r2-iot", application, evaluator, actor="other", reason="確認")
+            reopen_sheet(ws, "r2-iot", application, evaluator, actor="other", reason="確認")
         await pilot.press("enter", "escape")
         await settle(pilot)
         assert chair.result is not result

@@ -10,8 +10,8 @@ from conftest import IOT_APP, doc, write
 from wsutil import make_inputs, run
 
 from reviewer.services.setup import InitError, init_workspace
-from reviewer.workspace import workspace as store
-from reviewer.workspace.workspace import DB_NAME, SCHEMA_VERSION, Workspace, WorkspaceError
+from reviewer.services.sheets import save_sheet
+from reviewer.workspace import DB_NAME, SCHEMA_VERSION, Workspace, WorkspaceError, encoding, schema
 
 
 @pytest.fixture
@@ -43,7 +43,7 @@ def test_init_stores_criteria_content_and_hash(tmp_path, ws_path):
     with Workspace.open(ws_path) as ws:
         row = ws.conn.execute("SELECT content, sha256 FROM programs WHERE id='r2-iot'").fetchone()
     text = (tmp_path / "criteria" / "r2-iot.toml").read_text("utf-8")
-    assert row["content"] == text and row["sha256"] == store.sha256(text)
+    assert row["content"] == text and row["sha256"] == encoding.sha256(text)
     # editing the file later does not change the running review
     (tmp_path / "criteria" / "r2-iot.toml").write_text(text.replace("cap_yen = 20_000_000", "cap_yen = 1_000"), "utf-8")
     with Workspace.open(ws_path) as ws:
@@ -52,7 +52,7 @@ def test_init_stores_criteria_content_and_hash(tmp_path, ws_path):
 
 def test_default_assignments_skip_conflicts_and_chairs(ws_path):
     with Workspace.open(ws_path) as ws:
-        pairs = {(r["application"], r["evaluator"]) for r in ws.assignments("r2-iot")}
+        pairs = {(r.application, r.evaluator) for r in ws.assignments("r2-iot")}
     # e02 has a conflict with 012360 (北斗市), a consortium member of every test application
     assert pairs == {(f"T-000{i}", e) for i in (1, 2, 3) for e in ("e01", "e03")}
 
@@ -107,7 +107,7 @@ def test_reinit_refuses_changed_criteria_unless_told(tmp_path, ws_path):
     assert report.programs_changed == ["r2-iot"] and report.applications_added == 1
     with Workspace.open(ws_path) as ws:
         assert ws.program("r2-iot").selection.budget_yen == 90_000_000
-        assert [r["action"] for r in ws.audit() if r["action"] == "criteria-change"] == ["criteria-change"]
+        assert [r.action for r in ws.audit() if r.action == "criteria-change"] == ["criteria-change"]
 
 
 def test_reinit_refuses_changed_applications_unless_told(tmp_path, ws_path):
@@ -140,7 +140,7 @@ def test_panel_assignments_replace_the_default(tmp_path):
         {"evaluator": "e01", "application": "T-0001"}, {"evaluator": "c01", "application": "T-0002"}]))
     init_workspace(tmp_path / "ws", crit, apps, panel)
     with Workspace.open(tmp_path / "ws") as ws:
-        pairs = {(r["application"], r["evaluator"], r["source"]) for r in ws.assignments("r2-iot")}
+        pairs = {(r.application, r.evaluator, r.source) for r in ws.assignments("r2-iot")}
         assert pairs == {("T-0001", "e01", "panel"), ("T-0002", "c01", "panel")}
         assert ws.assignment_mode("r2-iot") == "panel"
 
@@ -162,8 +162,8 @@ def test_forward_migrations(tmp_path, monkeypatch):
     sqlite3.connect(db).close()  # version 0: an empty file
     with Workspace.open(tmp_path / "ws") as ws:
         assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
-    monkeypatch.setitem(store.MIGRATIONS, SCHEMA_VERSION + 1, "ALTER TABLE sheets ADD COLUMN note TEXT;")
-    monkeypatch.setattr(store, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    monkeypatch.setitem(schema.MIGRATIONS, SCHEMA_VERSION + 1, "ALTER TABLE sheets ADD COLUMN note TEXT;")
+    monkeypatch.setattr(schema, "SCHEMA_VERSION", SCHEMA_VERSION + 1)
     with Workspace.open(tmp_path / "ws") as ws:
         assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION + 1
         assert "note" in [r[1] for r in ws.conn.execute("PRAGMA table_info(sheets)")]
@@ -204,10 +204,10 @@ def test_a_version_1_workspace_moves_forward_with_its_sheets(tmp_path):
     crit, apps, panel = make_inputs(tmp_path)
     init_workspace(tmp_path / "ws", crit, apps, panel)
     with Workspace.open(tmp_path / "ws") as ws:
-        ws.save_sheet("r2-iot", "T-0001", "e01", {"A1": 2})
+        save_sheet(ws, "r2-iot", "T-0001", "e01", {"A1": 2})
         expected = ws.progress("r2-iot")
     v1 = sqlite3.connect(":memory:")
-    for statement in store._statements(store.MIGRATIONS[1]):
+    for statement in schema._statements(schema.MIGRATIONS[1]):
         v1.execute(statement)
     keep = {r[0] for r in v1.execute("SELECT name FROM sqlite_master")}
     c = sqlite3.connect(tmp_path / "ws" / DB_NAME)
@@ -221,5 +221,5 @@ def test_a_version_1_workspace_moves_forward_with_its_sheets(tmp_path):
     with Workspace.open(tmp_path / "ws") as ws:
         assert ws.conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
         assert ws.progress("r2-iot") == expected and expected.by_evaluator["e01"] == (3, 1, 0)
-        ws.save_sheet("r2-iot", "T-0002", "e01", {"A1": 3})
+        save_sheet(ws, "r2-iot", "T-0002", "e01", {"A1": 3})
         assert ws.progress("r2-iot").by_evaluator["e01"] == (3, 2, 0)

@@ -17,12 +17,11 @@ def sample_workspace(tmp_path: Path, tmp_root: Path) -> Path:
     """A fresh copy of a workspace made from the shipped criteria, samples, panel and sheets."""
     global _TEMPLATE
     if _TEMPLATE is None or not _TEMPLATE.exists():
-        from reviewer.cli import demo_workspace
+        from reviewer.services.setup import demo_workspace
 
         _TEMPLATE = tmp_root / "template-ws"
         # a fixed clock: timestamps on screen (the chair's sheet list) stay the same in snapshots
-        with mock.patch("reviewer.workspace.workspace.now", return_value=FIXED_NOW), \
-                mock.patch("reviewer.services.setup.now", return_value=FIXED_NOW):
+        with mock.patch("reviewer.workspace.clock.now", return_value=FIXED_NOW):
             demo_workspace(_TEMPLATE)
     dest = tmp_path / "ws"
     shutil.copytree(_TEMPLATE, dest)

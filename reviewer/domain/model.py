@@ -22,6 +22,7 @@ from pydantic import (
 )
 
 from reviewer.domain import regions
+from reviewer.domain.limits import MAX_TEXT, MAX_YEN
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 
 # ---------------------------------------------------------------------------
@@ -30,9 +31,6 @@ from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 IDENT_RE = re.compile(r"^[A-Za-z0-9_-]+$")
 #: Criterion ids: as ids, and may contain a dot ("1-1", "A1", "M4").
 CRITERION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
-#: Yen amounts above this are refused as absurd (10 兆円).
-MAX_YEN = 10**13
-MAX_TEXT = 200_000
 
 
 def _ident(value: str) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewer.domain.model import MAX_YEN
+from reviewer.domain.limits import MAX_YEN
 from reviewer.domain.vocabulary import (
     CHECK_LABELS,
     MUST_REASON_PREFIX,
@@ -206,3 +206,15 @@ def tendency(deviation: float | None) -> str:
     if deviation is None:
         return ""
     return "厳しめ" if deviation < -5 else "甘め" if deviation > 5 else "標準"
+
+
+# -- names the faces share ---------------------------------------------------------------
+
+#: The automatic checks of an application's content, as a section or a kind of check.
+AUTO_CHECKS = "自動審査"
+#: The must criteria the evaluators judge, as a section or a kind of check.
+MUST_CRITERIA = "必須要件"
+#: An application's track and field model, as one heading.
+FIELDS = "要件・分野別モデル"
+#: A field model over its share of the selection.
+FIELD_FLAGGED = "偏りあり"

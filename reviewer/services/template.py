@@ -8,17 +8,12 @@ drafts) and each line is uncommented as it is scored.
 
 from __future__ import annotations
 
-import json
 import unicodedata
 
 from reviewer.domain.model import Criterion
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
-from reviewer.workspace.workspace import Workspace
-
-
-def toml_string(text: str) -> str:
-    """A TOML basic string (JSON's escapes are TOML's, but for DEL)."""
-    return json.dumps(text, ensure_ascii=False).replace("\x7f", "\\u007f")
+from reviewer.files.toml import toml_string
+from reviewer.workspace import Workspace
 
 
 def comment_text(text: str, limit: int = 80) -> str:
@@ -40,7 +35,7 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
     ev = ws.evaluator(evaluator_id)
     prog = ws.program(program_id)
     apps = ws.applications(program_id)
-    assigned = [r["application"] for r in ws.assignments(program_id, evaluator_id)]
+    assigned = [r.application for r in ws.assignments(program_id, evaluator_id)]
     lines = [
         f"# 採点票: {comment_text(ev.name)}（{ev.id}） / {comment_text(prog.name)}",
         "# 書き方: 採点した項目の行頭の「# 」を消して値を書きます。必須要件は \"pass\" か \"fail\"、",

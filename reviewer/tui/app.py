@@ -1,26 +1,32 @@
 """The Textual app: evaluators score, chairs steer.
 
 Who the user is comes from ``--evaluator`` (fixed by the SSH forced command) or from the
-panel's ``os_user`` for the login account. Evaluators see their own assignments only;
-chairs get the dashboard. Nothing here imports pandas: scoring loads in a worker when the
-chair's ranking is first shown.
+panel's ``os_user`` for the login account (``reviewer.services.session``). Evaluators see their
+own assignments only; chairs get the dashboard. The app holds a typed handle on the services
+(``session``, and ``chair`` for a chair) and never touches the workspace itself. Nothing here
+imports pandas: scoring loads in a worker when the chair's ranking is first shown.
 """
 
 from __future__ import annotations
 
 import gc
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from textual.app import App
 from textual.binding import Binding
+from textual.screen import Screen
 
+from reviewer.services.chair import ChairDesk
+from reviewer.services.errors import WorkspaceError
+from reviewer.services.session import Session, identify
 from reviewer.tui import chrome
 from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.screens.help import HelpScreen
 from reviewer.tui.screens.queue import QueueScreen
-from reviewer.workspace.workspace import Workspace, WorkspaceError, current_user
 
 chrome.install()
 
@@ -39,17 +45,24 @@ class ReviewerApp(App):
     def __init__(self, workspace: Path, evaluator_id: str, *, demo: bool = False, actor: str | None = None,
                  export_dir: Path | None = None):
         super().__init__()
-        self.ws = Workspace.open(workspace)
-        self.identity = self.ws.person(evaluator_id)
+        self.session = Session(workspace, evaluator_id, demo=demo, actor=actor)
+        self.identity = self.session.identity
         self.demo = demo
-        self.actor = actor or f"{self.identity.id} ({current_user()})"
         self.export_dir = export_dir or Path.cwd()
-        self.viewing_as: str | None = None  # demo: the chair looking through an evaluator's eyes
+
+    @property
+    def chair(self) -> ChairDesk:
+        """The chair's services (a chair's session only)."""
+        if self._chair is None:
+            self._chair = ChairDesk(self.session)
+        return self._chair
+
+    _chair: ChairDesk | None = None
 
     #: REVIEWER_NO_BLINK=1 stops cursor blinking (steady snapshots; some slow links too).
     cursor_blink = not os.environ.get("REVIEWER_NO_BLINK")
 
-    def settle_cursors(self, screen) -> None:
+    def settle_cursors(self, screen: Screen[Any]) -> None:
         from textual.widgets import Input, TextArea
 
         for widget in screen.query("Input, TextArea"):
@@ -72,43 +85,37 @@ class ReviewerApp(App):
             self.call_after_refresh(self.exit)
 
     def record_session(self) -> None:
-        via = "ssh" if os.environ.get("SSH_CONNECTION") else "local"
-        self.ws.record(self.actor, "session-start", evaluator=self.identity.id,
-                       detail=f"{'chair' if self.identity.role == 'chair' else 'evaluator'} via {via}")
+        self.session.record_start()
 
     def on_unmount(self) -> None:
-        self.ws.close()
+        self.session.close()
 
     # -- navigation ---------------------------------------------------------------------
 
-    def acting_evaluator(self, evaluator_id: str) -> None:
-        """Every scoring screen is opened for the identity fixed at start-up (or, in the
-        demo only, the evaluator the chair chose to look through)."""
-        allowed = self.viewing_as if self.viewing_as else self.identity.id
-        if evaluator_id != allowed or self.ws.person(evaluator_id).role == "chair" and not self.demo:
-            raise WorkspaceError(f"評価者 {evaluator_id} の画面は開けません")
-
     def open_application(self, evaluator_id: str, program: str, application: str) -> None:
-        self.acting_evaluator(evaluator_id)
-        app = self.ws.application(program, application)
-        problem = self.ws.assignment_problem(evaluator_id, app) if app else "申請が見つかりません"
-        if problem:
-            self.notify(problem, severity="error", markup=False)
+        """Open an application for scoring: the session's gate decides (its own assignments
+        only; in the demo, also the evaluator the chair looks through): anyone else's is refused
+        outright, a problem with the assignment is told."""
+        self.session.gate(evaluator_id)
+        try:
+            opened = self.session.open_sheet(evaluator_id, program, application)
+        except WorkspaceError as e:
+            self.notify("\n".join(e.messages), severity="error", markup=False)
             return
         from reviewer.tui.screens.review import ReviewScreen  # loads the model (pydantic) on first use
 
-        self.push_screen(ReviewScreen(evaluator_id, program, application))
+        self.push_screen(ReviewScreen(opened))
 
     def open_next(self, evaluator_id: str, program: str, application: str) -> None:
-        queue = next((s for s in self.screen_stack if isinstance(s, QueueScreen)), None)
-        nxt = queue.next_unfinished(program, application) if queue else None
+        nxt = self.session.next_unfinished(evaluator_id, program, application)
         self.pop_screen()
         if nxt is None:
             self.notify("未完了の申請はもうありません。", markup=False)
             return
         self.open_application(evaluator_id, *nxt)
 
-    def ask_reason(self, title: str, prompt: str, act, done_message: str, then=None, placeholder: str = "") -> None:
+    def ask_reason(self, title: str, prompt: str, act: Callable[[str], object], done_message: str,
+                   then: Callable[[], object] | None = None, placeholder: str = "") -> None:
         """Ask for a reason, run ``act(reason)`` (a workspace change), report the outcome."""
 
         def done(reason: str | None) -> None:
@@ -136,33 +143,22 @@ class ReviewerApp(App):
         """Demo only: the chair switches to an evaluator's view and back."""
         if not self.demo:
             return
-        if self.viewing_as:
+        if self.session.viewing_as:
             while not isinstance(self.screen, ChairScreen) and len(self.screen_stack) > 2:
                 self.pop_screen()
-            self.viewing_as = None
+            self.session.view_as(None)
             return
         if not isinstance(self.screen, ChairScreen):
             return
-        evaluators = [e for e in self.ws.people() if e.role == "evaluator"]
+        evaluators = [e for e in self.session.people() if e.role == "evaluator"]
         options = [(e.id, f"{e.id}  {e.name}（{'・'.join(e.programs)}）") for e in evaluators]
 
         def done(choice: str | None) -> None:
             if choice:
-                self.viewing_as = choice
+                self.session.view_as(choice)
                 self.push_screen(QueueScreen(choice))
 
         self.push_screen(PickDialog("評価者の画面に切り替える（デモ）", options), done)
-
-
-def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
-    if evaluator_id:
-        ws.person(evaluator_id)
-        return evaluator_id
-    user = current_user()
-    ev = ws.evaluator_for_os_user(user)
-    if ev is None:
-        raise WorkspaceError(f"このアカウント（{user}）は評価者名簿の os_user にありません。--evaluator で評価者 ID を指定してください")
-    return ev.id
 
 
 def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse: bool | None = None,
@@ -172,8 +168,7 @@ def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse:
     bench = bool(os.environ.get("REVIEWER_EXIT_AFTER_FIRST_SCREEN"))  # benchmarks: headless, exit at once
     if not bench and not (sys.stdin.isatty() and sys.stderr.isatty()):
         raise WorkspaceError("端末アプリには端末（TTY）が必要です。SSH では ssh -t で接続してください")
-    with Workspace.open(workspace) as ws:
-        identity = resolve_identity(ws, evaluator_id)
+    identity = identify(workspace, evaluator_id)
     if mouse is None:
         mouse = not os.environ.get("SSH_CONNECTION")  # mouse tracking floods a remote link
     app = ReviewerApp(workspace, identity, demo=demo, export_dir=export_dir)

@@ -7,7 +7,7 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from reviewer.rules.access import unknown_evaluator
-from reviewer.workspace.base import Connected
+from reviewer.workspace.audit import AuditLog
 from reviewer.workspace.errors import WorkspaceError
 from reviewer.workspace.records import ApplicationSummary, Person
 
@@ -28,7 +28,7 @@ def _application_list() -> Any:
     return _APPLICATION_LIST
 
 
-class ContentQueries(Connected):
+class ContentQueries(AuditLog):
     def programs(self) -> dict[str, Program]:
         from reviewer.domain.model import Program
 

@@ -6,24 +6,28 @@ app starts without it.
 
 from __future__ import annotations
 
-from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.screen import Screen
 from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from reviewer.domain.vocabulary import METHODS
 from reviewer.present import result as words
 from reviewer.present.text import jst
+from reviewer.services.chair import ChairDesk
+from reviewer.services.errors import WorkspaceError
 from reviewer.tui.chrome import paused_gc, safe
+from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.widgets.table import Column, LineTable
-from reviewer.workspace.workspace import WorkspaceError
+
+if TYPE_CHECKING:
+    from reviewer.scoring import Result
 
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
 SPIN = "|/-\\"
@@ -34,26 +38,27 @@ class ApplicationProgress:
     """The chair's list of applications (fewest submitted first) for a LineTable, read from
     the workspace a page at a time: 20,000 applications open as fast as 20."""
 
-    def __init__(self, ws, program: str):
-        self.ws, self.program = ws, program
-        self.count = ws.application_count(program)
+    def __init__(self, chair: ChairDesk, program: str):
+        self.chair, self.program = chair, program
+        self.count = chair.application_count(program)
 
     def __len__(self) -> int:
         return self.count
 
     def window(self, start: int, stop: int) -> list[tuple[str, tuple[str, ...]]]:
-        return [(aid, (aid, applicant, bureau, str(n), str(d), str(s)))
-                for aid, applicant, bureau, n, d, s in self.ws.application_progress(self.program, start, stop)]
+        return [(r.id, (r.id, r.applicant, r.bureau, str(r.assigned), str(r.drafted), str(r.submitted)))
+                for r in self.chair.application_progress(self.program, start, stop)]
 
     def index_of(self, key: str) -> int | None:
-        return self.ws.application_progress_position(self.program, key)
+        return self.chair.application_progress_position(self.program, key)
 
     def widths(self) -> list[int]:
-        ids, names, bureaus, digits = self.ws.application_progress_widths(self.program)
-        return [ids, names, bureaus, digits, digits, digits]
+        """Upper bounds of the columns in terminal cells (a character is at most two)."""
+        w = self.chair.application_progress_widths(self.program)
+        return [w.id, 2 * w.applicant, 2 * w.bureau, w.digits, w.digits, w.digits]
 
 
-class ChairScreen(Screen):
+class ChairScreen(ReviewerScreen[None]):
     BINDINGS = [
         Binding("1", "view('progress')", "進捗"),
         Binding("2", "view('ranking')", "順位"),
@@ -69,14 +74,12 @@ class ChairScreen(Screen):
     def __init__(self, chair_id: str, program: str | None = None):
         super().__init__()
         self.chair_id = chair_id
-        programs = list(self.app.ws.program_names())
-        ev = self.app.ws.person(chair_id)
-        mine = [p for p in ev.programs if p in programs] or programs
+        mine = self.reviewer.chair.programs()
         self.program_id = program if program in mine else mine[0]
         self.programs = mine
         self.method = "mean"
         self.budget: int | None = None
-        self.result = None
+        self.result: Result | None = None
         self._stale = {"ranking", "balance", "sheets"}  # views to fill when next shown
         self.view = "progress"
         self._busy: str | None = None
@@ -123,16 +126,16 @@ class ChairScreen(Screen):
         # the first resume is the first showing, already filled on mount; later ones (back
         # from a dialog, the detail view, an evaluator's screen in the demo) reload only when
         # the workspace has changed meanwhile (here or in another session)
-        if self._resumes > 1 and self.app.ws.last_change() != self._seen:
+        if self._resumes > 1 and self.reviewer.chair.last_change() != self._seen:
             self.refresh_all()
 
     # -- data --------------------------------------------------------------------------
 
     def refresh_all(self) -> None:
-        ws = self.app.ws
-        self._seen = ws.last_change()
-        name = ws.program_names()[self.program_id]
-        chair = ws.person(self.chair_id)
+        desk = self.reviewer.chair
+        self._seen = desk.last_change()
+        name = self.reviewer.session.program_names()[self.program_id]
+        chair = self.reviewer.identity
         self.query_one("#title", Static).update(Text.assemble(
             ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (name, "bold"), f"（{self.program_id}）"))
         self.query_one("#tabs", Static).update(Text("  ".join(
@@ -143,17 +146,17 @@ class ChairScreen(Screen):
         self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
 
     def fill_progress(self) -> None:
-        ws = self.app.ws
-        names = {e.id: e.name for e in ws.people()}
-        evs = sorted(ws.progress(self.program_id, "evaluator").by_evaluator.items(),
+        desk = self.reviewer.chair
+        names = {e.id: e.name for e in self.reviewer.session.people()}
+        evs = sorted(desk.evaluator_progress(self.program_id).by_evaluator.items(),
                      key=lambda kv: (kv[1].submitted / kv[1].assigned, kv[0]))
         self.query_one("#progress-evaluators", LineTable).set_rows(
             [(ev, names.get(ev, ""), str(c.assigned), str(c.not_started), str(c.drafted), str(c.submitted),
-              f"{100 * c.submitted // c.assigned}%") for ev, c in evs], [ev for ev, _ in evs])
-        self.query_one("#progress-applications", LineTable).set_source(ApplicationProgress(ws, self.program_id))
+              words.percent_done(c.submitted, c.assigned)) for ev, c in evs], [ev for ev, _ in evs])
+        self.query_one("#progress-applications", LineTable).set_source(ApplicationProgress(desk, self.program_id))
         total = sum(c.assigned for _, c in evs)
         done = sum(c.submitted for _, c in evs)
-        self._progress_line = f"提出済 {done} / 割当 {total}" + (f"（{100 * done // total}%）" if total else "")
+        self._progress_line = words.progress_line(done, total)
 
     def fill_view(self) -> None:
         """Fill the view on screen if its data changed since it was last filled."""
@@ -171,12 +174,12 @@ class ChairScreen(Screen):
 
     def fill_sheets(self) -> None:
         q = self.query_one("#sheets-filter", Input).value.strip().lower()
-        sheets = [s for s in self.app.ws.submitted_list(self.program_id)
-                  if not q or q in s[0].lower() or q in s[1].lower() or q in (s[2] or "").lower()]
+        sheets = [s for s in self.reviewer.chair.submitted(self.program_id)
+                  if not q or q in s.evaluator.lower() or q in s.application.lower() or q in (s.applicant or "").lower()]
         with paused_gc():
             self.query_one("#sheets-table", LineTable).set_rows(
-                [(ev, aid, applicant or "", jst(at)) for ev, aid, applicant, at in sheets],
-                [f"{aid}/{ev}" for ev, aid, _, _ in sheets])
+                [(s.evaluator, s.application, s.applicant or "", jst(s.submitted_at)) for s in sheets],
+                [f"{s.application}/{s.evaluator}" for s in sheets])
 
     def compute(self) -> None:
         self._busy = "集計中"
@@ -184,14 +187,10 @@ class ChairScreen(Screen):
 
     @work(thread=True, exclusive=True, group="scoring")
     def run_scoring(self, program: str, method: str, budget: int | None) -> None:
-        from reviewer.scoring import score_workspace
-        from reviewer.workspace.workspace import Workspace
-
-        with Workspace.open(self.app.ws.path) as ws:  # a connection of the worker's own
-            result = score_workspace(ws, program, method=method, budget_yen=budget)
+        result = self.reviewer.chair.score(program, method, budget)  # a connection of the worker's own
         self.app.call_from_thread(self.show_result, result)
 
-    def show_result(self, result) -> None:
+    def show_result(self, result: Result) -> None:
         from reviewer.domain.vocabulary import METHOD_LABELS
 
         if result.program.id != self.program_id:
@@ -211,7 +210,7 @@ class ChairScreen(Screen):
         self._stale |= {"ranking", "balance"}
         self.fill_view()
 
-    def fill_ranking(self, result) -> None:
+    def fill_ranking(self, result: Result) -> None:
         p = result.program
         cut = result.cut_rank
         rows, keys = [], []
@@ -230,7 +229,7 @@ class ChairScreen(Screen):
                 keys.append("--cut--")
         self.query_one("#ranking-table", LineTable).set_rows(rows, keys)
 
-    def fill_balance(self, result) -> None:
+    def fill_balance(self, result: Result) -> None:
         from reviewer.domain.vocabulary import BALANCE_LABELS as labels
         from reviewer.present.text import pad
 
@@ -306,7 +305,7 @@ class ChairScreen(Screen):
         if len(self.programs) < 2:
             self.app.notify("担当の事業は1つです。", markup=False)
             return
-        names = self.app.ws.program_names()
+        names = self.reviewer.session.program_names()
         options = [(p, f"{p}  {names[p]}") for p in self.programs]
 
         def done(choice: str | None) -> None:
@@ -323,7 +322,7 @@ class ChairScreen(Screen):
         self.compute()
 
     def action_budget(self) -> None:
-        prog = self.app.ws.program(self.program_id)
+        prog = self.reviewer.chair.program(self.program_id)
         current = self.budget if self.budget is not None else prog.selection.budget_yen
 
         def done(value: str | None) -> None:
@@ -351,15 +350,13 @@ class ChairScreen(Screen):
         if key is None:
             return
         application, evaluator = key.split("/", 1)
-        self.app.ask_reason(
+        self.reviewer.ask_reason(
             "採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:",
-            lambda reason: self.app.ws.reopen_sheet(self.program_id, application, evaluator, actor=self.app.actor,
-                                                    reason=reason, chair=self.chair_id),
+            lambda reason: self.reviewer.chair.reopen(self.program_id, application, evaluator, reason),
             f"{application} / {evaluator} の採点票を差し戻しました。", then=self.refresh_all)
 
     def action_export(self) -> None:
-        stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-        default = Path(self.app.export_dir) / f"{self.program_id}-{stamp}.xlsx"
+        default = self.reviewer.chair.export_name(self.program_id, self.reviewer.export_dir)
 
         def done(value: str | None) -> None:
             if not value:
@@ -375,19 +372,10 @@ class ChairScreen(Screen):
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, program: str, method: str, budget: int | None, path: Path) -> None:
-        from reviewer.excel import write_workbook
-        from reviewer.scoring import score_workspace
-        from reviewer.workspace.workspace import Workspace
-
         try:
-            with Workspace.open(self.app.ws.path) as ws:
-                result = score_workspace(ws, program, method=method, budget_yen=budget)
-                path.parent.mkdir(parents=True, exist_ok=True)
-                write_workbook(result, path)
-                with ws.write():
-                    ws.audit_log(self.app.actor, "export", program, detail=str(path))
-        except (OSError, WorkspaceError) as e:
-            self.app.call_from_thread(self.export_done, None, str(e))
+            self.reviewer.chair.export(program, method, budget, path)
+        except WorkspaceError as e:
+            self.app.call_from_thread(self.export_done, None, "\n".join(e.messages))
             return
         self.app.call_from_thread(self.export_done, path, None)
 

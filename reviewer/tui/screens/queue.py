@@ -5,17 +5,19 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.screen import Screen
 from textual.widgets import Footer, Input, Static
 
+from reviewer.domain.vocabulary import SHEET_STATUS_LABELS
+from reviewer.present.result import field_code, percent_done
+from reviewer.services.session import QueueEntry
 from reviewer.tui.chrome import safe
+from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.widgets.table import Column, LineTable
 
-STATUS = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
 FILTERS = [("all", "すべて"), ("todo", "未着手"), ("draft", "下書き"), ("submitted", "提出済"), ("open", "未完了")]
 
 
-class QueueScreen(Screen):
+class QueueScreen(ReviewerScreen[None]):
     BINDINGS = [
         Binding("enter", "open", "開く"),
         Binding("slash", "search", "検索"),
@@ -28,7 +30,7 @@ class QueueScreen(Screen):
         self.evaluator_id = evaluator_id
         self.filter = "all"
         self.query_text = ""
-        self.rows: list = []
+        self.rows: list[QueueEntry] = []
         self.show_program = self.show_track = True
 
     def compose(self) -> ComposeResult:
@@ -36,9 +38,9 @@ class QueueScreen(Screen):
         yield Static(id="progress", classes="subbar", markup=False)
         yield Input(placeholder="検索（/）: 申請ID・申請者・件名・総合通信局", id="search")
         # the program and track columns only where they tell the rows apart
-        rows = self.app.ws.evaluator_queue(self.evaluator_id)
-        self.show_program = len({r["program"] for r in rows}) > 1
-        self.show_track = any(r["track"] for r in rows)
+        rows = self.reviewer.session.queue(self.evaluator_id)
+        self.show_program = len({r.program for r in rows}) > 1
+        self.show_track = any(r.track for r in rows)
         yield LineTable("状態", "申請ID", *(["事業"] if self.show_program else []), *(["要件"] if self.show_track else []),
                         Column("申請者", max_width=30, flex=True, min_width=12), "総合通信局",
                         Column("件名", max_width=80, flex=True, min_width=16), id="queue")
@@ -47,7 +49,7 @@ class QueueScreen(Screen):
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", LineTable)
-        self.app.settle_cursors(self)
+        self.reviewer.settle_cursors(self)
         self.reload()
         table.focus()
 
@@ -57,15 +59,15 @@ class QueueScreen(Screen):
             self.reload()
 
     def reload(self) -> None:
-        ws = self.app.ws
-        ev = ws.person(self.evaluator_id)
-        self.rows = ws.evaluator_queue(self.evaluator_id)
-        done = sum(1 for r in self.rows if r["status"] == "submitted")
-        drafts = sum(1 for r in self.rows if r["status"] == "draft")
+        session = self.reviewer.session
+        ev = session.person(self.evaluator_id)
+        self.rows = session.queue(self.evaluator_id)
+        done = sum(1 for r in self.rows if r.status == "submitted")
+        drafts = sum(1 for r in self.rows if r.status == "draft")
         total = len(self.rows)
         self.query_one("#title", Static).update(
             Text.assemble(("評価者 ", "bold"), safe(ev.name), f"（{ev.id}）", "  ", safe(ev.affiliation, style="dim")))
-        pct = f"{100 * done // total}%" if total else "-"
+        pct = percent_done(done, total)
         bar = _bar(done, total, 20)
         self.query_one("#progress", Static).update(
             Text.assemble("進捗 ", bar, f" 提出済 {done} / 割当 {total}（{pct}）  下書き {drafts}  未着手 {total - done - drafts}"))
@@ -74,26 +76,25 @@ class QueueScreen(Screen):
     def visible_rows(self) -> list:
         rows = self.rows
         if self.filter == "todo":
-            rows = [r for r in rows if r["status"] is None]
+            rows = [r for r in rows if r.status is None]
         elif self.filter in ("draft", "submitted"):
-            rows = [r for r in rows if r["status"] == self.filter]
+            rows = [r for r in rows if r.status == self.filter]
         elif self.filter == "open":
-            rows = [r for r in rows if r["status"] != "submitted"]
+            rows = [r for r in rows if r.status != "submitted"]
         q = self.query_text.strip().lower()
         if q:
-            rows = [r for r in rows if any(q in (r[k] or "").lower() for k in ("application", "applicant", "title", "bureau", "program"))]
+            rows = [r for r in rows if any(q in (getattr(r, k) or "").lower() for k in ("application", "applicant", "title", "bureau", "program"))]
         return rows
 
     def refresh_table(self) -> None:
         table = self.query_one("#queue", LineTable)
         rows = self.visible_rows()
         table.set_rows(  # the cursor stays on the same application where it is still listed
-            [(Text(STATUS[r["status"]], style="bold" if r["status"] is None else ""), r["application"],
-              *([r["program"]] if self.show_program else []),
-              *([(r["track"] + (f"-{r['model']}" if r["model"] is not None else "")) if r["track"] else ""]
-                if self.show_track else []),
-              r["applicant"] or "", r["bureau"], r["title"] or "") for r in rows],
-            [f"{r['program']}/{r['application']}" for r in rows])
+            [(Text(SHEET_STATUS_LABELS[r.status], style="bold" if r.status is None else ""), r.application,
+              *([r.program] if self.show_program else []),
+              *([field_code(r.track, r.model)] if self.show_track else []),
+              r.applicant or "", r.bureau, r.title or "") for r in rows],
+            [f"{r.program}/{r.application}" for r in rows])
         label = dict(FILTERS)[self.filter]
         shown = table.row_count
         self.query_one("#filterbar", Static).update(
@@ -132,20 +133,7 @@ class QueueScreen(Screen):
         if not key:
             return
         program, application = key.split("/", 1)
-        self.app.open_application(self.evaluator_id, program, application)
-
-    def next_unfinished(self, program: str, application: str) -> tuple[str, str] | None:
-        """The next application after this one (in list order, wrapping) that is not submitted."""
-        rows = self.app.ws.evaluator_queue(self.evaluator_id)
-        keys = [(r["program"], r["application"]) for r in rows]
-        try:
-            i = keys.index((program, application))
-        except ValueError:
-            i = -1
-        for r in rows[i + 1:] + rows[: max(i, 0)]:
-            if r["status"] != "submitted" and (r["program"], r["application"]) != (program, application):
-                return r["program"], r["application"]
-        return None
+        self.reviewer.open_application(self.evaluator_id, program, application)
 
 
 def _bar(done: int, total: int, cells: int) -> Text:

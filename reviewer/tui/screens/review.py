@@ -2,27 +2,27 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
-from textual.screen import Screen
+from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
-from reviewer.rules.checks import run_checks
+from reviewer.present import result as words
+from reviewer.services.errors import WorkspaceError
+from reviewer.services.session import OpenedSheet
 from reviewer.tui.chrome import safe
+from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import ConfirmDialog
 from reviewer.tui.widgets.items import Item, MustItem, ScoreItem
-from reviewer.workspace.workspace import WorkspaceError
 
 
-def yen(n: int) -> str:
-    return f"{n:,}円"
-
-
-class ReviewScreen(Screen):
+class ReviewScreen(ReviewerScreen[None]):
     BINDINGS = [
         Binding("escape", "back", "一覧へ"),
         Binding("f2,ctrl+s", "submit", "提出", key_display="F2"),
@@ -33,19 +33,19 @@ class ReviewScreen(Screen):
         Binding("pagedown", "scroll_doc(1)", "下へ", show=False),
     ]
 
-    def __init__(self, evaluator_id: str, program: str, application: str):
+    def __init__(self, opened: OpenedSheet):
         super().__init__()
-        self.evaluator_id = evaluator_id
-        self.program_id = program
-        self.application_id = application
-        ws = self.app.ws
-        self.program = ws.program(program)
-        self.app_obj = ws.application(program, application)
-        sheet = ws.sheet(program, application, evaluator_id)
+        self.opened = opened
+        self.evaluator_id = opened.evaluator
+        self.program = opened.program
+        self.program_id = opened.program.id
+        self.app_obj = opened.application
+        self.application_id = opened.application.id
+        sheet = opened.sheet
         self.status = sheet.status if sheet else None
-        self.scores: dict = dict(sheet.scores) if sheet else {}
+        self.scores: dict[str, Any] = dict(sheet.scores) if sheet else {}
         self.comment = sheet.comment if sheet else ""
-        self._comment_timer = None
+        self._comment_timer: Timer | None = None
 
     @property
     def readonly(self) -> bool:
@@ -74,8 +74,7 @@ class ReviewScreen(Screen):
         yield Footer()
 
     def on_mount(self) -> None:
-        self.app.ws.record(self.app.actor, "application-open", self.program_id, self.application_id, self.evaluator_id)
-        self.app.settle_cursors(self)
+        self.reviewer.settle_cursors(self)
         self.update_status()
         items = list(self.query(Item))
         if items:
@@ -88,11 +87,8 @@ class ReviewScreen(Screen):
         t.append_text(safe(a.applicant.name))
         t.append(f"（{APPLICANT_TYPE_LABELS[a.applicant.type]}、{a.applicant.prefecture}、{a.bureau}）\n")
         if a.track:
-            track = p.track(a.track)
             t.append("要件    ", style="bold")
-            t.append(track.name if track else a.track)
-            if a.model is not None and a.model in p.model_numbers:
-                t.append(f"  分野別モデル {a.model} {p.model_numbers[a.model][1].name}")
+            t.append(words.field_label(p, a.track, a.model))
             t.append("\n")
         if a.consortium:
             t.append("構成員  ", style="bold")
@@ -101,9 +97,10 @@ class ReviewScreen(Screen):
         b = a.budget
         if p.gives_money:
             t.append("事業費  ", style="bold")
-            t.append(f"総額 {yen(b.total_cost_yen)}（うち一般管理費 {yen(b.overhead_yen)}）  補助金申請額 {yen(b.requested_subsidy_yen)}\n")
+            t.append(f"総額 {words.yen(b.total_cost_yen)}（うち一般管理費 {words.yen(b.overhead_yen)}）"
+                     f"  補助金申請額 {words.yen(b.requested_subsidy_yen)}\n")
         t.append("\n自動審査\n", style="bold underline")
-        for r in run_checks(a, p):
+        for r in self.opened.checks:
             t.append("  適合   " if r.passed else "  不適合 ", style="" if r.passed else "bold reverse")
             t.append(f"{r.label}\n", style="bold")
             t.append(f"         {r.message}\n")
@@ -156,8 +153,7 @@ class ReviewScreen(Screen):
             self._comment_timer.stop()
             self._comment_timer = None
         try:
-            self.app.ws.save_sheet(self.program_id, self.application_id, self.evaluator_id, self.scores,
-                                   self.comment, "draft", actor=self.app.actor)
+            self.reviewer.session.save(self.opened, self.scores, self.comment, "draft")
         except WorkspaceError as e:
             self.app.notify("\n".join(e.messages), title="保存できません", severity="error", markup=False)
             return False
@@ -199,8 +195,7 @@ class ReviewScreen(Screen):
             if not ok:
                 return
             try:
-                self.app.ws.save_sheet(self.program_id, self.application_id, self.evaluator_id, self.scores,
-                                       self.comment, "submitted", actor=self.app.actor)
+                self.reviewer.session.save(self.opened, self.scores, self.comment, "submitted")
             except WorkspaceError as e:
                 self.app.notify("\n".join(e.messages), title="提出できません", severity="error", markup=False)
                 return
@@ -217,17 +212,16 @@ class ReviewScreen(Screen):
     def action_save_next(self) -> None:
         if not self.save_draft():
             return
-        self.app.open_next(self.evaluator_id, self.program_id, self.application_id)
+        self.reviewer.open_next(self.evaluator_id, self.program_id, self.application_id)
 
     def action_declare_conflict(self) -> None:
         if self.readonly:
             self.app.notify("提出済みの採点票は、委員長の差し戻し後に申し出てください。", markup=False)
             return
 
-        self.app.ask_reason(
+        self.reviewer.ask_reason(
             "利害関係の申出",
             f"{self.app_obj.id}（{self.app_obj.applicant.name}）との利害関係の内容を書いてください。割当が外れ、理由が記録されます。",
-            lambda reason: self.app.ws.withdraw_assignment(self.program_id, self.application_id, self.evaluator_id,
-                                                           reason, actor=self.app.actor),
+            lambda reason: self.reviewer.session.declare_conflict(self.opened, reason),
             f"{self.app_obj.id} の割当を外しました（利害関係）。", then=self.app.pop_screen,
             placeholder="例: 申請者の委員を務めている")

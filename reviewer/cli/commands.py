@@ -1,0 +1,287 @@
+"""The subcommands: parse → service → print. Messages on stderr, one per problem; every word
+of a result comes from ``reviewer.present``."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+from reviewer.workspace import Workspace
+
+
+class UsageError(Exception):
+    pass
+
+
+def need_workspace(args: argparse.Namespace) -> Path:
+    if not args.workspace:
+        raise UsageError("--workspace（または環境変数 REVIEWER_WORKSPACE）でワークスペースを指定してください")
+    return Path(args.workspace)
+
+
+def open_workspace(args: argparse.Namespace) -> Workspace:
+    return Workspace.open(need_workspace(args))
+
+
+def actor() -> str:
+    from reviewer.workspace.clock import current_user
+
+    return current_user()
+
+
+# -- files ----------------------------------------------------------------------------
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from reviewer.domain.vocabulary import FILE_KIND_LABELS, FILE_KINDS
+    from reviewer.services.validation import BrokenInstallation, validate
+
+    try:
+        bundle = validate(list(args.paths), list(args.criteria), shipped=not args.no_shipped_criteria)
+    except BrokenInstallation as e:
+        for p in e.problems:
+            print(str(p), file=sys.stderr)
+        return 1
+    for p in bundle.problems:
+        print(str(p), file=sys.stderr)
+    if bundle.problems:
+        print(f"問題が {len(bundle.problems)} 件あります。", file=sys.stderr)
+        return 1
+    if not args.quiet:
+        counts = "、".join(f"{FILE_KIND_LABELS[k]} {bundle.count(k)} 件" for k in FILE_KINDS if bundle.count(k))
+        print(f"問題はありません（{counts or 'ファイル 0 件'}）。")
+    return 0
+
+
+def cmd_init(args: argparse.Namespace) -> int:
+    from reviewer.services.setup import init_workspace
+
+    path = need_workspace(args)
+    report = init_workspace(path, args.criteria, args.applications, args.panel,
+                            allow_criteria_change=args.allow_criteria_change,
+                            update_applications=args.update_applications)
+    verb = "作成しました" if report.created else "更新しました"
+    print(f"ワークスペース {path} を{verb}。")
+    print(f"  事業: 追加 {len(report.programs_added)}（{'、'.join(report.programs_added) or 'なし'}）"
+          + (f"、基準を更新 {len(report.programs_changed)}" if report.programs_changed else ""))
+    print(f"  申請: 追加 {report.applications_added}、更新 {report.applications_changed}、変更なし {report.applications_unchanged}")
+    print(f"  評価者: {report.evaluators} 人、割当の追加: {report.assignments_added}")
+    return 0
+
+
+def cmd_import_scores(args: argparse.Namespace) -> int:
+    from reviewer.cli.progress import ProgressBar
+    from reviewer.domain.vocabulary import SHEET_RESULT_LABELS
+    from reviewer.files.load import toml_files
+    from reviewer.services.scores import import_score_file
+
+    files, missing = toml_files(list(args.files))
+    failed = len(missing)
+    for p in missing:
+        print(str(p), file=sys.stderr)
+    with open_workspace(args) as ws:
+        bar = ProgressBar(len(files), "採点票の取り込み", sys.stderr.isatty() or args.progress)
+        for path in files:
+            outcome = import_score_file(ws, path, actor(), replace=args.replace)
+            bar.clear()
+            if outcome.problems:
+                failed += 1
+                for p in outcome.problems:
+                    print(str(p), file=sys.stderr)
+            else:
+                summary = "、".join(f"{SHEET_RESULT_LABELS[k]} {v}" for k, v in outcome.counts.items()) or "採点票なし"
+                print(f"取り込みました: {path}（{summary}）", flush=True)
+            bar.step()
+    if failed:
+        print(f"{failed} 件のファイルを取り込めませんでした（そのファイルは何も変更していません）。", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_template(args: argparse.Namespace) -> int:
+    from reviewer.services.panel import template_for
+    from reviewer.workspace import WorkspaceError
+
+    with open_workspace(args) as ws:
+        text = template_for(ws, args.evaluator, args.program)
+    out = Path(args.output)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        os.replace(tmp, out)
+    except OSError as e:
+        tmp.unlink(missing_ok=True)
+        raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
+    print(f"採点票テンプレートを書き出しました: {out}")
+    return 0
+
+
+def cmd_synth(args: argparse.Namespace) -> int:
+    from reviewer.synth import cmd_synth as run
+
+    return run(args)
+
+
+# -- the panel ----------------------------------------------------------------------------
+
+
+def cmd_assign(args: argparse.Namespace) -> int:
+    from reviewer.present.text import table
+    from reviewer.services.panel import assign, names
+
+    if args.per_application < 1:
+        raise UsageError("--per-application は 1 以上です")
+    with open_workspace(args) as ws:
+        plan = assign(ws, args.program, args.per_application, actor(), seed=args.seed,
+                      avoid_own_bureau=args.avoid_own_bureau, dry_run=args.dry_run)
+        who = names(ws)
+        count = len(ws.applications(args.program))
+    rows = [[eid, who.get(eid, ""), str(n)] for eid, n in sorted(plan.loads.items())]
+    print(f"事業 {args.program}: 申請 {count} 件に 1 件 {args.per_application} 人"
+          f"（新規 {len(plan.pairs)}、採点票があるため維持 {len(plan.kept)}）"
+          + ("（保存していません: --dry-run）" if args.dry_run else ""))
+    print(table(["評価者", "氏名", "担当件数"], rows, right={2}))
+    if plan.shortfalls:
+        print(f"満たせなかった条件（{len(plan.shortfalls)} 件）:", file=sys.stderr)
+        for line in plan.shortfalls:
+            print(f"  {line}", file=sys.stderr)
+    return 0
+
+
+def cmd_status(args: argparse.Namespace) -> int:
+    from reviewer.present.result import percent_done, progress_line
+    from reviewer.present.text import table
+    from reviewer.services.panel import status_report
+
+    with open_workspace(args) as ws:
+        result = status_report(ws, args.program)
+    if args.json:
+        print(json.dumps(result, ensure_ascii=False, indent=2))
+        return 0
+    for block in result:
+        total = sum(e["assigned"] for e in block["evaluators"])
+        done = sum(e["submitted"] for e in block["evaluators"])
+        print(f"■ {block['program']}  {progress_line(done, total)}")
+        print(table(["評価者", "氏名", "割当", "未着手", "下書き", "提出済", "進捗"],
+                    [[e["evaluator"], e["name"], str(e["assigned"]), str(e["not_started"]), str(e["drafted"]),
+                      str(e["submitted"]), percent_done(e["submitted"], e["assigned"])]
+                     for e in block["evaluators"]], right={2, 3, 4, 5, 6}))
+        print()
+        print(table(["申請ID", "申請者", "総合通信局", "割当", "下書き", "提出済"],
+                    [[a["application"], a["applicant"], a["bureau"], str(a["assigned"]), str(a["drafted"]),
+                      str(a["submitted"])] for a in block["applications"]],
+                    right={3, 4, 5}, max_width={1: 30}))
+        print()
+    return 0
+
+
+def cmd_reopen(args: argparse.Namespace) -> int:
+    from reviewer.services.sheets import reopen_sheet
+
+    with open_workspace(args) as ws:
+        reopen_sheet(ws, args.program, args.application, args.evaluator, actor=f"{args.chair} ({actor()})",
+                     reason=args.reason, chair=args.chair)
+    print(f"差し戻しました: {args.program} / {args.application} / {args.evaluator}")
+    return 0
+
+
+def cmd_audit(args: argparse.Namespace) -> int:
+    from reviewer.domain.vocabulary import AUDIT_LABELS
+    from reviewer.present.text import clean
+    from reviewer.services.panel import audit_entries
+
+    with open_workspace(args) as ws:
+        entries = audit_entries(ws, args.program, args.application, args.evaluator)
+    for r in entries:
+        if args.json:
+            print(json.dumps(r.as_dict(), ensure_ascii=False))
+            continue
+        target = " / ".join(x for x in (r.program, r.application, r.evaluator) if x)
+        line = f"{r.seq:>6}  {r.at}  {clean(r.actor)}  {AUDIT_LABELS.get(r.action, r.action)}"
+        if target:
+            line += f"  {target}"
+        if r.detail:
+            line += f"  {clean(r.detail)[:200]}"
+        print(line)
+    return 0
+
+
+def reviewer_executable() -> str:
+    import shlex
+    import shutil
+
+    exe = Path(sys.argv[0])
+    if exe.name == "reviewer" and exe.exists():
+        return str(exe.resolve())
+    found = shutil.which("reviewer", path=str(Path(sys.executable).parent)) or shutil.which("reviewer")
+    return shlex.quote(str(Path(found).resolve())) if found else f"{shlex.quote(sys.executable)} -m reviewer"
+
+
+def cmd_authorized_keys(args: argparse.Namespace) -> int:
+    import shlex
+
+    from reviewer.services.panel import authorized_keys_lines
+
+    reviewer = shlex.quote(args.reviewer) if args.reviewer else reviewer_executable()
+    with open_workspace(args) as ws:
+        lines = authorized_keys_lines(ws, reviewer)
+    if not lines:
+        print("評価者名簿に ssh_public_keys がありません。", file=sys.stderr)
+        return 1
+    for line in lines:
+        print(line)
+    return 0
+
+
+# -- results ----------------------------------------------------------------------------
+
+
+def cmd_rank(args: argparse.Namespace) -> int:
+    from reviewer.cli.ranking import print_ranking
+    from reviewer.services.results import score_workspace
+
+    with open_workspace(args) as ws:
+        result = score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False)
+    if args.json:
+        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print_ranking(result, what_if=args.budget is not None)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from reviewer.services.results import export_workbook
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError("--output は .xlsx のファイル名です")
+    with open_workspace(args) as ws:
+        export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget)
+    print(f"Excel ワークブックを書き出しました: {out}")
+    return 0
+
+
+# -- the terminal app ---------------------------------------------------------------------
+
+
+def cmd_tui(args: argparse.Namespace) -> int:
+    from reviewer.tui.app import run
+
+    return run(need_workspace(args), args.evaluator, mouse=args.mouse)
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import tempfile
+
+    from reviewer.services.setup import demo_workspace
+    from reviewer.tui.app import run
+
+    with tempfile.TemporaryDirectory(prefix="reviewer-demo-") as tmp:
+        ws = Path(tmp) / "workspace"
+        demo_workspace(ws)
+        with Workspace.open(ws) as w:
+            chair = next(e.id for e in w.people() if e.role == "chair")
+        return run(ws, chair, demo=True, mouse=args.mouse, export_dir=Path.cwd())

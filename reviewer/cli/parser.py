@@ -1,0 +1,182 @@
+"""The command line's arguments: one function per group of subcommands (a table of options,
+in argparse's words)."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+from typing import Any, NoReturn
+
+from reviewer import __version__
+from reviewer.domain.vocabulary import METHODS
+
+
+class Parser(argparse.ArgumentParser):
+    """argparse with Japanese usage errors and exit status 2."""
+
+    def error(self, message: str) -> NoReturn:  # pragma: no cover - argparse path
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: 使い方の誤り: {message}\n")
+
+
+Subparsers = Any  # argparse's _SubParsersAction, which it does not export
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from reviewer import cli as c  # the package: a command replaced there (a test spy) is the one called
+
+    parser = Parser(prog="reviewer", description="総務省 地域ICT補助事業の外部評価: 採点・集計・順位付け・Excel出力")
+    parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    _input_commands(sub, c)
+    _panel_commands(sub, c)
+    _result_commands(sub, c)
+    _app_commands(sub, c)
+    return parser
+
+
+def workspace_option(p: argparse.ArgumentParser, help: str = "ワークスペースのフォルダ（既定: 環境変数 REVIEWER_WORKSPACE）") -> None:
+    p.add_argument("--workspace", type=Path, metavar="DIR", default=os.environ.get("REVIEWER_WORKSPACE") or None,
+                   help=help)
+
+
+def _yen(value: str) -> int:
+    from reviewer.present.result import parse_yen
+
+    try:
+        return parse_yen(value)
+    except ValueError as e:
+        raise argparse.ArgumentTypeError(str(e)) from None
+
+
+def _scoring_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
+    p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
+
+
+def _input_commands(sub: Subparsers, c: Any) -> None:
+    v = sub.add_parser("validate", help="審査基準・申請・評価者名簿・採点票のファイルを検査する", description=(
+        "TOML ファイル（フォルダは再帰的に *.toml）を検査します。種類（審査基準・申請・評価者名簿・採点票）は内容から"
+        "判別します。同梱の審査基準は常に読み込み、同じ事業 ID の審査基準ファイルを渡すとそちらを使います。"))
+    v.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    v.add_argument("--criteria", type=Path, action="append", default=[], metavar="DIR",
+                   help="追加の審査基準ファイルまたはフォルダ（複数可）")
+    v.add_argument("--no-shipped-criteria", action="store_true", help="同梱の審査基準を読み込まない")
+    v.add_argument("-q", "--quiet", action="store_true", help="成功時の要約を表示しない")
+    v.set_defaults(func=c.cmd_validate)
+
+    i = sub.add_parser("init", help="ワークスペースを作成する（再実行で新しい申請・評価者を追加）",
+                       description="審査基準・申請・評価者名簿からワークスペース（SQLite）を作成します。"
+                                   "既存のワークスペースに再実行すると、新しい申請と評価者を追加します。")
+    workspace_option(i)
+    i.add_argument("--criteria", type=Path, required=True, metavar="DIR", help="審査基準のフォルダ")
+    i.add_argument("--applications", type=Path, required=True, metavar="DIR", help="申請のフォルダ（再帰的に *.toml）")
+    i.add_argument("--panel", type=Path, required=True, metavar="FILE", help="評価者名簿（panel.toml）")
+    i.add_argument("--allow-criteria-change", action="store_true",
+                   help="登録済みの審査基準と内容が異なるとき、新しい内容で置き換える")
+    i.add_argument("--update-applications", action="store_true",
+                   help="登録済みの申請と内容が異なるとき、新しい内容で置き換える")
+    i.set_defaults(func=c.cmd_init)
+
+    m = sub.add_parser("import-scores", help="採点票（TOML）を取り込む",
+                       description="採点票をファイルごとに全部か無しかで取り込みます。同じ内容の再取り込みは何も変えません。")
+    workspace_option(m)
+    m.add_argument("files", nargs="+", type=Path, metavar="FILE", help="採点票ファイル（フォルダは再帰的に *.toml）")
+    m.add_argument("--replace", action="store_true", help="提出済みの採点票を異なる内容で上書きする")
+    m.add_argument("--progress", action="store_true", help="端末でなくても進捗を表示する")
+    m.set_defaults(func=c.cmd_import_scores)
+
+    t = sub.add_parser("template", help="評価者の採点票テンプレートを書き出す")
+    workspace_option(t)
+    t.add_argument("--evaluator", required=True, metavar="ID")
+    t.add_argument("--program", metavar="ID", help="評価者が複数の事業を担当するときに指定")
+    t.add_argument("--output", type=Path, required=True, metavar="FILE")
+    t.set_defaults(func=c.cmd_template)
+
+    # synth's module loads pydantic: its parser lives here so that building the parser stays light
+    sy = sub.add_parser("synth", help="ベンチマーク・デモ用の合成ワークスペースを作る",
+                        description="実在の自治体に分散した合成の申請、評価者名簿、割当、提出済みの採点票を持つワークスペースを"
+                                    "作ります（同じ種なら同じ内容）。監査ログは一括登録ごとに1行の要約です。")
+    workspace_option(sy, "作成するワークスペースのフォルダ（存在しないか空のフォルダ。既定: 環境変数 REVIEWER_WORKSPACE）")
+    sy.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+    sy.add_argument("--applications", type=int, required=True, metavar="N", help="申請数")
+    sy.add_argument("--evaluators", type=int, required=True, metavar="E", help="評価者数（委員長は別に1人）")
+    sy.add_argument("--reviews-per-application", type=int, required=True, metavar="K", help="1件あたりの評価者数（E 以下）")
+    sy.add_argument("--seed", type=int, default=0, help="乱数の種（既定: 0）")
+    sy.add_argument("--criteria", type=Path, metavar="DIR", help="審査基準のフォルダ（既定: 同梱の審査基準）")
+    sy.add_argument("--write-inputs", type=Path, metavar="DIR",
+                    help="同じデータを TOML ファイル（applications/、panel.toml、scores/）としても書き出す")
+    sy.set_defaults(func=c.cmd_synth)
+
+
+def _panel_commands(sub: Subparsers, c: Any) -> None:
+    a = sub.add_parser("assign", help="評価者を申請に自動で割り当てる（負荷を均等に、利害関係を避けて）")
+    workspace_option(a)
+    a.add_argument("--program", required=True, metavar="ID")
+    a.add_argument("--per-application", type=int, required=True, metavar="N", help="1件あたりの評価者数")
+    a.add_argument("--seed", type=int, default=0, help="乱数の種（同じ種なら同じ割当）")
+    a.add_argument("--avoid-own-bureau", action="store_true",
+                   help="評価者の所在地（prefecture）と同じ総合通信局の申請を割り当てない")
+    a.add_argument("--dry-run", action="store_true", help="割当を保存せずに表示だけする")
+    a.set_defaults(func=c.cmd_assign)
+
+    st = sub.add_parser("status", help="評価者別・申請別の進捗を表示する")
+    workspace_option(st)
+    st.add_argument("--program", metavar="ID")
+    st.add_argument("--json", action="store_true", help="JSON で出力する")
+    st.set_defaults(func=c.cmd_status)
+
+    r = sub.add_parser("reopen", help="提出済みの採点票を下書きに差し戻す（委員長）")
+    workspace_option(r)
+    r.add_argument("--program", required=True, metavar="ID")
+    r.add_argument("--application", required=True, metavar="ID")
+    r.add_argument("--evaluator", required=True, metavar="ID")
+    r.add_argument("--chair", required=True, metavar="ID", help="差し戻す委員長の評価者 ID")
+    r.add_argument("--reason", required=True, help="差し戻しの理由")
+    r.set_defaults(func=c.cmd_reopen)
+
+    ak = sub.add_parser("authorized-keys", help="SSH の authorized_keys を出力する（鍵ごとに評価者の端末アプリを強制）",
+                        description="評価者名簿の ssh_public_keys から、鍵ごとに「reviewer tui --workspace W --evaluator ID」"
+                                    "を強制する authorized_keys の行（restrict,pty）を出力します。")
+    workspace_option(ak)
+    ak.add_argument("--reviewer", metavar="PATH", help="サーバー上の reviewer コマンドの絶対パス（既定: このコマンド）")
+    ak.set_defaults(func=c.cmd_authorized_keys)
+
+    au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
+    workspace_option(au)
+    au.add_argument("--program", metavar="ID")
+    au.add_argument("--application", metavar="ID")
+    au.add_argument("--evaluator", metavar="ID")
+    au.add_argument("--json", action="store_true", help="JSON Lines で出力する")
+    au.set_defaults(func=c.cmd_audit)
+
+
+def _result_commands(sub: Subparsers, c: Any) -> None:
+    rk = sub.add_parser("rank", help="集計して順位・採択候補・地域バランスを表示する")
+    workspace_option(rk)
+    rk.add_argument("--program", required=True, metavar="ID")
+    _scoring_options(rk)
+    rk.add_argument("--json", action="store_true", help="SPEC の JSON オブジェクトを出力する")
+    rk.set_defaults(func=c.cmd_rank)
+
+    ex = sub.add_parser("export", help="審査結果の Excel ワークブックを書き出す")
+    workspace_option(ex)
+    ex.add_argument("--program", required=True, metavar="ID")
+    ex.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx")
+    _scoring_options(ex)
+    ex.set_defaults(func=c.cmd_export)
+
+
+def _app_commands(sub: Subparsers, c: Any) -> None:
+    tu = sub.add_parser("tui", help="端末アプリを開く（評価者は採点、委員長は進捗・順位・書き出し）")
+    workspace_option(tu)
+    tu.add_argument("--evaluator", metavar="ID", help="評価者 ID（省略時はログイン名を評価者名簿の os_user で探す）")
+    tu.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None,
+                    help="マウスを使う（既定: SSH 接続ではオフ）")
+    tu.set_defaults(func=c.cmd_tui)
+
+    de = sub.add_parser("demo", help="同梱の見本から一時ワークスペースを作り、委員長として端末アプリを開く")
+    de.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None)
+    de.set_defaults(func=c.cmd_demo)

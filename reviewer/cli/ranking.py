@@ -1,0 +1,57 @@
+"""``reviewer rank`` as text: the ranking with the cut line, the regional and the field balance,
+and the agreement between evaluators."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reviewer.domain.vocabulary import BALANCE_LABELS, FIELD_KIND_LABELS, METHOD_LABELS
+from reviewer.present import result as words
+from reviewer.present.text import table
+
+if TYPE_CHECKING:
+    from reviewer.scoring import Result
+
+
+def print_ranking(result: Result, what_if: bool = False) -> None:
+    prog = result.program
+    print(f"{prog.name}（{prog.id}）")
+    print(f"集計方法: {METHOD_LABELS[result.method]}　{words.budget_text(result, what_if)}"
+          f"　申請額合計（自動審査通過分）: {words.yen(result.demand_yen)}" + ("　予算超過" if result.oversubscribed else ""))
+    if words.bonus_names(prog):
+        print(f"自動加点（{words.bonus_names(prog)}）: {words.bonus_state(result)}")
+    _ranking_table(result)
+    print()
+    print("地域バランス")
+    print(table(["総合通信局", "申請", "対象", "採択候補", "下限", "上限", "状態"],
+                [[b.bureau, str(b.applications), str(b.eligible), str(b.selected),
+                  "-" if b.min is None else str(b.min), "-" if b.max is None else str(b.max),
+                  BALANCE_LABELS[b.status]] for b in result.balance], right={1, 2, 3, 4, 5}))
+    if result.field_balance:
+        share = prog.selection.max_field_share
+        print()
+        print("分野バランス" + (f"（採択候補に占める割合の上限 {share:.0%}）" if share else ""))
+        print(table(["区分", "番号", "名称", "申請", "対象", "採択候補", "割合", "偏り"],
+                    [[FIELD_KIND_LABELS[f.kind], f.key, f.name, str(f.applications), str(f.eligible),
+                      str(f.selected), "-" if f.share is None else f"{f.share:.0%}", "偏りあり" if f.flagged else ""]
+                     for f in result.field_balance], right={3, 4, 5, 6}, max_width={2: 30}))
+    if result.agreement.alpha is not None:
+        print(f"\n評価者間の一致度（Krippendorff の α、間隔尺度）: {words.agreement_text(result.agreement)}")
+
+
+def _ranking_table(result: Result) -> None:
+    prog = result.program
+    headers = ["順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価数", "申請額", "採択候補", "注記"]
+    rows: list[list[str]] = []
+    cut = result.cut_rank
+    lines_after: dict[int, str] = {}
+    for a in result.applications:
+        rows.append([str(a.rank) if a.rank else "-", a.id, a.applicant, a.bureau, words.rate(a.score_rate),
+                     words.points(a.bonus), words.rate(a.total), str(a.reviews), f"{a.requested_subsidy_yen:,}",
+                     words.SELECTED_SHORT if a.selected else "", " ".join(words.notes(a, prog))])
+        if cut is not None and a.rank == cut:
+            lines_after[len(rows) - 1] = f"==== {words.cut_line(result)} ===="
+    for i, line in enumerate(table(headers, rows, right={0, 4, 5, 6, 7, 8}, max_width={2: 24}).splitlines()):
+        print(line)
+        if i - 2 in lines_after:
+            print(lines_after[i - 2])

@@ -1,0 +1,6 @@
+"""Bounds on the numbers and texts any input may hold (checked before any arithmetic)."""
+
+#: Yen amounts above this are refused as absurd (10 兆円).
+MAX_YEN = 10**13
+#: The longest text of one field (a narrative section, a comment).
+MAX_TEXT = 200_000

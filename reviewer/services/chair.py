@@ -1,0 +1,88 @@
+"""The chair's use cases in the terminal app: progress, the submitted sheets, reopening, the live
+result and the export. Only a chair's session gets a ``ChairDesk``."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer.rules import access
+from reviewer.services import sheets
+from reviewer.services.results import Export, export_workbook, score_workspace
+from reviewer.services.session import Session
+from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.workspace.records import ApplicationProgress, Progress, ProgressWidths, SubmittedSheet
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Program
+    from reviewer.scoring import Result
+
+
+class ChairDesk:
+    """What a chair's session may do."""
+
+    def __init__(self, session: Session):
+        problem = access.chair_problem(session.identity.id, session.identity.role, "委員長の画面")
+        if problem:
+            raise WorkspaceError(problem)
+        self.session = session
+        self.ws = session.ws
+
+    @property
+    def chair_id(self) -> str:
+        return self.session.identity.id
+
+    def programs(self) -> list[str]:
+        """The chair's programs (all, where the panel names none the workspace has)."""
+        programs = list(self.ws.program_names())
+        return [p for p in self.session.identity.programs if p in programs] or programs
+
+    def program(self, program: str) -> Program:
+        return self.ws.program(program)
+
+    def last_change(self) -> int:
+        return self.ws.last_change()
+
+    # -- progress -----------------------------------------------------------------------
+
+    def evaluator_progress(self, program: str) -> Progress:
+        return self.ws.progress(program, "evaluator")
+
+    def application_count(self, program: str) -> int:
+        return self.ws.application_count(program)
+
+    def application_progress(self, program: str, start: int, stop: int) -> list[ApplicationProgress]:
+        return self.ws.application_progress(program, start, stop)
+
+    def application_progress_position(self, program: str, application: str) -> int | None:
+        return self.ws.application_progress_position(program, application)
+
+    def application_progress_widths(self, program: str) -> ProgressWidths:
+        return self.ws.application_progress_widths(program)
+
+    def submitted(self, program: str) -> list[SubmittedSheet]:
+        return self.ws.submitted_list(program)
+
+    # -- changes ------------------------------------------------------------------------
+
+    def reopen(self, program: str, application: str, evaluator: str, reason: str) -> None:
+        sheets.reopen_sheet(self.ws, program, application, evaluator, actor=self.session.actor, reason=reason,
+                            chair=self.chair_id)
+
+    # -- results (each on a connection of its own: they run in worker threads) ------------
+
+    def score(self, program: str, method: str, budget: int | None) -> Result:
+        with Workspace.open(self.session.path) as ws:
+            return score_workspace(ws, program, method=method, budget_yen=budget)
+
+    def export(self, program: str, method: str, budget: int | None, path: Path) -> Export:
+        with Workspace.open(self.session.path) as ws:
+            return export_workbook(ws, program, path, self.session.actor, method=method, budget_yen=budget,
+                                   make_folder=True)
+
+    @staticmethod
+    def export_name(program: str, folder: Path, when: datetime | None = None) -> Path:
+        """The export's default file: the program and the time, in the export folder."""
+        stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
+        return Path(folder) / f"{program}-{stamp}.xlsx"

@@ -1,0 +1,85 @@
+"""The panel's administration: automatic assignment, progress reports, the audit log, and the
+SSH keys' forced commands."""
+
+from __future__ import annotations
+
+import shlex
+from pathlib import Path
+from typing import Any
+
+from reviewer.rules.assign import Plan, plan_assignment
+from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.workspace.records import AuditEntry, Counts
+
+
+def assign(ws: Workspace, program: str, per_application: int, actor: str, seed: int = 0,
+           avoid_own_bureau: bool = False, dry_run: bool = False) -> Plan:
+    """Plan a balanced assignment (keeping pairs with sheets and never remaking withdrawn ones)
+    and, unless ``dry_run``, store it in place of the active assignments without sheets."""
+    ws.program(program)
+    keep, withdrawn = ws.assignment_state(program)
+    plan = plan_assignment(list(ws.applications(program).values()), ws.panel(), program, per_application,
+                           seed=seed, avoid_own_bureau=avoid_own_bureau, keep=keep, excluded=withdrawn)
+    if not dry_run:
+        detail = (f"per_application={per_application} seed={seed} "
+                  f"avoid_own_bureau={avoid_own_bureau} new={len(plan.pairs)} kept={len(plan.kept)}")
+        ws.replace_assignments(program, plan.pairs, actor, detail)
+    return plan
+
+
+def status_report(ws: Workspace, program: str | None = None) -> list[dict[str, Any]]:
+    """Progress per evaluator and per application, for each program (or the one given)."""
+    programs = [ws.program(program).id] if program else list(ws.programs())
+    names = {e.id: e.name for e in ws.people()}
+    none = Counts(0, 0, 0)
+    result = []
+    for pid in programs:
+        progress = ws.progress(pid)
+        result.append({
+            "program": pid,
+            "evaluators": [{"evaluator": ev, "name": names.get(ev, ""), "assigned": c.assigned,
+                            "not_started": c.not_started, "drafted": c.drafted, "submitted": c.submitted}
+                           for ev, c in progress.by_evaluator.items()],
+            "applications": [{"application": row.id, "applicant": row.applicant, "bureau": row.bureau,
+                              **progress.by_application.get(row.id, none)._asdict()}
+                             for row in ws.application_rows(pid)],
+        })
+    return result
+
+
+def audit_entries(ws: Workspace, program: str | None = None, application: str | None = None,
+                  evaluator: str | None = None) -> list[AuditEntry]:
+    return ws.audit(program, application, evaluator)
+
+
+def names(ws: Workspace) -> dict[str, str]:
+    """Evaluators' names by id."""
+    return {e.id: e.name for e in ws.people()}
+
+
+def authorized_keys_lines(ws: Workspace, reviewer: str) -> list[str]:
+    """One line per key: the key may run only this evaluator's app (restrict: no forwarding,
+    no agent, no X11, no user rc; pty: a terminal for the app). The command ignores whatever
+    the client asks to run."""
+    workspace = str(Path(ws.path).resolve())
+    lines = []
+    for ev in ws.panel().evaluators:
+        for key in ev.ssh_public_keys:
+            command = f"{reviewer} tui --workspace {shlex.quote(workspace)} --evaluator {shlex.quote(ev.id)}"
+            option = command.replace("\\", "\\\\").replace('"', '\\"')
+            lines.append(f'command="{option}",restrict,pty {key}')
+    return lines
+
+
+def template_for(ws: Workspace, evaluator_id: str, program: str | None) -> str:
+    """An evaluator's score sheet template (their only program unless ``program`` is given)."""
+    from reviewer.services.template import render_template
+
+    ev = ws.evaluator(evaluator_id)
+    if program is None:
+        if len(ev.programs) != 1:
+            raise WorkspaceError(f"評価者 {ev.id} は複数の事業（{'、'.join(ev.programs)}）を担当しています。--program で指定してください")
+        program = ev.programs[0]
+    if program not in ev.programs:
+        raise WorkspaceError(f"評価者 {ev.id} は事業 {program} の評価者ではありません")
+    return render_template(ws, ev.id, program)

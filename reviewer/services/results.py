@@ -1,0 +1,56 @@
+"""Scoring a program of a workspace and exporting its workbook: the one way ``rank``,
+``export`` and the chair's screen get a result or a file."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from reviewer.workspace import Workspace, WorkspaceError
+
+if TYPE_CHECKING:
+    from reviewer.scoring import Result
+
+
+def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget_yen: int | None = None,
+                    comments: bool = True) -> Result:
+    """Score a program of an open workspace (submitted sheets only). ``comments=False`` skips
+    reading the comments (the ranking needs none; the workbook does)."""
+    from reviewer.scoring import SheetInput, score_program
+
+    program = ws.program(program_id)
+    apps = ws.applications(program_id, sections=False)
+    sheets = [SheetInput(a, e, scores, c) for a, e, scores, c in ws.submitted_scores(program_id, comments)]
+    names = {p.id: p.name for p in ws.people()}
+    return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names)
+
+
+@dataclass(frozen=True)
+class Export:
+    path: Path
+    result: Result
+
+
+def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, method: str = "mean",
+                    budget_yen: int | None = None, generated_at: datetime | None = None,
+                    make_folder: bool = False) -> Export:
+    """Score the program and write its workbook to ``path`` (created whole or not at all; its
+    folder made where missing with ``make_folder``); the export is audited with the file, method
+    and budget."""
+    from reviewer.excel import write_workbook
+
+    path = Path(path).expanduser()
+    if path.suffix.lower() != ".xlsx":
+        raise WorkspaceError(f"{path}: ファイル名は .xlsx で終えてください")
+    result = score_workspace(ws, program_id, method=method, budget_yen=budget_yen)
+    try:
+        if make_folder:
+            path.parent.mkdir(parents=True, exist_ok=True)
+        write_workbook(result, path, generated_at=generated_at)
+    except OSError as e:
+        raise WorkspaceError(f"{path}: 書き込めません（{e.strerror or e}）") from None
+    ws.record(actor, "export", program_id, detail=f"{os.path.abspath(path)} method={method} budget={result.budget_yen}")
+    return Export(path, result)

@@ -1,0 +1,90 @@
+"""Score sheets as use cases: save (draft or submit), reopen, declare a conflict of interest.
+
+Each asks ``reviewer.rules.access`` who may, ``reviewer.rules.sheets`` what the sheet may hold,
+and then writes in one transaction with its audit entry. The command line, the batch import and
+the terminal app all save through here.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from reviewer.rules import access
+from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.workspace.clock import current_user
+from reviewer.workspace.records import AssignmentRecord
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Application, Sheet
+
+
+def assignment_problem(ws: Workspace, evaluator_id: str, app: Application,
+                       rows: dict[str, AssignmentRecord] | None = None) -> str | None:
+    """Why ``evaluator_id`` may not score ``app`` in ``ws`` (None when they may). ``rows``: their
+    assignments of the program from ``ws.assignment_rows`` (one query for a whole file)."""
+    stored = rows.get(app.id) if rows is not None else ws.assignment(app.program, app.id, evaluator_id)
+    return access.assignment_problem(ws.panel().evaluator(evaluator_id), evaluator_id, app, stored)
+
+
+class WorkspaceRoster:
+    """The workspace as the roster of one score file: each evaluator's assignments are read
+    once for the file instead of once a sheet."""
+
+    def __init__(self, ws: Workspace):
+        self.ws = ws
+        self.rows: dict[tuple[str, str], dict[str, AssignmentRecord]] = {}
+
+    def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
+        return access.evaluator_problem(self.ws.panel(), evaluator_id, program_id)
+
+    def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
+        key = (app.program, evaluator_id)
+        if key not in self.rows:
+            self.rows[key] = self.ws.assignment_rows(*key)
+        return assignment_problem(self.ws, evaluator_id, app, rows=self.rows[key])
+
+
+def sheet_problems(ws: Workspace, program: str, evaluator: str, sheet: Sheet) -> list[str]:
+    """What stops ``evaluator`` from saving ``sheet`` (empty when it may be saved)."""
+    from reviewer.rules.sheets import sheet_problems as rules
+
+    prog = ws.program(program)
+    app = ws.application(program, sheet.application)
+    if app is None:
+        return [f"申請 {sheet.application} は事業 {program} にありません"]
+    for msg in (access.evaluator_problem(ws.panel(), evaluator, program), assignment_problem(ws, evaluator, app)):
+        if msg:
+            return [msg]
+    return [msg for _, msg in rules(sheet, prog, app)]
+
+
+def save_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
+               comment: str = "", status: str = "draft", actor: str | None = None, replace: bool = False) -> str:
+    """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
+    'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
+    from reviewer.domain.model import Sheet
+
+    sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
+                                  "scores": scores})
+    problems = sheet_problems(ws, program, evaluator, sheet)
+    if problems:
+        raise WorkspaceError(*problems)
+    return ws.save_checked_sheet(program, sheet, evaluator, actor or current_user(), replace)
+
+
+def reopen_sheet(ws: Workspace, program: str, application: str, evaluator: str, actor: str, reason: str,
+                 chair: str | None = None) -> None:
+    """A chair sends a submitted sheet back to draft, with a reason."""
+    if chair is not None:
+        problem = access.chair_problem(chair, ws.person(chair).role)
+        if problem:
+            raise WorkspaceError(problem)
+    ws.program(program)
+    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason)
+
+
+def declare_conflict(ws: Workspace, program: str, application: str, evaluator: str, reason: str, actor: str) -> None:
+    """An evaluator declares a conflict of interest: the assignment ends, the reason is kept."""
+    if not reason.strip():
+        raise WorkspaceError("取り下げの理由を書いてください")
+    ws.withdraw_assignment(program, application, evaluator, reason.strip(), actor=actor)
