@@ -1,0 +1,57 @@
+"""The balance of the selection (SPEC §4): per bureau, the applications, the eligible and the
+selected ones against the program's minimum and maximum (``bureau_status``); per track and field
+model, the same counts and the model's share of the selection, flagged above ``max_field_share``.
+"""
+
+from __future__ import annotations
+
+from reviewer.domain.model import Program, Selection
+from reviewer.domain.regions import BUREAUS
+from reviewer.scoring.result import EPS, AppResult, BureauBalance, FieldBalance
+
+
+def bureau_status(selected: int, eligible: int, lo: int | None, hi: int | None) -> str:
+    """under below the minimum, over above the maximum, else unserved where eligible
+    applications got nothing, else ok."""
+    if lo is not None and selected < lo:
+        return "under"
+    if hi is not None and selected > hi:
+        return "over"
+    if eligible > 0 and selected == 0:
+        return "unserved"
+    return "ok"
+
+
+def bureau_balance(results: list[AppResult], sel: Selection) -> list[BureauBalance]:
+    """One ``BureauBalance`` per bureau, in ``BUREAUS`` order."""
+    balance = []
+    for b in BUREAUS:
+        mine = [a for a in results if a.bureau == b]
+        eligible = sum(1 for a in mine if a.eligible)
+        selected = sum(1 for a in mine if a.selected)
+        lo, hi = sel.bureau_min, sel.bureau_max
+        status = bureau_status(selected, eligible, lo, hi)
+        balance.append(BureauBalance(b, len(mine), eligible, selected, lo, hi, status,
+                                     sum(a.requested_subsidy_yen for a in mine if a.selected)))
+    return balance
+
+
+def _field(kind: str, key: str, name: str, mine: list[AppResult], n_sel: int, share_max: float | None) -> FieldBalance:
+    selected = sum(1 for a in mine if a.selected)
+    share = selected / n_sel if n_sel else None
+    return FieldBalance(kind, key, name, len(mine), sum(1 for a in mine if a.eligible), selected,
+                        share, share is not None and share_max is not None
+                        and kind == "model" and share > share_max + EPS)
+
+
+def field_balance(results: list[AppResult], program: Program) -> list[FieldBalance]:
+    """Each track, followed by its field models; only a model's share is flagged."""
+    fields: list[FieldBalance] = []
+    n_sel = sum(1 for a in results if a.selected)
+    share_max = program.selection.max_field_share
+    for t in program.tracks:
+        fields.append(_field("track", t.id, t.name, [a for a in results if a.track == t.id], n_sel, share_max))
+        for m in t.models:
+            mine = [a for a in results if a.model == m.number]
+            fields.append(_field("model", str(m.number), m.name, mine, n_sel, share_max))
+    return fields

@@ -1,0 +1,165 @@
+"""The result of scoring a program (SPEC §4): one ``AppResult`` per application, the bureau and
+field balance, the evaluator statistics and the agreement, gathered in one ``Result``, with the
+JSON that ``rank --json`` prints. The stages fill it in; everything else only renders it.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from typing import Any
+
+from reviewer.domain.model import Program
+from reviewer.rules.checks import CheckResult
+
+EPS = 1e-9
+DISAGREEMENT_SPREAD = 30.0
+
+
+def _num(x: float | None) -> float | None:
+    if x is None or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return float(x)
+
+
+@dataclass(frozen=True)
+class SheetInput:
+    """A submitted sheet as scoring needs it."""
+
+    application: str
+    evaluator: str
+    scores: dict[str, Any]
+    comment: str = ""
+
+
+@dataclass
+class AppResult:
+    id: str
+    title: str
+    applicant: str
+    applicant_type: str
+    prefecture: str
+    bureau: str
+    track: str | None
+    model: int | None
+    requested_subsidy_yen: int
+    checks: list[CheckResult]
+    reasons: list[str]
+    must: dict[str, tuple[int, int]]            # criterion → (pass marks, fail marks)
+    sheet_rates: dict[str, float]               # evaluator → r
+    criterion_means: dict[str, float]           # scored criterion → mean value
+    max_points: float
+    reviews: int
+    score_rate: float | None
+    panel_score: float | None
+    auto_points: float                          # before the oversubscription condition
+    bonus: float
+    total: float | None
+    eligible: bool
+    rank: int | None = None
+    selected: bool = False
+    skipped_for: str | None = None              # why a ranked application was not selected
+    spread: float | None = None
+
+    @property
+    def disagreement(self) -> bool:
+        return self.spread is not None and self.spread > DISAGREEMENT_SPREAD + EPS
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "rank": self.rank, "eligible": self.eligible, "reasons": self.reasons,
+            "panel_score": _num(self.panel_score), "max_points": _num(self.max_points),
+            "score_rate": _num(self.score_rate), "bonus": _num(self.bonus), "total": _num(self.total),
+            "reviews": self.reviews, "selected": self.selected, "bureau": self.bureau,
+            "requested_subsidy_yen": self.requested_subsidy_yen, "disagreement": self.disagreement,
+        }
+
+
+@dataclass
+class BureauBalance:
+    bureau: str
+    applications: int
+    eligible: int
+    selected: int
+    min: int | None
+    max: int | None
+    status: str
+    selected_yen: int = 0
+
+    def to_json(self) -> dict[str, Any]:
+        return {"bureau": self.bureau, "applications": self.applications, "eligible": self.eligible,
+                "selected": self.selected, "min": self.min, "max": self.max, "status": self.status}
+
+
+@dataclass
+class FieldBalance:
+    kind: str            # "track" or "model"
+    key: str             # "A", or "4"
+    name: str
+    applications: int
+    eligible: int
+    selected: int
+    share: float | None  # of the selection
+    flagged: bool
+
+
+@dataclass
+class EvaluatorStats:
+    evaluator: str
+    name: str
+    count: int
+    mean: float | None
+    std: float | None
+    deviation: float | None   # mean − the program's mean of sheet rates
+
+
+@dataclass
+class Agreement:
+    alpha: float | None
+    reviews: int          # sheet rates on applications with at least two reviews
+    applications: int     # such applications
+    evaluators: int
+
+
+@dataclass
+class Result:
+    program: Program
+    method: str
+    budget_yen: int | None
+    demand_yen: int
+    oversubscribed: bool
+    applications: list[AppResult]     # ranked in rank order, then the rest by id
+    balance: list[BureauBalance]
+    field_balance: list[FieldBalance]
+    evaluator_stats: list[EvaluatorStats]
+    criterion_means: dict[str, float]
+    agreement: Agreement
+    sheets: list[SheetInput] = field(default_factory=list)
+
+    @property
+    def ranked(self) -> list[AppResult]:
+        return [a for a in self.applications if a.rank is not None]
+
+    @property
+    def selected(self) -> list[AppResult]:
+        return [a for a in self.applications if a.selected]
+
+    @property
+    def selected_yen(self) -> int:
+        return sum(a.requested_subsidy_yen for a in self.selected)
+
+    @property
+    def cut_rank(self) -> int | None:
+        """The rank of the last selected application: the line under which nothing is selected."""
+        ranks = [a.rank for a in self.selected if a.rank is not None]
+        return max(ranks) if ranks else None
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "program": self.program.id,
+            "budget_yen": self.budget_yen,
+            "oversubscribed": self.oversubscribed,
+            "method": self.method,
+            "applications": [a.to_json() for a in self.applications],
+            "balance": [b.to_json() for b in self.balance],
+        }
