@@ -1,0 +1,130 @@
+"""The ランキング sheet: every application in rank order, one row each, then the rest by id.
+
+The columns are one table of (header, writer) pairs, with a column per scored criterion
+between the fixed ones. A row is green when selected and grey when not eligible, and a red
+rule runs under the last selected rank; the identifying columns stay frozen on screen and
+repeat on every printed page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from reviewer.domain.model import Program
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, METHOD_LABELS
+from reviewer.excel.book import ALERT, HEADER_ROW, NOTE_FORMAT, PCT, POINTS, YEN, Book, Sheet
+from reviewer.present import result as words
+from reviewer.scoring import AppResult, Result
+
+SHEET = "ランキング"
+#: Columns frozen on screen and repeated on printed pages: rank, id, applicant.
+ID_COLS = 3
+NOTE = ("赤い太線より上が採択候補の範囲（予算・採択数・総合通信局ごとの上限に収まる申請）。"
+        "網掛けは採択候補、灰色は対象外の申請。")
+
+#: The formats of one row: ``f(**extra)`` is the row's format with some properties added.
+RowFormat = Callable[..., Any]
+#: Writes one application's cell: (sheet, row, col, application, row format).
+Writer = Callable[[Sheet, int, int, AppResult, RowFormat], None]
+Column = tuple[str, Writer]
+
+
+def write(book: Book, r: Result, generated: str) -> None:
+    sh = book.sheet(SHEET)
+    p = r.program
+    sh.title(f"{p.name} 審査結果（ランキング）",
+             f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　自動加点: {words.bonus_state(r)}"
+             f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}　作成: {generated}")
+    columns = _columns(p)
+    hr = HEADER_ROW
+    sh.header(hr, [h for h, _ in columns])
+    sh.ws.set_row(hr, 30)
+    for i, a in enumerate(r.applications):
+        row = hr + 1 + i
+        f = _row_format(book, a, r.cut_rank)
+        for col, (_, cell) in enumerate(columns):
+            cell(sh, row, col, a, f)
+    last = hr + len(r.applications)
+    if r.cut_rank is not None:
+        sh.note(last + 2, 0, NOTE, book.fmt(**NOTE_FORMAT))
+    sh.finish(hr, last, len(columns), freeze_cols=ID_COLS)
+    sh.print_wide(ID_COLS)
+
+
+def _row_format(book: Book, a: AppResult, cut: int | None) -> RowFormat:
+    """The row's formats: green when selected, grey when not eligible, a red rule under the cut."""
+    base: dict[str, Any] = {"border": 1, "valign": "top"}
+    if a.selected:
+        base["bg_color"] = "#E2EFDA"
+    if not a.eligible:
+        base["font_color"] = "#808080"
+        base["bg_color"] = "#F2F2F2"
+    if cut is not None and a.rank == cut:
+        base["bottom"] = 5
+        base["bottom_color"] = ALERT
+
+    def f(**extra: Any) -> Any:
+        return book.fmt(**{**base, **extra})
+
+    return f
+
+
+_ID_COLUMNS: list[Column] = [
+    ("順位", lambda sh, row, col, a, f: sh.number(row, col, a.rank, f(align="center"), shown=str(a.rank))),
+    ("申請ID", lambda sh, row, col, a, f: sh.text(row, col, a.id, f())),
+    ("申請者", lambda sh, row, col, a, f: sh.text(row, col, a.applicant, f(), cap=36)),
+    ("都道府県", lambda sh, row, col, a, f: sh.text(row, col, a.prefecture, f())),
+    ("総合通信局", lambda sh, row, col, a, f: sh.text(row, col, a.bureau, f())),
+    ("得点率", lambda sh, row, col, a, f: sh.number(row, col, None if a.score_rate is None else a.score_rate / 100,
+                                                  f(num_format=PCT), shown="100.00%")),
+    ("加点", lambda sh, row, col, a, f: sh.number(row, col, a.bonus, f(num_format="0.0"), shown=f"{a.bonus:.1f}")),
+    ("合計", lambda sh, row, col, a, f: sh.number(row, col, a.total, f(num_format=POINTS), shown="100.00")),
+    (words.SELECTED, lambda sh, row, col, a, f: sh.text(row, col, words.SELECTED if a.selected else "",
+                                                         f(align="center", bold=True))),
+]
+
+
+def _amount_columns(p: Program) -> list[Column]:
+    """The amount, what the application is, and its points (the field label needs the program)."""
+    return [
+        ("申請額", lambda sh, row, col, a, f: sh.number(row, col, a.requested_subsidy_yen, f(num_format=YEN),
+                                                      shown=words.yen(a.requested_subsidy_yen))),
+        ("件名", lambda sh, row, col, a, f: sh.text(row, col, a.title, f(), cap=40)),
+        ("種別", lambda sh, row, col, a, f: sh.text(row, col, APPLICANT_TYPE_LABELS.get(a.applicant_type, a.applicant_type),
+                                                  f())),
+        (words.FIELDS, lambda sh, row, col, a, f: sh.text(row, col, words.field_label(p, a.track, a.model), f(), cap=36)),
+        ("パネル得点", lambda sh, row, col, a, f: sh.number(row, col, a.panel_score, f(num_format=POINTS), shown="000.00")),
+        ("満点", lambda sh, row, col, a, f: sh.number(row, col, a.max_points, f(num_format="0"), shown="000")),
+    ]
+
+
+def _mean(criterion: str) -> Writer:
+    """The column of one scored criterion's mean."""
+    return lambda sh, row, col, a, f: sh.number(row, col, a.criterion_means.get(criterion), f(num_format="0.00"),
+                                                shown="0.00")
+
+
+def _spread(sh: Sheet, row: int, col: int, a: AppResult, f: RowFormat) -> None:
+    """The spread of the evaluators' rates, in red and marked when they disagree."""
+    if a.spread is None:
+        sh.text(row, col, "", f())
+    elif a.disagreement:
+        sh.text(row, col, f"{a.spread:.1f}（乖離大）", f(font_color=ALERT))
+    else:
+        sh.text(row, col, f"{a.spread:.1f}", f())
+
+
+def _review_columns(p: Program) -> list[Column]:
+    """How many reviewed it, how far apart they were, and the outcome in words."""
+    return [
+        ("評価数", lambda sh, row, col, a, f: sh.number(row, col, a.reviews, f(align="center"), shown=str(a.reviews))),
+        ("乖離（最大−最小）", _spread),
+        ("判定・理由", lambda sh, row, col, a, f: sh.text(row, col, words.verdict(a, p), f(text_wrap=True), cap=50)),
+    ]
+
+
+def _columns(p: Program) -> list[Column]:
+    """The sheet's columns in order: the fixed ones, a mean per scored criterion, the review columns."""
+    scored = [c for c in p.criteria if c.kind == "scored"]
+    return _ID_COLUMNS + _amount_columns(p) + [(f"{c.id} 平均", _mean(c.id)) for c in scored] + _review_columns(p)
