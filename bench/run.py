@@ -179,6 +179,7 @@ def baseline_import(scores: Path, db: Path) -> None:
     """Parse every score file with tomllib and insert one row per sheet with executemany,
     one transaction per file, with the workspace's journal settings (WAL, synchronous FULL)."""
     import sqlite3
+
     import tomllib
 
     conn = sqlite3.connect(db, isolation_level=None)

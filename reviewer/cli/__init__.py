@@ -37,7 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
-    from reviewer.workspace import InitError, WorkspaceError
+    from reviewer.services.errors import InitError, WorkspaceError
 
     # A command runs once and exits: reference counting frees its garbage, and the cyclic
     # collector would only walk the loaded applications and sheets again and again (a fifth

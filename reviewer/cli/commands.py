@@ -9,7 +9,7 @@ import os
 import sys
 from pathlib import Path
 
-from reviewer.workspace import Workspace
+from reviewer.services.workspaces import Workspace, open_workspace_at
 
 
 class UsageError(Exception):
@@ -23,11 +23,11 @@ def need_workspace(args: argparse.Namespace) -> Path:
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    return Workspace.open(need_workspace(args))
+    return open_workspace_at(need_workspace(args))
 
 
 def actor() -> str:
-    from reviewer.workspace.clock import current_user
+    from reviewer.services.workspaces import current_user
 
     return current_user()
 
@@ -67,7 +67,8 @@ def cmd_init(args: argparse.Namespace) -> int:
     print(f"ワークスペース {path} を{verb}。")
     print(f"  事業: 追加 {len(report.programs_added)}（{'、'.join(report.programs_added) or 'なし'}）"
           + (f"、基準を更新 {len(report.programs_changed)}" if report.programs_changed else ""))
-    print(f"  申請: 追加 {report.applications_added}、更新 {report.applications_changed}、変更なし {report.applications_unchanged}")
+    print(f"  申請: 追加 {report.applications_added}、更新 {report.applications_changed}、"
+          f"変更なし {report.applications_unchanged}")
     print(f"  評価者: {report.evaluators} 人、割当の追加: {report.assignments_added}")
     return 0
 
@@ -102,8 +103,8 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    from reviewer.services.errors import WorkspaceError
     from reviewer.services.panel import template_for
-    from reviewer.workspace import WorkspaceError
 
     with open_workspace(args) as ws:
         text = template_for(ws, args.evaluator, args.program)
@@ -138,7 +139,7 @@ def cmd_assign(args: argparse.Namespace) -> int:
         plan = assign(ws, args.program, args.per_application, actor(), seed=args.seed,
                       avoid_own_bureau=args.avoid_own_bureau, dry_run=args.dry_run)
         who = names(ws)
-        count = len(ws.applications(args.program))
+    count = plan.applications
     rows = [[eid, who.get(eid, ""), str(n)] for eid, n in sorted(plan.loads.items())]
     print(f"事業 {args.program}: 申請 {count} 件に 1 件 {args.per_application} 人"
           f"（新規 {len(plan.pairs)}、採点票があるため維持 {len(plan.kept)}）"
@@ -281,7 +282,5 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
     with tempfile.TemporaryDirectory(prefix="reviewer-demo-") as tmp:
         ws = Path(tmp) / "workspace"
-        demo_workspace(ws)
-        with Workspace.open(ws) as w:
-            chair = next(e.id for e in w.people() if e.role == "chair")
+        chair = demo_workspace(ws)
         return run(ws, chair, demo=True, mouse=args.mouse, export_dir=Path.cwd())

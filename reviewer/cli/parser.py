@@ -37,7 +37,10 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def workspace_option(p: argparse.ArgumentParser, help: str = "ワークスペースのフォルダ（既定: 環境変数 REVIEWER_WORKSPACE）") -> None:
+WORKSPACE_HELP = "ワークスペースのフォルダ（既定: 環境変数 REVIEWER_WORKSPACE）"
+
+
+def workspace_option(p: argparse.ArgumentParser, help: str = WORKSPACE_HELP) -> None:
     p.add_argument("--workspace", type=Path, metavar="DIR", default=os.environ.get("REVIEWER_WORKSPACE") or None,
                    help=help)
 

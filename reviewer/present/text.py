@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta, timezone
 
 
@@ -53,7 +54,8 @@ def pad(text: str, cells: int, right: bool = False) -> str:
     return gap + text if right else text + gap
 
 
-def table(headers: list[str], rows: list[list[str]], right: set[int] = frozenset(), max_width: dict[int, int] | None = None) -> str:
+def table(headers: list[str], rows: list[list[str]], right: AbstractSet[int] = frozenset(),
+          max_width: dict[int, int] | None = None) -> str:
     """A plain aligned table, measured in terminal cells."""
     max_width = max_width or {}
     rows = [[fit(str(c), max_width.get(i, 10_000)) for i, c in enumerate(r)] for r in rows]

@@ -21,6 +21,44 @@ class Plan:
     kept: list[tuple[str, str]] = field(default_factory=list)   # existing ones with a sheet
     loads: dict[str, int] = field(default_factory=dict)
     shortfalls: list[str] = field(default_factory=list)
+    applications: int = 0                                        # of the program
+
+
+@dataclass
+class _Candidates:
+    """The evaluators who may review an application, and how many were left out and why."""
+
+    app: Application
+    pool: list[Evaluator]
+    conflicts: int = 0
+    same_bureau: int = 0
+    declared: int = 0
+
+    def why(self, evaluators: int) -> str:
+        why = [f"評価者 {evaluators} 人"]
+        if self.conflicts:
+            why.append(f"利害関係で除外 {self.conflicts} 人")
+        if self.declared:
+            why.append(f"利害関係の申出で除外 {self.declared} 人")
+        if self.same_bureau:
+            why.append(f"同じ総合通信局（{self.app.bureau}）で除外 {self.same_bureau} 人")
+        return "、".join(why)
+
+
+def _candidates(app: Application, evaluators: list[Evaluator], conflict_sets: dict[str, set[str]],
+                excluded: set[tuple[str, str]], avoid_own_bureau: bool) -> _Candidates:
+    out = _Candidates(app, [])
+    names = app.lg_codes | {app.id}  # what access.conflict compares, computed once an application
+    for e in evaluators:
+        if conflict_sets[e.id] & names:
+            out.conflicts += 1
+        elif (app.id, e.id) in excluded:
+            out.declared += 1
+        elif avoid_own_bureau and e.bureau is not None and e.bureau == app.bureau:
+            out.same_bureau += 1
+        else:
+            out.pool.append(e)
+    return out
 
 
 def plan_assignment(
@@ -48,44 +86,21 @@ def plan_assignment(
         return plan
 
     conflict_sets = {e.id: set(e.conflicts) for e in evaluators}
-
-    def candidates(app: Application) -> tuple[list[Evaluator], int, int, int]:
-        out, conflicts, same_bureau, declared = [], 0, 0, 0
-        names = app.lg_codes | {app.id}  # what Panel.conflict compares, computed once
-        for e in evaluators:
-            if conflict_sets[e.id] & names:
-                conflicts += 1
-            elif (app.id, e.id) in excluded:
-                declared += 1
-            elif avoid_own_bureau and e.bureau is not None and e.bureau == app.bureau:
-                same_bureau += 1
-            else:
-                out.append(e)
-        return out, conflicts, same_bureau, declared
-
     order = sorted(apps, key=lambda a: a.id)
     rng.shuffle(order)
     tiebreak = {e.id: rng.random() for e in evaluators}
-    prepared = [(app, *candidates(app)) for app in order]
-    prepared.sort(key=lambda t: len(t[1]))  # stable: the shuffled order breaks ties
-    for app, cands, conflicts, same_bureau, declared in prepared:
-        chosen = {e for a, e in keep if a == app.id}
+    prepared = [_candidates(app, evaluators, conflict_sets, excluded, avoid_own_bureau) for app in order]
+    prepared.sort(key=lambda c: len(c.pool))  # stable: the shuffled order breaks ties
+    for c in prepared:
+        chosen = {eid for a, eid in keep if a == c.app.id}
         need = per_application - len(chosen)
-        pool = [e for e in cands if e.id not in chosen]
+        pool = [e for e in c.pool if e.id not in chosen]
         pool.sort(key=lambda e: (plan.loads[e.id], tiebreak[e.id]))
-        for e in pool[:max(need, 0)]:
-            plan.pairs.append((app.id, e.id))
-            plan.loads[e.id] += 1
+        for ev in pool[:max(need, 0)]:
+            plan.pairs.append((c.app.id, ev.id))
+            plan.loads[ev.id] += 1
         if need > len(pool):
-            why = [f"評価者 {len(evaluators)} 人"]
-            if conflicts:
-                why.append(f"利害関係で除外 {conflicts} 人")
-            if declared:
-                why.append(f"利害関係の申出で除外 {declared} 人")
-            if same_bureau:
-                why.append(f"同じ総合通信局（{app.bureau}）で除外 {same_bureau} 人")
-            plan.shortfalls.append(
-                f"申請 {app.id}: {per_application} 人を割り当てられず {len(chosen) + len(pool)} 人です（{'、'.join(why)}）"
-            )
+            plan.shortfalls.append(f"申請 {c.app.id}: {per_application} 人を割り当てられず {len(chosen) + len(pool)} 人です"
+                                   f"（{c.why(len(evaluators))}）")
     plan.pairs.sort()
     return plan

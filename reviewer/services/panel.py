@@ -20,6 +20,7 @@ def assign(ws: Workspace, program: str, per_application: int, actor: str, seed: 
     keep, withdrawn = ws.assignment_state(program)
     plan = plan_assignment(list(ws.applications(program).values()), ws.panel(), program, per_application,
                            seed=seed, avoid_own_bureau=avoid_own_bureau, keep=keep, excluded=withdrawn)
+    plan.applications = len(ws.applications(program))
     if not dry_run:
         detail = (f"per_application={per_application} seed={seed} "
                   f"avoid_own_bureau={avoid_own_bureau} new={len(plan.pairs)} kept={len(plan.kept)}")
@@ -78,7 +79,8 @@ def template_for(ws: Workspace, evaluator_id: str, program: str | None) -> str:
     ev = ws.evaluator(evaluator_id)
     if program is None:
         if len(ev.programs) != 1:
-            raise WorkspaceError(f"評価者 {ev.id} は複数の事業（{'、'.join(ev.programs)}）を担当しています。--program で指定してください")
+            raise WorkspaceError(f"評価者 {ev.id} は複数の事業（{'、'.join(ev.programs)}）を担当しています。"
+                                 "--program で指定してください")
         program = ev.programs[0]
     if program not in ev.programs:
         raise WorkspaceError(f"評価者 {ev.id} は事業 {program} の評価者ではありません")

@@ -33,7 +33,8 @@ def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
     user = current_user()
     ev = ws.evaluator_for_os_user(user)
     if ev is None:
-        raise WorkspaceError(f"このアカウント（{user}）は評価者名簿の os_user にありません。--evaluator で評価者 ID を指定してください")
+        raise WorkspaceError(f"このアカウント（{user}）は評価者名簿の os_user にありません。"
+                             "--evaluator で評価者 ID を指定してください")
     return ev.id
 
 

@@ -68,6 +68,14 @@ def _file_of(bundle: Bundle, kind: str, predicate: Callable[[Any], bool]) -> Loa
     return next(f for f in bundle.files if f.kind == kind and predicate(f.obj))
 
 
+def _criteria_file(crit: Bundle, pid: str) -> Loaded:
+    return _file_of(crit, "criteria", lambda o: bool(o.id == pid))
+
+
+def _application_file(bundle: Bundle, pid: str, aid: str) -> Loaded:
+    return _file_of(bundle, "application", lambda o: bool(o.program == pid and o.id == aid))
+
+
 def init_workspace(path: Path, criteria: Path, applications: Path, panel: Path,
                    allow_criteria_change: bool = False, update_applications: bool = False,
                    actor: str | None = None) -> InitReport:
@@ -107,22 +115,22 @@ def _put_criteria(run: _Init, crit: Bundle) -> None:
     unless ``allow_criteria_change``."""
     ws = run.ws
     for pid, prog in sorted(crit.programs.items()):
-        item = _file_of(crit, "criteria", lambda o, pid=pid: o.id == pid)
+        item = _criteria_file(crit, pid)
         content = Path(item.path).read_text("utf-8-sig")
         digest = sha256(content)
-        row = ws.conn.execute("SELECT sha256 FROM programs WHERE id = ?", (pid,)).fetchone()
-        if row is not None and row["sha256"] == digest:
+        stored = ws.stored_hash("programs", pid)
+        if stored == digest:
             continue
-        if row is not None and not run.allow_criteria_change:
+        if stored is not None and not run.allow_criteria_change:
             run.problems.append(f"{item.path}: 事業 {pid} の審査基準が、このワークスペースに登録済みの内容と異なります。"
                                 "審査中の基準を変えるには --allow-criteria-change を付けてください")
             continue
         bulk.put_program(ws.conn, prog, item.path, content, digest, run.t)
-        if row is None:
+        if stored is None:
             ws.audit_log(run.actor, "criteria-add", pid, detail=f"{item.path} sha256={digest}")
             run.report.programs_added.append(pid)
         else:
-            ws.audit_log(run.actor, "criteria-change", pid, old={"sha256": row["sha256"]}, new={"sha256": digest},
+            ws.audit_log(run.actor, "criteria-change", pid, old={"sha256": stored}, new={"sha256": digest},
                          detail=item.path)
             run.report.programs_changed.append(pid)
 
@@ -134,23 +142,23 @@ def _put_applications(run: _Init, bundle: Bundle, known: set[str]) -> None:
         if pid not in known:
             continue
         for aid, app in sorted(apps.items()):
-            item = _file_of(bundle, "application", lambda o, pid=pid, aid=aid: o.program == pid and o.id == aid)
+            item = _application_file(bundle, pid, aid)
             content = Path(item.path).read_text("utf-8-sig")
             digest = sha256(content)
-            row = ws.conn.execute("SELECT sha256 FROM applications WHERE program=? AND id=?", (pid, aid)).fetchone()
-            if row is not None and row["sha256"] == digest:
+            stored = ws.stored_hash("applications", pid, aid)
+            if stored == digest:
                 report.applications_unchanged += 1
                 continue
-            if row is not None and not run.update_applications:
+            if stored is not None and not run.update_applications:
                 run.problems.append(f"{item.path}: 申請 {aid} が、このワークスペースに登録済みの内容と異なります。"
                                     "審査中の申請を差し替えるには --update-applications を付けてください")
                 continue
             bulk.put_applications(ws.conn, [bulk.application_row(app, item.path, content, digest, run.t)])
-            if row is None:
+            if stored is None:
                 ws.audit_log(run.actor, "application-add", pid, aid, detail=item.path)
                 report.applications_added += 1
             else:
-                ws.audit_log(run.actor, "application-change", pid, aid, old={"sha256": row["sha256"]},
+                ws.audit_log(run.actor, "application-change", pid, aid, old={"sha256": stored},
                              new={"sha256": digest}, detail=item.path)
                 report.applications_changed += 1
 
@@ -161,10 +169,10 @@ def _put_panel(run: _Init, bundle: Bundle) -> None:
     panel_file = _file_of(bundle, "panel", lambda o: True)
     content = Path(panel_file.path).read_text("utf-8-sig")
     digest = sha256(content)
-    row = ws.conn.execute("SELECT sha256 FROM panel WHERE id = 1").fetchone()
-    if row is None or row["sha256"] != digest:
+    stored = ws.stored_hash("panel")
+    if stored != digest:
         bulk.put_panel(ws.conn, panel_file.path, content, digest, run.t)
-        ws.audit_log(run.actor, "panel-load", old={"sha256": row["sha256"]} if row else None,
+        ws.audit_log(run.actor, "panel-load", old={"sha256": stored} if stored else None,
                      new={"sha256": digest}, detail=panel_file.path)
     assert bundle.panel is not None  # load_inputs refused a bundle without one
     bulk.put_evaluators(ws.conn, bundle.panel.evaluators)
@@ -178,7 +186,7 @@ def _put_assignments(run: _Init, bundle: Bundle, known: set[str]) -> None:
     ws, report = run.ws, run.report
     assert bundle.panel is not None
     program_of: dict[str, str] = {}
-    for pid, aid in sorted((tuple(r) for r in ws.conn.execute("SELECT program, id FROM applications")), reverse=True):
+    for pid, aid in sorted(ws.application_keys(), reverse=True):
         program_of[aid] = pid  # the first program in sorted order wins, as before
     for a in bundle.panel.assignments:
         pid = program_of.get(a.application)
@@ -192,8 +200,9 @@ def _put_assignments(run: _Init, bundle: Bundle, known: set[str]) -> None:
         report.assignments_added += ws.add_assignments(pid, pairs, "default")
 
 
-def demo_workspace(path: Path) -> None:
-    """A workspace made from the shipped criteria, samples, panel and score sheets."""
+def demo_workspace(path: Path) -> str:
+    """A workspace made from the shipped criteria, samples, panel and score sheets; returns
+    the id of its chair."""
     from reviewer.files.load import toml_files
     from reviewer.services.scores import import_score_file
     from reviewer.shipped import criteria_dir, samples_dir
@@ -206,3 +215,4 @@ def demo_workspace(path: Path) -> None:
             outcome = import_score_file(ws, f, actor=f"demo ({clock.current_user()})", detail=f"demo {f.name}")
             if outcome.problems:  # the shipped samples are checked by the tests: a broken install
                 raise InitError(outcome.problems)
+        return next(e.id for e in ws.people() if e.role == "chair")

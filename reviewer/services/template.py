@@ -13,6 +13,7 @@ import unicodedata
 from reviewer.domain.model import Criterion
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 from reviewer.files.toml import toml_string
+from reviewer.present.result import field_label
 from reviewer.workspace import Workspace
 
 
@@ -52,11 +53,7 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
         app = apps[aid]
         sheet = ws.sheet(program_id, aid, evaluator_id)
         saved = sheet.scores if sheet else {}
-        track = ""
-        if app.track:
-            track = f" / {prog.track(app.track).name if prog.track(app.track) else app.track}"
-            if app.model is not None and app.model in prog.model_numbers:
-                track += f" モデル{app.model} {prog.model_numbers[app.model][1].name}"
+        track = f" / {field_label(prog, app.track, app.model)}" if app.track else ""
         lines += [
             "",
             f"# {'─' * 40}",

@@ -3,6 +3,7 @@ shipped criteria (a criteria file given with the same id takes their place)."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from pathlib import Path
 
 from reviewer.files.load import Bundle, load_paths
@@ -11,7 +12,7 @@ from reviewer.files.load import Bundle, load_paths
 class BrokenInstallation(Exception):
     """The shipped criteria do not load: the installation is broken, not the user's input."""
 
-    def __init__(self, problems: list[object]):
+    def __init__(self, problems: Sequence[object]):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
 

@@ -16,7 +16,8 @@ _COLUMNS = "program, application, evaluator, source, active, withdrawn_reason, w
 
 
 def _record(row: tuple[Any, ...]) -> AssignmentRecord:
-    return AssignmentRecord(*row[:4], bool(row[4]), *row[5:])
+    program, application, evaluator, source, active, reason, at = row
+    return AssignmentRecord(program, application, evaluator, source, bool(active), reason, at)
 
 
 class AssignmentQueries(ContentQueries):

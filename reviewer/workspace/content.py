@@ -113,3 +113,18 @@ class ContentQueries(AuditLog):
     def evaluator_for_os_user(self, user: str) -> Person | None:
         row = self.conn.execute("SELECT id FROM evaluators WHERE os_user = ?", (user,)).fetchone()
         return self.person(row["id"]) if row else None
+
+    # -- what init compares against --------------------------------------------------
+
+    def stored_hash(self, table: str, *key: str) -> str | None:
+        """The stored file hash of a program (``"programs", id``), an application
+        (``"applications", program, id``) or the panel (``"panel"``); None when not stored."""
+        sql = {"programs": "SELECT sha256 FROM programs WHERE id = ?",
+               "applications": "SELECT sha256 FROM applications WHERE program = ? AND id = ?",
+               "panel": "SELECT sha256 FROM panel WHERE id = 1"}[table]
+        row = self.conn.execute(sql, key).fetchone()
+        return row[0] if row else None
+
+    def application_keys(self) -> list[tuple[str, str]]:
+        """(program, id) of every application."""
+        return [(r[0], r[1]) for r in self.tuples().execute("SELECT program, id FROM applications ORDER BY program, id")]

@@ -31,7 +31,8 @@ class Workspace(ProgressQueries):
     def open(cls, path: Path) -> Workspace:
         db = Path(path) / DB_NAME
         if not db.is_file():
-            raise WorkspaceError(f"{path}: ワークスペースではありません（{DB_NAME} がありません。reviewer init で作成してください）")
+            raise WorkspaceError(f"{path}: ワークスペースではありません"
+                                 f"（{DB_NAME} がありません。reviewer init で作成してください）")
         if hasattr(os, "geteuid") and db.stat().st_uid != os.geteuid():
             # One service account owns the workspace; every evaluator reaches it through that
             # account's forced command, so their identity is whatever that command fixed.

@@ -95,8 +95,8 @@ class ChairScreen(ReviewerScreen[None]):
                 yield LineTable("評価者", Column("氏名", max_width=16), N("割当", True), N("未着手", True),
                                 N("下書き", True), N("提出済", True), N("進捗", True), id="progress-evaluators")
                 yield Static("申請別（提出の少ない順）", classes="label", markup=False)
-                yield LineTable("申請ID", Column("申請者", max_width=30, flex=True), "総合通信局", N("割当", True), N("下書き", True),
-                                N("提出済", True), id="progress-applications")
+                yield LineTable("申請ID", Column("申請者", max_width=30, flex=True), "総合通信局", N("割当", True),
+                                N("下書き", True), N("提出済", True), id="progress-applications")
             # the other views are built when first shown (a quicker first screen)
         yield Static(id="busy", classes="subbar", markup=False)
         yield Footer()
@@ -166,6 +166,8 @@ class ChairScreen(ReviewerScreen[None]):
         self._stale.discard(view)
         if view == "sheets":
             self.fill_sheets()
+        elif self.result is None:
+            return
         elif view == "ranking":
             with paused_gc():
                 self.fill_ranking(self.result)
@@ -248,7 +250,8 @@ class ChairScreen(ReviewerScreen[None]):
             text.append("\n")
         if result.field_balance:
             share = result.program.selection.max_field_share
-            text.append("\n要件・分野別モデル別" + (f"（採択に占める割合の上限 {share:.0%}）" if share else "") + "\n", style="bold")
+            limit = f"（採択に占める割合の上限 {share:.0%}）" if share else ""
+            text.append(f"\n要件・分野別モデル別{limit}\n", style="bold")
             for f in result.field_balance:
                 name = (f"要件{f.key}" if f.kind == "track" else f"  {f.key} {f.name}")
                 text.append(pad(name[:24], 26))

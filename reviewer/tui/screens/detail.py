@@ -8,7 +8,7 @@ Comments and names are untrusted text, shown literally.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.binding import Binding
@@ -19,20 +19,37 @@ from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.dialogs import TextPage
 
+if TYPE_CHECKING:
+    from reviewer.domain.model import Program
+    from reviewer.scoring import AppResult, Result
+
 
 def _num(x: float | None, fmt: str = ".2f") -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def detail_text(result: Any, app_id: str) -> Text:
+def detail_text(result: Result, app_id: str) -> Text:
     """The chair's view of one application of a scoring ``Result``."""
-    from reviewer.scoring import DISAGREEMENT_SPREAD
-
     a = next(x for x in result.applications if x.id == app_id)
-    prog = result.program
-    crit = prog.criteria_by_id
-    names = {s.evaluator: s.name for s in result.evaluator_stats}
     t = Text()
+    _heading(t, a, result.program)
+    _outcome(t, a, result.program)
+    t.append("\n自動審査\n", style="bold")
+    for c in a.checks:
+        t.append("  [適] " if c.passed else "  [否] ", style="" if c.passed else "bold")
+        t.append(f"{c.label}: {c.message}\n")
+    _musts(t, a, result.program)
+    _evaluators(t, a, result)
+    if a.criterion_means:
+        crit = result.program.criteria_by_id
+        t.append("\n項目別の平均（0〜5）\n", style="bold")
+        for cid, mean in a.criterion_means.items():
+            label = crit[cid].label if cid in crit else ""
+            t.append(f"  {cid} {label}: {mean:.2f}\n")
+    return t
+
+
+def _heading(t: Text, a: AppResult, prog: Program) -> None:
     t.append(f"{a.id}  ", style="bold")
     t.append_text(safe(a.applicant, style="bold"))
     t.append("\n")
@@ -40,6 +57,11 @@ def detail_text(result: Any, app_id: str) -> Text:
     t.append("\n")
     kind = f"  {words.field_label(prog, a.track, a.model)}" if a.track else ""
     t.append(f"{a.bureau}総合通信局管内{kind}  申請額 {words.yen(a.requested_subsidy_yen)}\n\n")
+
+
+def _outcome(t: Text, a: AppResult, prog: Program) -> None:
+    """Where the application stands and on what numbers."""
+    from reviewer.scoring import DISAGREEMENT_SPREAD
 
     t.append("結果  ", style="bold")
     if a.rank is None:
@@ -63,19 +85,22 @@ def detail_text(result: Any, app_id: str) -> Text:
             t.append(f"（{DISAGREEMENT_SPREAD:g} 超: 乖離）", style="bold")
     t.append("\n")
 
-    t.append("\n自動審査\n", style="bold")
-    for c in a.checks:
-        t.append("  [適] " if c.passed else "  [否] ", style="" if c.passed else "bold")
-        t.append(f"{c.label}: {c.message}\n")
 
-    if a.must:
-        t.append("\n必須要件（評価者の判定）\n", style="bold")
-        for cid, (ok, ng) in a.must.items():
-            label = crit[cid].label if cid in crit else ""
-            failed = must_failed(ok, ng)
-            t.append(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if failed else "")
-            t.append("  否が半数以上: 対象外\n" if failed else "\n", style="bold")
+def _musts(t: Text, a: AppResult, prog: Program) -> None:
+    if not a.must:
+        return
+    crit = prog.criteria_by_id
+    t.append("\n必須要件（評価者の判定）\n", style="bold")
+    for cid, (ok, ng) in a.must.items():
+        label = crit[cid].label if cid in crit else ""
+        failed = must_failed(ok, ng)
+        t.append(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if failed else "")
+        t.append("  否が半数以上: 対象外\n" if failed else "\n", style="bold")
 
+
+def _evaluators(t: Text, a: AppResult, result: Result) -> None:
+    """Each evaluator's sheet rate, highest first, with their comment."""
+    names = {s.evaluator: s.name for s in result.evaluator_stats}
     t.append("\n評価者別の得点率\n", style="bold")
     comments = {s.evaluator: s.comment for s in result.sheets if s.application == a.id}
     ids = sorted(a.sheet_rates, key=lambda e: (-a.sheet_rates[e], e))
@@ -91,13 +116,6 @@ def detail_text(result: Any, app_id: str) -> Text:
     if not ids:
         t.append("  提出済みの採点票はまだありません\n")
 
-    if a.criterion_means:
-        t.append("\n項目別の平均（0〜5）\n", style="bold")
-        for cid, mean in a.criterion_means.items():
-            label = crit[cid].label if cid in crit else ""
-            t.append(f"  {cid} {label}: {mean:.2f}\n")
-    return t
-
 
 class ApplicationDetail(TextPage):
     BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "閉じる")]
@@ -107,7 +125,7 @@ class ApplicationDetail(TextPage):
     PAGE_ID = "detail"
     KEYS = "Esc / Enter: 閉じる  PgUp / PgDn: スクロール"
 
-    def __init__(self, result: Any, app_id: str):
+    def __init__(self, result: Result, app_id: str):
         super().__init__()
         self.result, self.app_id = result, app_id
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -10,8 +12,10 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reviewer.tui.screens.base import ReviewerModal
 
-class Dialog(ModalScreen):
+
+class Dialog(ReviewerModal[Any]):
     DEFAULT_CSS = """
     Dialog { align: center middle; }
     Dialog > Vertical {
@@ -58,7 +62,7 @@ class InputDialog(Dialog):
             yield Static("Enter: 決定    Esc: 取消", classes="keys", markup=False)
 
     def on_mount(self) -> None:
-        self.app.settle_cursors(self)
+        self.reviewer.settle_cursors(self)
         self.query_one("#dialog-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:

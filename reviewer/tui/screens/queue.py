@@ -70,7 +70,8 @@ class QueueScreen(ReviewerScreen[None]):
         pct = percent_done(done, total)
         bar = _bar(done, total, 20)
         self.query_one("#progress", Static).update(
-            Text.assemble("進捗 ", bar, f" 提出済 {done} / 割当 {total}（{pct}）  下書き {drafts}  未着手 {total - done - drafts}"))
+            Text.assemble("進捗 ", bar, f" 提出済 {done} / 割当 {total}（{pct}）  下書き {drafts}"
+                                        f"  未着手 {total - done - drafts}"))
         self.refresh_table()
 
     def visible_rows(self) -> list:
@@ -83,7 +84,8 @@ class QueueScreen(ReviewerScreen[None]):
             rows = [r for r in rows if r.status != "submitted"]
         q = self.query_text.strip().lower()
         if q:
-            rows = [r for r in rows if any(q in (getattr(r, k) or "").lower() for k in ("application", "applicant", "title", "bureau", "program"))]
+            fields = ("application", "applicant", "title", "bureau", "program")
+            rows = [r for r in rows if any(q in (getattr(r, k) or "").lower() for k in fields)]
         return rows
 
     def refresh_table(self) -> None:

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from rich.text import Text
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.timer import Timer
 from textual.widgets import Footer, Static, TextArea
 
-from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, SHEET_STATUS_LABELS
 from reviewer.present import result as words
 from reviewer.services.errors import WorkspaceError
 from reviewer.services.session import OpenedSheet
@@ -115,7 +115,8 @@ class ReviewScreen(ReviewerScreen[None]):
     def update_status(self) -> None:
         applicable = [c for c in self.program.applicable(self.app_obj) if c.kind in ("must", "scored")]
         filled = sum(1 for c in applicable if self.scores.get(c.id) is not None)
-        state = {None: "未着手", "draft": "下書き（自動保存）", "submitted": "提出済（変更するには委員長の差し戻しが必要です）"}[self.status]
+        state = {None: SHEET_STATUS_LABELS[None], "draft": "下書き（自動保存）",
+                 "submitted": "提出済（変更するには委員長の差し戻しが必要です）"}[self.status]
         self.query_one("#status", Static).update(
             Text.assemble(("状態 ", "bold"), state, f"   入力 {filled} / {len(applicable)} 項目"))
 
@@ -129,7 +130,7 @@ class ReviewScreen(ReviewerScreen[None]):
             self.scores[event.criterion_id] = event.value
         self.save_draft()
 
-    def on_descendant_focus(self, event) -> None:
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         widget = event.widget if hasattr(event, "widget") else None
         help_ = self.query_one("#item-help", Static)
         if isinstance(widget, Item):

@@ -7,10 +7,10 @@ show the current value as text (readable in monochrome).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
-from textual.binding import Binding
+from textual.binding import Binding, BindingType
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -81,7 +81,7 @@ class MustItem(Item):
     BINDINGS = [
         Binding("y,p,1", "choose('pass')", "適", show=False),
         Binding("n,f,2", "choose('fail')", "否", show=False),
-        Binding("space,enter", "toggle", "切替", show=False),
+        Binding("space,enter", "flip", "切替", show=False),
         Binding("left", "choose('pass')", show=False),
         Binding("right", "choose('fail')", show=False),
     ]
@@ -92,12 +92,13 @@ class MustItem(Item):
     def action_choose(self, value: str) -> None:
         self.set_value(value)
 
-    def action_toggle(self) -> None:
+    def action_flip(self) -> None:
         self.set_value("fail" if self.value == "pass" else "pass")
 
 
 class ScoreItem(Item):
-    BINDINGS = [Binding(str(n), f"choose({n})", str(n), show=False) for n in range(6)] + [
+    BINDINGS: ClassVar[list[BindingType]] = [
+        *[Binding(str(n), f"choose({n})", str(n), show=False) for n in range(6)],
         Binding("left", "step(-1)", show=False),
         Binding("right", "step(1)", show=False),
     ]

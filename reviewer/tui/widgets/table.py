@@ -19,8 +19,9 @@ a page at a time, as the user scrolls, and the table opens at once at any scale.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Protocol, Sequence
+from typing import Protocol
 
 from rich.cells import cell_len
 from rich.segment import Segment
@@ -115,7 +116,7 @@ def _clean_row(row: Sequence[str | Text], n: int) -> tuple[str | Text, ...]:
     if len(row) != n:
         row = tuple(row[:n]) + ("",) * (n - len(row))
     try:
-        if "".join(row).isprintable():  # TypeError where a cell is a Text
+        if "".join(row).isprintable():  # type: ignore[arg-type]  # TypeError where a cell is a Text
             return tuple(row)
     except TypeError:
         pass
@@ -129,12 +130,13 @@ def _column_widths(rows: list[tuple[str | Text, ...]], columns: list[Column]) ->
     for i, col in enumerate(columns):
         cells = [r[i] for r in rows]
         try:
-            joined = "".join(cells)
+            joined = "".join(cells)  # type: ignore[arg-type]  # TypeError where a cell is a Text
+            plain: list[str] = cells  # type: ignore[assignment]
         except TypeError:
-            cells = [_text(c) for c in cells]
-            joined = "".join(cells)
-        measure = len if joined.isascii() else cell_len
-        widths.append(max(_width(col.label), max(map(measure, cells), default=0)))
+            plain = [_text(c) for c in cells]
+            joined = "".join(plain)
+        measure: Callable[[str], int] = len if joined.isascii() else cell_len
+        widths.append(max(_width(col.label), max(map(measure, plain), default=0)))
     return widths
 
 
