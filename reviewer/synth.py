@@ -58,13 +58,14 @@ import math
 import random
 import sys
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
 from reviewer.domain import regions
-from reviewer.domain.model import Application, Criterion, Panel, Program, Sheet
+from reviewer.domain.model import Application, Criterion, Funding, Panel, Program, Sheet
 from reviewer.files.toml import toml_string
 from reviewer.workspace import WorkspaceError, bulk
 from reviewer.workspace.audit import audit_row
@@ -255,7 +256,7 @@ def _yen_round(x: float, unit: int = 10_000) -> int:
     return max(unit, int(x // unit) * unit)
 
 
-def _violation_candidates(prog: Program, allowed: list[str], lg_types_excluded: list[str]) -> list[str]:
+def _violation_candidates(prog: Program, allowed: Sequence[str], lg_types_excluded: Sequence[str]) -> list[str]:
     out = []
     f, el = prog.funding, prog.eligibility
     if f is not None:
@@ -279,6 +280,24 @@ def _violation_candidates(prog: Program, allowed: list[str], lg_types_excluded: 
     if lg_types_excluded:
         out.append("applicant-type")
     return out
+
+
+def _unrounded_subsidy(f: Funding, rate: Fraction, share: Fraction, total: int, over: int) -> tuple[int, int, int]:
+    """The ``subsidy-rate`` violation: the cut to round_down_yen forgotten, total × rate rounded
+    up to the yen (or one unit over). Returns (total, overhead, requested); under a cap the total
+    is first lowered so that the cap is not broken too (and the overhead dropped if it then
+    exceeds its share)."""
+    if f.cap_yen is not None:
+        total = min(total, int(f.cap_yen / rate) - 4 * f.round_down_yen)
+        if over > (total - over) * share:
+            over = 0
+    exact = math.ceil(total * rate)
+    if exact <= f.max_subsidy(total):
+        total += f.round_down_yen // 2 or 1
+        exact = math.ceil(total * rate)
+    if exact <= f.max_subsidy(total):
+        exact = f.max_subsidy(total) + f.round_down_yen
+    return total, over, exact
 
 
 class _AppMaker:
@@ -307,7 +326,7 @@ class _AppMaker:
 
     # -- entities --------------------------------------------------------------------
 
-    def _municipality(self, types: list[str], bureau: str | None = None) -> tuple[regions.Municipality, str]:
+    def _municipality(self, types: Sequence[str], bureau: str | None = None) -> tuple[regions.Municipality, str]:
         rng = self.rng
         if bureau is not None:
             options = [t for t in types if self.pool.by_bureau_type.get((bureau, t))]
@@ -329,72 +348,15 @@ class _AppMaker:
     # -- one application ------------------------------------------------------------------
 
     def make(self, number: int, bureau: str | None, violation: str | None) -> tuple[dict[str, Any], str]:
-        rng, prog, el = self.rng, self.prog, self.prog.eligibility
-        doc: dict[str, Any] = {"id": f"{self.prefix}-{number:0{self.width}d}", "program": prog.id}
-        # applicant
-        kind = "lg"
-        if violation == "consortium":
-            kind = "corporation"
-        elif violation == "applicant-type":
-            kind = "excluded"
-        elif bureau is None and rng.random() < (TYPE_WEIGHTS["corporation"] if "corporation" in self.allowed else 0):
-            kind = "corporation"
-        consortium: list[dict[str, Any]] = []
+        doc: dict[str, Any] = {"id": f"{self.prefix}-{number:0{self.width}d}", "program": self.prog.id}
+        kind = self._applicant_kind(bureau, violation)
         if kind == "corporation":
-            hosts = self.municipal_types or [t for t in ("city", "town") if self.pool.by_type.get(t)]
-            host, _ = self._municipality(hosts, bureau)
-            place = host.name
-            applicant: dict[str, Any] = {"name": self._corp_name(place), "type": "corporation",
-                                         "prefecture": host.prefecture}
-            partners = [host] + self._neighbours(host, rng.choice((0, 0, 1)))
-            if el.corporation_governance:
-                applicant["governance"] = rng.choice(el.corporation_governance)
-                applicant["related_lg_codes"] = [p.code for p in partners]
-            consortium = [self._member(p) for p in partners]
-            if rng.random() < 0.5:
-                consortium.append({"name": self._corp_name(place), "type": "corporation"})
-            if violation == "consortium":
-                if el.corporation_governance:
-                    applicant.pop("governance", None)
-                    applicant.pop("related_lg_codes", None)
-                if el.corporation_needs_lg_consortium:
-                    consortium = [{"name": self._corp_name(place), "type": "corporation"}]
+            applicant, consortium, place = self._corporation(bureau, violation)
         else:
-            types = self.excluded if kind == "excluded" else [t for t in self.allowed if t != "corporation"]
-            if bureau is not None and kind != "excluded":
-                types = [t for t in types if t in regions.MUNICIPALITY_TYPES] or types
-            m, t = self._municipality(types, bureau)
-            place = m.name
-            applicant = {"name": m.name, "type": t, "lg_code": m.code, "prefecture": m.prefecture}
-            if t != "prefecture" and rng.random() < 0.35:
-                consortium = [self._member(x) for x in self._neighbours(m, rng.choice((1, 1, 2)))]
-            elif t == "prefecture" and rng.random() < 0.5:
-                members = self.pool.by_pref.get(m.prefecture, [])
-                consortium = [self._member(x) for x in rng.sample(members, min(2, len(members)))]
-            if rng.random() < 0.4:
-                consortium.append({"name": self._corp_name(place), "type": "corporation"})
-        # track and model
-        track = model = None
-        if self.track_ids:
-            track = rng.choices(self.track_ids, weights=self.track_weights)[0]
-            if self.models_by_track[track]:
-                model = rng.choice(self.models_by_track[track])
-            if violation == "model":
-                others = [n for t, ns in self.models_by_track.items() if t != track for n in ns]
-                if not self.models_by_track[track] or not others:
-                    track = next(t for t, ns in self.models_by_track.items() if ns)
-                    others = [n for t, ns in self.models_by_track.items() if t != track for n in ns]
-                model = rng.choice(others)
-        theme, kpi, service = rng.choice(THEMES)
-        if model is not None:
-            service = theme = prog.model_numbers[model][1].name
-        tech = rng.choice(TECHS)
-        doc["title"] = rng.choice((
-            f"{tech}を活用した{place}の{theme}高度化事業",
-            f"{place}における{service}の実装事業",
-            f"{tech}と{service}による{_stem(place)}地域の課題解決",
-            f"{_stem(place)}版{theme}DXの推進",
-        ))
+            applicant, consortium, place = self._local_government(bureau, excluded=kind == "excluded")
+        track, model = self._track_and_model(violation)
+        theme, kpi, service, tech = self._topic(model)
+        doc["title"] = self._title(place, theme, service, tech)
         if track is not None:
             doc["track"] = track
         if model is not None:
@@ -407,21 +369,141 @@ class _AppMaker:
         doc["sections"] = self._sections(place, applicant, theme, kpi, service, tech)
         return doc, applicant["type"]
 
+    def _applicant_kind(self, bureau: str | None, violation: str | None) -> str:
+        """``corporation``, ``excluded`` (a type the program does not accept) or ``lg``."""
+        if violation == "consortium":
+            return "corporation"
+        if violation == "applicant-type":
+            return "excluded"
+        # one draw for every application without a bureau, even where corporations may not apply
+        if bureau is None and self.rng.random() < (TYPE_WEIGHTS["corporation"] if "corporation" in self.allowed else 0):
+            return "corporation"
+        return "lg"
+
+    def _corporation(self, bureau: str | None,
+                     violation: str | None) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+        """A corporate applicant, its consortium and the host municipality's name."""
+        rng, el = self.rng, self.prog.eligibility
+        hosts = self.municipal_types or [t for t in ("city", "town") if self.pool.by_type.get(t)]
+        host, _ = self._municipality(hosts, bureau)
+        place = host.name
+        applicant: dict[str, Any] = {"name": self._corp_name(place), "type": "corporation",
+                                     "prefecture": host.prefecture}
+        partners = [host] + self._neighbours(host, rng.choice((0, 0, 1)))
+        if el.corporation_governance:
+            applicant["governance"] = rng.choice(el.corporation_governance)
+            applicant["related_lg_codes"] = [p.code for p in partners]
+        consortium = [self._member(p) for p in partners]
+        if rng.random() < 0.5:
+            consortium.append({"name": self._corp_name(place), "type": "corporation"})
+        if violation == "consortium":
+            consortium = self._break_corporation_rules(applicant, consortium, place)
+        return applicant, consortium, place
+
+    def _break_corporation_rules(self, applicant: dict[str, Any], consortium: list[dict[str, Any]],
+                                 place: str) -> list[dict[str, Any]]:
+        """The ``consortium`` violation: no governance (``applicant`` changed in place) and/or no
+        local government in the consortium. Returns the consortium."""
+        el = self.prog.eligibility
+        if el.corporation_governance:
+            applicant.pop("governance", None)
+            applicant.pop("related_lg_codes", None)
+        if el.corporation_needs_lg_consortium:
+            consortium = [{"name": self._corp_name(place), "type": "corporation"}]
+        return consortium
+
+    def _local_government(self, bureau: str | None,
+                          excluded: bool) -> tuple[dict[str, Any], list[dict[str, Any]], str]:
+        """A local-government applicant (of a type the program excludes if ``excluded``), its
+        consortium and its name."""
+        rng = self.rng
+        types = self.excluded if excluded else [t for t in self.allowed if t != "corporation"]
+        if bureau is not None and not excluded:
+            types = [t for t in types if t in regions.MUNICIPALITY_TYPES] or types
+        m, t = self._municipality(types, bureau)
+        place = m.name
+        applicant: dict[str, Any] = {"name": m.name, "type": t, "lg_code": m.code, "prefecture": m.prefecture}
+        consortium: list[dict[str, Any]] = []
+        if t != "prefecture" and rng.random() < 0.35:
+            consortium = [self._member(x) for x in self._neighbours(m, rng.choice((1, 1, 2)))]
+        elif t == "prefecture" and rng.random() < 0.5:
+            members = self.pool.by_pref.get(m.prefecture, [])
+            consortium = [self._member(x) for x in rng.sample(members, min(2, len(members)))]
+        if rng.random() < 0.4:
+            consortium.append({"name": self._corp_name(place), "type": "corporation"})
+        return applicant, consortium, place
+
+    def _track_and_model(self, violation: str | None) -> tuple[str | None, int | None]:
+        """The track (by weight) and a model of it; for the ``model`` violation, a model of another track."""
+        rng = self.rng
+        if not self.track_ids:
+            return None, None
+        model = None
+        track = rng.choices(self.track_ids, weights=self.track_weights)[0]
+        if self.models_by_track[track]:
+            model = rng.choice(self.models_by_track[track])
+        if violation == "model":
+            others = [n for t, ns in self.models_by_track.items() if t != track for n in ns]
+            if not self.models_by_track[track] or not others:
+                track = next(t for t, ns in self.models_by_track.items() if ns)
+                others = [n for t, ns in self.models_by_track.items() if t != track for n in ns]
+            model = rng.choice(others)
+        return track, model
+
+    def _topic(self, model: int | None) -> tuple[str, str, str, str]:
+        """(theme, KPI, service, technology) of the narrative; a model names the theme and service."""
+        theme, kpi, service = self.rng.choice(THEMES)
+        if model is not None:
+            service = theme = self.prog.model_numbers[model][1].name
+        tech = self.rng.choice(TECHS)
+        return theme, kpi, service, tech
+
+    def _title(self, place: str, theme: str, service: str, tech: str) -> str:
+        return self.rng.choice((
+            f"{tech}を活用した{place}の{theme}高度化事業",
+            f"{place}における{service}の実装事業",
+            f"{tech}と{service}による{_stem(place)}地域の課題解決",
+            f"{_stem(place)}版{theme}DXの推進",
+        ))
+
     def _budget(self, violation: str | None) -> dict[str, int]:
-        rng, f = self.rng, self.prog.funding
+        f = self.prog.funding
         if f is None:
             return {"total_cost_yen": 0, "requested_subsidy_yen": 0}
         rate = Fraction(f.subsidy_rate)
+        share = Fraction(f.overhead_max_ratio) if f.overhead_max_ratio else Fraction(0)
+        direct = self._direct_cost(f, rate, violation)
+        over = self._overhead(direct, share, violation)
+        total = direct + over
+        if violation == "subsidy-rate":
+            total, over, requested = _unrounded_subsidy(f, rate, share, total, over)
+        else:
+            requested = self._requested_subsidy(f, total, violation)
+        out = {"total_cost_yen": total}
+        if over:
+            out["overhead_yen"] = over
+        out["requested_subsidy_yen"] = requested
+        return out
+
+    def _direct_cost(self, f: Funding, rate: Fraction, violation: str | None) -> int:
+        """Direct costs around a median below the cap (log-normal), below the floor for the
+        ``min-cost`` violation, beyond the cap for ``subsidy-cap``."""
+        rng = self.rng
         floor = f.min_total_cost_yen or 1_000_000
         median = float(f.cap_yen / rate) * 0.7 if f.cap_yen else floor * 10
-        share = Fraction(f.overhead_max_ratio) if f.overhead_max_ratio else Fraction(0)
         direct = _yen_round(min(max(median * math.exp(rng.gauss(0, 0.55)), floor * 1.2), median * 8))
         if f.cap_yen and violation not in ("subsidy-cap",):
             direct = min(direct, _yen_round(float(f.cap_yen / rate) * 1.3))
         if violation == "min-cost":
             direct = _yen_round(floor * rng.uniform(0.4, 0.85))
         if violation == "subsidy-cap":
+            assert f.cap_yen is not None  # a cap violation is planned only where there is a cap
             direct = _yen_round(float(f.cap_yen / rate) * rng.uniform(1.2, 2.0))
+        return direct
+
+    def _overhead(self, direct: int, share: Fraction, violation: str | None) -> int:
+        """Overhead within ``share`` of the direct costs (often none), beyond it for ``overhead``."""
+        rng = self.rng
         over = 0
         if share and rng.random() < 0.8:
             over = _yen_round(float(direct * share) * rng.uniform(0.2, 1.0))
@@ -429,32 +511,17 @@ class _AppMaker:
                 over -= 10_000
         if violation == "overhead":
             over = _yen_round(float(direct * share) * rng.uniform(1.2, 1.8)) + 10_000
-        total = direct + over
+        return over
+
+    def _requested_subsidy(self, f: Funding, total: int, violation: str | None) -> int:
+        """The most the rate and the cap allow (the cap ignored for ``subsidy-cap``); a quarter of
+        the valid applications ask for less."""
         requested = f.max_subsidy(total)
         if f.cap_yen is not None and violation != "subsidy-cap":
             requested = min(requested, f.cap_yen)
-        if violation is None and rng.random() < 0.25:
-            requested = int(requested * rng.uniform(0.7, 1.0)) // f.round_down_yen * f.round_down_yen
-        if violation == "subsidy-rate":
-            # the cut to round_down_yen forgotten: total × rate rounded up to the yen (or one unit over)
-            if f.cap_yen is not None:
-                total = min(total, int(f.cap_yen / rate) - 4 * f.round_down_yen)
-                direct, over = total - over, over
-                if over > direct * share:
-                    over, direct = 0, total
-            exact = math.ceil(total * rate)
-            if exact <= f.max_subsidy(total):
-                total += f.round_down_yen // 2 or 1
-                direct += f.round_down_yen // 2 or 1
-                exact = math.ceil(total * rate)
-            if exact <= f.max_subsidy(total):
-                exact = f.max_subsidy(total) + f.round_down_yen
-            requested = exact
-        out = {"total_cost_yen": total}
-        if over:
-            out["overhead_yen"] = over
-        out["requested_subsidy_yen"] = requested
-        return out
+        if violation is None and self.rng.random() < 0.25:
+            requested = int(requested * self.rng.uniform(0.7, 1.0)) // f.round_down_yen * f.round_down_yen
+        return requested
 
     def _declarations(self, type_: str, violation: str | None) -> dict[str, Any]:
         rng, el = self.rng, self.prog.eligibility
@@ -773,53 +840,58 @@ def synth_workspace(path: Path, program_id: str, applications: int, evaluators: 
                         with_sheets=with_sheets)
     elif data.program.id != program_id:
         raise SynthError(f"事業 {program_id} ではなく {data.program.id} のデータです")
-    prog = data.program
     actor = f"synth ({current_user()})"
     n_sheets = len(data.sheets) if with_sheets else 0
-    with building(path, ".synth") as conn:
-        # a build in a private temporary folder, renamed into place only when complete:
-        # durability of each intermediate step does not matter (the final checkpoint syncs)
-        conn.execute("PRAGMA synchronous = OFF")
-        t = now()
-
-        def audit(action: str, new: Any = None, detail: str | None = None, old: Any = None) -> None:
-            bulk.put_audit(conn, [audit_row(actor, action, prog.id, old=old, new=new, detail=detail, at=t)])
-
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            digest = sha256(data.criteria_text)
-            bulk.put_program(conn, prog, str(data.criteria_path), data.criteria_text, digest, t)
-            audit("criteria-add", detail=f"synth {data.criteria_path} sha256={digest}")
-            bulk.put_applications(conn, (bulk.application_row(a, f"{a.id}.toml", data.application_texts[a.id],
-                                                              sha256(data.application_texts[a.id]), t)
-                                         for a in data.applications))
-            audit("application-add", new={"count": len(data.applications)},
-                  detail=f"synth: 申請 {len(data.applications)} 件（1件ごとの記録は省略した一括登録）")
-            roster = panel_toml(data.panel, program=prog, seed=data.seed)
-            bulk.put_panel(conn, "panel.toml", roster, sha256(roster), t)
-            audit("panel-load", new={"sha256": sha256(roster)}, detail="synth panel.toml")
-            bulk.put_evaluators(conn, data.panel.evaluators)
-            # as replace_assignments writes them (source auto)
-            bulk.put_assignments(conn, prog.id, data.pairs, "auto")
-            audit("assign", old={"count": 0}, new={"count": len(data.pairs)},
-                  detail=f"synth per_application={data.reviews_per_application} seed={data.seed} "
-                         f"avoid_own_bureau=False new={len(data.pairs)} kept=0")
-            if with_sheets:
-                bulk.put_submitted_sheets(conn, prog.id, data.sheets, t)
-                audit("sheet-submit", new={"count": n_sheets},
-                      detail=f"synth: 提出済みの採点票 {n_sheets} 枚（1枚ごとの記録は省略した一括登録）")
-            audit("init", detail=json.dumps({
-                "programs_added": [prog.id], "applications_added": len(data.applications),
-                "applications_changed": 0, "synth": {"applications": len(data.applications),
-                                                     "evaluators": len(data.panel.evaluators) - 1,
-                                                     "reviews_per_application": data.reviews_per_application,
-                                                     "seed": data.seed, "sheets": n_sheets}}, ensure_ascii=False))
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("PRAGMA synchronous = FULL")
+    # a build in a private temporary folder, renamed into place only when complete:
+    # durability of each intermediate step does not matter (the final checkpoint syncs)
+    with building(path, ".synth") as conn, bulk.transaction(conn, durable=False):
+        _write_rows(conn, data, actor, now(), with_sheets)
     return _summary(data, n_sheets, started) | {"workspace": str(path)}
+
+
+def _write_rows(conn: bulk.Connection, data: SynthData, actor: str, t: str, with_sheets: bool) -> None:
+    """Every row of the new workspace, inside the caller's transaction, each bulk action with
+    its one summary audit row (all at time ``t``)."""
+    prog = data.program
+    n_apps, n_pairs = len(data.applications), len(data.pairs)
+
+    def audit(action: str, new: Any = None, detail: str | None = None, old: Any = None) -> None:
+        bulk.put_audit(conn, [audit_row(actor, action, prog.id, old=old, new=new, detail=detail, at=t)])
+
+    digest = sha256(data.criteria_text)
+    bulk.put_program(conn, prog, str(data.criteria_path), data.criteria_text, digest, t)
+    audit("criteria-add", detail=f"synth {data.criteria_path} sha256={digest}")
+    bulk.put_applications(conn, (bulk.application_row(a, f"{a.id}.toml", data.application_texts[a.id],
+                                                      sha256(data.application_texts[a.id]), t)
+                                 for a in data.applications))
+    audit("application-add", new={"count": n_apps},
+          detail=f"synth: 申請 {n_apps} 件（1件ごとの記録は省略した一括登録）")
+    roster = panel_toml(data.panel, program=prog, seed=data.seed)
+    bulk.put_panel(conn, "panel.toml", roster, sha256(roster), t)
+    audit("panel-load", new={"sha256": sha256(roster)}, detail="synth panel.toml")
+    bulk.put_evaluators(conn, data.panel.evaluators)
+    # as replace_assignments writes them (source auto)
+    bulk.put_assignments(conn, prog.id, data.pairs, "auto")
+    audit("assign", old={"count": 0}, new={"count": n_pairs},
+          detail=f"synth per_application={data.reviews_per_application} seed={data.seed} "
+                 f"avoid_own_bureau=False new={n_pairs} kept=0")
+    n_sheets = len(data.sheets) if with_sheets else 0
+    if with_sheets:
+        bulk.put_submitted_sheets(conn, prog.id, data.sheets, t)
+        audit("sheet-submit", new={"count": n_sheets},
+              detail=f"synth: 提出済みの採点票 {n_sheets} 枚（1枚ごとの記録は省略した一括登録）")
+    audit("init", detail=_init_detail(data, n_sheets))
+
+
+def _init_detail(data: SynthData, n_sheets: int) -> str:
+    """The detail of the ``init`` audit row: what ``reviewer init`` records, and the synth parameters."""
+    n_apps = len(data.applications)
+    return json.dumps({
+        "programs_added": [data.program.id], "applications_added": n_apps,
+        "applications_changed": 0, "synth": {"applications": n_apps,
+                                             "evaluators": len(data.panel.evaluators) - 1,
+                                             "reviews_per_application": data.reviews_per_application,
+                                             "seed": data.seed, "sheets": n_sheets}}, ensure_ascii=False)
 
 
 def write_inputs(folder: Path, program_id: str, applications: int, evaluators: int,

@@ -129,12 +129,6 @@ class Band(Strict):
     points: Annotated[float, Field(ge=0, le=100)]
 
 
-#: Declarations a numeric auto criterion may read.
-NUMERIC_DECLARATIONS = ("mynumber_card_rate",)
-#: Declarations that can be required true (commitment).
-BOOLEAN_DECLARATIONS = ("plan_this_year", "attend_workshops")
-
-
 class Criterion(Strict):
     id: CriterionId
     kind: Literal["must", "scored", "auto"]
@@ -169,10 +163,6 @@ class Criterion(Strict):
         if self.kind != "scored" and self.weight != 1.0:
             raise ValueError("weight は加点項目（kind = \"scored\"）にだけ書けます")
         return self
-
-    @property
-    def max_auto_points(self) -> float:
-        return max([b.points for b in self.bands] + [self.default_points])
 
 
 class Funding(Strict):
@@ -389,10 +379,6 @@ class Applicant(Strict):
         if self.type != "corporation" and (self.governance is not None or self.related_lg_codes):
             raise ValueError("governance と related_lg_codes は corporation にだけ書けます")
         return self
-
-    @property
-    def is_local_government(self) -> bool:
-        return self.type != "corporation"
 
 
 class ApplicationBudget(Strict):

@@ -29,11 +29,10 @@ CRITERION_KIND_LABELS: dict[str, str] = {"must": "必須", "scored": "加点", "
 MUST_LABELS: dict[str, str] = {"pass": "適合", "fail": "不適合"}
 MUST_SHORT_LABELS: dict[str, str] = {"pass": "適", "fail": "否"}
 
-#: Aggregation methods (SPEC §4): the full name, and the short one of narrow places.
+#: Aggregation methods (SPEC §4) and their names.
 METHODS: tuple[str, ...] = ("mean", "median", "trimmed", "zscore")
 METHOD_LABELS: dict[str, str] = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均（最高・最低を除く）",
                                  "zscore": "評価者ごとの標準化（zスコア）"}
-METHOD_SHORT_LABELS: dict[str, str] = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均", "zscore": "zスコア"}
 
 #: A bureau's balance status.
 BALANCE_LABELS: dict[str, str] = {"under": "下限未満", "over": "上限超過", "unserved": "採択なし", "ok": "適正"}
@@ -79,9 +78,6 @@ FILE_KIND_LABELS: dict[str, str] = {"criteria": "審査基準", "application": "
 #: What the import of one sheet did.
 SHEET_RESULT_LABELS: dict[str, str] = {"created": "新規", "updated": "更新", "submitted": "提出",
                                        "replaced": "差し替え", "unchanged": "変更なし"}
-
-#: Roles of the panel.
-ROLE_LABELS: dict[str, str] = {"evaluator": "評価者", "chair": "委員長"}
 
 #: Field groups of the field balance.
 FIELD_KIND_LABELS: dict[str, str] = {"track": "要件", "model": "分野別モデル"}

@@ -31,7 +31,6 @@ class InitReport:
     applications_unchanged: int = 0
     evaluators: int = 0
     assignments_added: int = 0
-    skipped: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -189,9 +188,9 @@ def _put_assignments(run: _Init, bundle: Bundle, known: set[str]) -> None:
     for pid, aid in sorted(ws.application_keys(), reverse=True):
         program_of[aid] = pid  # the first program in sorted order wins, as before
     for a in bundle.panel.assignments:
-        pid = program_of.get(a.application)
-        if pid is not None:
-            report.assignments_added += ws.add_assignments(pid, [(a.application, a.evaluator)], "panel")
+        program = program_of.get(a.application)
+        if program is not None:
+            report.assignments_added += ws.add_assignments(program, [(a.application, a.evaluator)], "panel")
     for pid in known:
         if ws.assignment_mode(pid) != "default":
             ws.drop_default_assignments(pid)

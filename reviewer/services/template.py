@@ -11,7 +11,7 @@ from __future__ import annotations
 import unicodedata
 
 from reviewer.domain.model import Criterion
-from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CRITERION_KIND_LABELS
 from reviewer.files.toml import toml_string
 from reviewer.present.result import field_label
 from reviewer.workspace import Workspace
@@ -69,7 +69,7 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
         for c in prog.applicable(app):
             if c.kind == "auto":
                 continue
-            kind = "必須" if c.kind == "must" else "加点"
+            kind = CRITERION_KIND_LABELS[c.kind]
             note = f"  # {kind} {comment_text(c.label, 60)}（{_scale(c)}）"
             if c.id in saved:
                 value = saved[c.id]

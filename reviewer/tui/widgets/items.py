@@ -15,6 +15,8 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
+from reviewer.domain.vocabulary import CRITERION_KIND_LABELS
+
 if TYPE_CHECKING:
     from reviewer.domain.model import Criterion
 
@@ -63,7 +65,7 @@ class Item(Widget, can_focus=True):
 
     def render(self) -> Text:
         c = self.criterion
-        kind = "必須" if c.kind == "must" else "加点"
+        kind = CRITERION_KIND_LABELS[c.kind]
         text = Text()
         text.append(f"{c.id} ", style="bold")
         text.append(f"[{kind}] ")
