@@ -136,8 +136,15 @@ class Session:
                 return r.program, r.application
         return None
 
-    def save(self, opened: OpenedSheet, scores: dict[str, Any], comment: str, status: str = "draft") -> str:
-        """Save the opened sheet (a draft, or the submission)."""
+    def save_draft(self, opened: OpenedSheet, scores: dict[str, Any], comment: str) -> str:
+        """Save the opened sheet as a draft (partial scores allowed)."""
+        return self._save(opened, scores, comment, "draft")
+
+    def submit(self, opened: OpenedSheet, scores: dict[str, Any], comment: str) -> str:
+        """Submit the opened sheet (every applicable criterion scored; read-only afterwards)."""
+        return self._save(opened, scores, comment, "submitted")
+
+    def _save(self, opened: OpenedSheet, scores: dict[str, Any], comment: str, status: str) -> str:
         self.gate(opened.evaluator)
         return sheets.save_sheet(self.ws, opened.program.id, opened.application.id, opened.evaluator, scores,
                                  comment, status, actor=self.actor)

@@ -14,7 +14,8 @@ from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.widgets.table import Column, LineTable
 
-FILTERS = [("all", "すべて"), ("todo", "未着手"), ("draft", "下書き"), ("submitted", "提出済"), ("open", "未完了")]
+FILTERS = [("all", "すべて"), ("todo", SHEET_STATUS_LABELS[None]), ("draft", SHEET_STATUS_LABELS["draft"]),
+           ("submitted", SHEET_STATUS_LABELS["submitted"]), ("open", "未完了")]
 
 
 class QueueScreen(ReviewerScreen[None]):

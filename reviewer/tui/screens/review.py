@@ -154,7 +154,7 @@ class ReviewScreen(ReviewerScreen[None]):
             self._comment_timer.stop()
             self._comment_timer = None
         try:
-            self.reviewer.session.save(self.opened, self.scores, self.comment, "draft")
+            self.reviewer.session.save_draft(self.opened, self.scores, self.comment)
         except WorkspaceError as e:
             self.app.notify("\n".join(e.messages), title="保存できません", severity="error", markup=False)
             return False
@@ -196,7 +196,7 @@ class ReviewScreen(ReviewerScreen[None]):
             if not ok:
                 return
             try:
-                self.reviewer.session.save(self.opened, self.scores, self.comment, "submitted")
+                self.reviewer.session.submit(self.opened, self.scores, self.comment)
             except WorkspaceError as e:
                 self.app.notify("\n".join(e.messages), title="提出できません", severity="error", markup=False)
                 return
