@@ -1,0 +1,198 @@
+"""The schema's migrations, by version: frozen text once released (a change is a new one).
+
+1: programs, applications, the panel, assignments, sheets (a submitted sheet read-only), the
+   append-only audit log. 2: progress counters kept by triggers, the sheet/assignment
+   integrity triggers, the summary index.
+"""
+
+from __future__ import annotations
+
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE programs (
+        id          TEXT PRIMARY KEY,
+        source_name TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        sha256      TEXT NOT NULL,
+        json        TEXT NOT NULL,
+        loaded_at   TEXT NOT NULL
+    );
+    CREATE TABLE applications (
+        program     TEXT NOT NULL REFERENCES programs(id),
+        id          TEXT NOT NULL,
+        source_name TEXT NOT NULL,
+        content     TEXT NOT NULL,
+        sha256      TEXT NOT NULL,
+        json        TEXT NOT NULL,
+        title       TEXT NOT NULL,
+        applicant   TEXT NOT NULL,
+        applicant_type TEXT NOT NULL,
+        prefecture  TEXT NOT NULL,
+        bureau      TEXT NOT NULL,
+        track       TEXT,
+        model       INTEGER,
+        requested_subsidy_yen INTEGER NOT NULL,
+        loaded_at   TEXT NOT NULL,
+        PRIMARY KEY (program, id)
+    );
+    CREATE TABLE panel (
+        id       INTEGER PRIMARY KEY CHECK (id = 1),
+        source_name TEXT NOT NULL,
+        content  TEXT NOT NULL,
+        sha256   TEXT NOT NULL,
+        loaded_at TEXT NOT NULL
+    );
+    CREATE TABLE evaluators (
+        id       TEXT PRIMARY KEY,
+        name     TEXT NOT NULL,
+        role     TEXT NOT NULL CHECK (role IN ('evaluator', 'chair')),
+        os_user  TEXT UNIQUE,
+        json     TEXT NOT NULL
+    );
+    CREATE TABLE assignments (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        evaluator   TEXT NOT NULL REFERENCES evaluators(id),
+        source      TEXT NOT NULL CHECK (source IN ('default', 'panel', 'auto')),
+        active      INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+        withdrawn_reason TEXT,
+        withdrawn_at TEXT,
+        PRIMARY KEY (program, application, evaluator),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE INDEX assignments_by_evaluator ON assignments(evaluator, program);
+    CREATE TABLE sheets (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        evaluator   TEXT NOT NULL REFERENCES evaluators(id),
+        status      TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+        comment     TEXT NOT NULL DEFAULT '',
+        scores      TEXT NOT NULL CHECK (json_valid(scores)),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        submitted_at TEXT,
+        PRIMARY KEY (program, application, evaluator),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE INDEX sheets_by_evaluator ON sheets(evaluator, program);
+    -- A submitted sheet is read-only: the only change allowed is a reopen (status back
+    -- to draft with the same content), and it cannot be deleted.
+    CREATE TRIGGER sheets_submitted_readonly BEFORE UPDATE ON sheets
+    WHEN OLD.status = 'submitted'
+     AND NOT (NEW.status = 'draft' AND NEW.scores = OLD.scores AND NEW.comment = OLD.comment)
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
+    CREATE TRIGGER sheets_submitted_nodelete BEFORE DELETE ON sheets
+    WHEN OLD.status = 'submitted'
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet cannot be deleted'); END;
+    CREATE TABLE audit (
+        seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+        at          TEXT NOT NULL,
+        actor       TEXT NOT NULL,
+        action      TEXT NOT NULL,
+        program     TEXT,
+        application TEXT,
+        evaluator   TEXT,
+        old         TEXT,
+        new         TEXT,
+        detail      TEXT
+    );
+    CREATE INDEX audit_by_sheet ON audit(program, application, evaluator);
+    CREATE TRIGGER audit_no_update BEFORE UPDATE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    CREATE TRIGGER audit_no_delete BEFORE DELETE ON audit
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    """,
+    2: """
+    -- Progress counters (per evaluator and per application), kept by triggers in the same
+    -- transaction as the change: the chair's first screen reads them instead of joining
+    -- every assignment to its sheet (100,000 of each at national scale).
+    CREATE TABLE progress (
+        program   TEXT NOT NULL,
+        kind      TEXT NOT NULL CHECK (kind IN ('evaluator', 'application')),
+        key       TEXT NOT NULL,
+        assigned  INTEGER NOT NULL DEFAULT 0,
+        drafted   INTEGER NOT NULL DEFAULT 0,
+        submitted INTEGER NOT NULL DEFAULT 0,
+        PRIMARY KEY (program, kind, key)
+    ) WITHOUT ROWID;
+    INSERT INTO progress(program, kind, key, assigned, drafted, submitted)
+    SELECT a.program, 'evaluator', a.evaluator, COUNT(*), COALESCE(SUM(s.status = 'draft'), 0),
+           COALESCE(SUM(s.status = 'submitted'), 0)
+    FROM assignments a LEFT JOIN sheets s
+      ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator
+    WHERE a.active = 1 GROUP BY a.program, a.evaluator;
+    INSERT INTO progress(program, kind, key, assigned, drafted, submitted)
+    SELECT a.program, 'application', a.application, COUNT(*), COALESCE(SUM(s.status = 'draft'), 0),
+           COALESCE(SUM(s.status = 'submitted'), 0)
+    FROM assignments a LEFT JOIN sheets s
+      ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator
+    WHERE a.active = 1 GROUP BY a.program, a.application;
+    -- every application has its row (the chair's list reads the most urgent first, from here)
+    INSERT INTO progress(program, kind, key)
+    SELECT program, 'application', id FROM applications WHERE true
+    ON CONFLICT(program, kind, key) DO NOTHING;
+    CREATE TRIGGER progress_application_insert AFTER INSERT ON applications
+    BEGIN
+        INSERT INTO progress(program, kind, key) VALUES (NEW.program, 'application', NEW.id)
+        ON CONFLICT(program, kind, key) DO NOTHING;
+    END;
+    CREATE TRIGGER progress_assignment_insert AFTER INSERT ON assignments WHEN NEW.active = 1
+    BEGIN
+        INSERT INTO progress(program, kind, key, assigned) VALUES (NEW.program, 'evaluator', NEW.evaluator, 1)
+        ON CONFLICT(program, kind, key) DO UPDATE SET assigned = assigned + 1;
+        INSERT INTO progress(program, kind, key, assigned) VALUES (NEW.program, 'application', NEW.application, 1)
+        ON CONFLICT(program, kind, key) DO UPDATE SET assigned = assigned + 1;
+    END;
+    CREATE TRIGGER progress_assignment_active AFTER UPDATE OF active ON assignments
+    WHEN NEW.active != OLD.active
+    BEGIN
+        INSERT INTO progress(program, kind, key, assigned) VALUES (NEW.program, 'evaluator', NEW.evaluator, 1)
+        ON CONFLICT(program, kind, key) DO UPDATE SET assigned = assigned + NEW.active - OLD.active;
+        INSERT INTO progress(program, kind, key, assigned) VALUES (NEW.program, 'application', NEW.application, 1)
+        ON CONFLICT(program, kind, key) DO UPDATE SET assigned = assigned + NEW.active - OLD.active;
+    END;
+    CREATE TRIGGER progress_assignment_delete AFTER DELETE ON assignments WHEN OLD.active = 1
+    BEGIN
+        UPDATE progress SET assigned = assigned - 1
+        WHERE program = OLD.program AND kind = 'evaluator' AND key = OLD.evaluator;
+        UPDATE progress SET assigned = assigned - 1
+        WHERE program = OLD.program AND kind = 'application' AND key = OLD.application;
+    END;
+    CREATE TRIGGER progress_sheet_insert AFTER INSERT ON sheets
+    BEGIN
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft'), submitted = submitted + (NEW.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'evaluator' AND key = NEW.evaluator;
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft'), submitted = submitted + (NEW.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'application' AND key = NEW.application;
+    END;
+    CREATE TRIGGER progress_sheet_status AFTER UPDATE OF status ON sheets WHEN NEW.status != OLD.status
+    BEGIN
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft') - (OLD.status = 'draft'),
+                            submitted = submitted + (NEW.status = 'submitted') - (OLD.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'evaluator' AND key = NEW.evaluator;
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft') - (OLD.status = 'draft'),
+                            submitted = submitted + (NEW.status = 'submitted') - (OLD.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'application' AND key = NEW.application;
+    END;
+    CREATE TRIGGER progress_sheet_delete AFTER DELETE ON sheets
+    BEGIN
+        UPDATE progress SET drafted = drafted - (OLD.status = 'draft'), submitted = submitted - (OLD.status = 'submitted')
+        WHERE program = OLD.program AND kind = 'evaluator' AND key = OLD.evaluator;
+        UPDATE progress SET drafted = drafted - (OLD.status = 'draft'), submitted = submitted - (OLD.status = 'submitted')
+        WHERE program = OLD.program AND kind = 'application' AND key = OLD.application;
+    END;
+    -- Every sheet belongs to an active assignment (the counters rely on it): a sheet is
+    -- written only under one, and an assignment ends only once its sheet is gone.
+    CREATE TRIGGER sheets_need_assignment BEFORE INSERT ON sheets
+    WHEN NOT EXISTS (SELECT 1 FROM assignments WHERE program = NEW.program AND application = NEW.application
+                     AND evaluator = NEW.evaluator AND active = 1)
+    BEGIN SELECT RAISE(ABORT, 'a sheet needs an active assignment'); END;
+    CREATE TRIGGER assignments_end_without_sheet BEFORE UPDATE OF active ON assignments
+    WHEN NEW.active = 0 AND EXISTS (SELECT 1 FROM sheets WHERE program = NEW.program
+                                    AND application = NEW.application AND evaluator = NEW.evaluator)
+    BEGIN SELECT RAISE(ABORT, 'an assignment with a sheet cannot end: remove the sheet first'); END;
+    -- Summary columns of the applications without reading their documents (lists, progress).
+    CREATE INDEX applications_summary ON applications(program, id, title, applicant, applicant_type, prefecture,
+                                                      bureau, track, model, requested_subsidy_yen);
+    """,
+}
