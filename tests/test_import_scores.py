@@ -8,7 +8,8 @@ from conftest import write
 from wsutil import FULL, make_inputs, run
 
 from reviewer.services.setup import init_workspace
-from reviewer.workspace import Workspace
+from reviewer.services.sheets import reopen_sheet
+from reviewer.workspace import Workspace, WorkspaceError
 
 
 @pytest.fixture
@@ -172,3 +173,18 @@ def test_progress_bar_counts_failed_files_too(tmp_path, ws_path):
     good = scores_file(tmp_path, "good.toml", [sheet("T-0001", "draft", {"A1": 1})])
     r = run("import-scores", "--workspace", str(ws_path), "--progress", str(bad), str(good))
     assert r.returncode == 1 and "2/2" in r.stderr
+
+
+@pytest.mark.parametrize("reason", ["", "   ", "\u3000\n"])
+def test_reopen_refuses_an_empty_reason(tmp_path, ws_path, reason):
+    scores_file(tmp_path, "a.toml", [sheet("T-0001")])
+    assert run("import-scores", "--workspace", str(ws_path), str(tmp_path / "a.toml")).returncode == 0
+    before = sheet_count(ws_path)
+    r = run("reopen", "--workspace", str(ws_path), "--program", "r2-iot", "--application", "T-0001",
+            "--evaluator", "e01", "--chair", "c01", "--reason", reason)
+    assert r.returncode == 2 and "差し戻しの理由を書いてください" in r.stderr and "Traceback" not in r.stderr
+    assert sheet_count(ws_path) == before
+    with Workspace.open(ws_path) as ws:
+        with pytest.raises(WorkspaceError, match="差し戻しの理由を書いてください"):
+            reopen_sheet(ws, "r2-iot", "T-0001", "e01", actor="c01", reason=reason, chair="c01")
+        assert ws.sheet("r2-iot", "T-0001", "e01").status == "submitted"

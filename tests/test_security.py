@@ -109,3 +109,59 @@ def test_audit_rows_with_control_characters_print_cleanly(ws_path):
         ws.record("\x1b[31mevil\x1b[0m", "session-start", detail="\u202edetail")
     r = run("audit", "--workspace", str(ws_path))
     assert "\x1b" not in r.stdout and "\u202e" not in r.stdout and "evil" in r.stdout
+
+
+def sshd_command(option: str) -> str:
+    """What sshd runs for command="...": it undoes \\" and nothing else (auth-options.c)."""
+    assert option.startswith('command="')
+    out, i = [], len('command="')
+    while option[i] != '"':
+        if option[i] == "\\" and option[i + 1] == '"':
+            i += 1
+        out.append(option[i])
+        i += 1
+    return "".join(out)
+
+
+def test_authorized_keys_keep_spaces_quotes_and_backslashes(tmp_path):
+    import shlex
+
+    panel = {"evaluators": [dict(PANEL["evaluators"][0], ssh_public_keys=[KEY])] + PANEL["evaluators"][1:]}
+    crit, apps, panel_path = make_inputs(tmp_path, panel=panel)
+    ws = tmp_path / "ws 'a' \"b\" \\c \\\"d"
+    init_workspace(ws, crit, apps, panel_path)
+    exe = "/opt/my tools/it's \\ \"here\"/reviewer"
+    r = run("authorized-keys", "--workspace", str(ws), "--reviewer", exe)
+    assert r.returncode == 0, r.stderr
+    [line] = r.stdout.splitlines()
+    assert shlex.split(sshd_command(line)) == [exe, "tui", "--workspace", str(ws.resolve()), "--evaluator", "e01"]
+
+
+def test_authorized_keys_refuse_a_line_break_in_a_path(tmp_path):
+    panel = {"evaluators": [dict(PANEL["evaluators"][0], ssh_public_keys=[KEY])] + PANEL["evaluators"][1:]}
+    crit, apps, panel_path = make_inputs(tmp_path, panel=panel)
+    init_workspace(tmp_path / "ws", crit, apps, panel_path)
+    r = run("authorized-keys", "--workspace", str(tmp_path / "ws"), "--reviewer", "/opt/x\nssh-ed25519 AAAA evil")
+    assert r.returncode == 1 and "改行" in r.stderr and "ssh-ed25519 AAAA evil" not in r.stdout
+
+
+@pytest.mark.parametrize("env, detail", [
+    ({"SSH_CONNECTION": "192.0.2.10 50022 192.0.2.1 22"}, "evaluator via ssh from 192.0.2.10 port 50022"),
+    ({"SSH_CLIENT": "2001:db8::1 40000 22"}, "evaluator via ssh from 2001:db8::1 port 40000"),
+    ({"SSH_CONNECTION": "\x1b]0;x\x07evil \x9b2J 1 2"}, "evaluator via ssh from ? port ?"),
+    ({}, "evaluator via local"),
+])
+def test_the_session_start_records_where_from(ws_path, monkeypatch, env, detail):
+    from reviewer.services.session import Session
+
+    for name in ("SSH_CONNECTION", "SSH_CLIENT"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    session = Session(ws_path, "e01")
+    try:
+        session.record_start()
+    finally:
+        session.close()
+    with Workspace.open(ws_path) as ws:
+        assert ws.audit()[-1].detail == detail

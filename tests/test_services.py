@@ -33,8 +33,9 @@ def test_a_session_opens_only_its_own_sheets(ws_path):
             s.queue("e03")
         with pytest.raises(WorkspaceError, match="デモ"):
             s.view_as("e03")                                  # only the demo's chair may look through
-        assert s.save_draft(opened, {"A1": 2}, "途中") == "created"
-        assert s.submit(opened, FULL, "良い") == "submitted"
+        saved = s.save_draft(opened, opened.sheet, {"A1": 2}, "途中")
+        assert saved.result == "created" and saved.sheet.revision == 1 and saved.merge is None
+        assert s.submit(opened, saved.sheet, FULL, "良い").result == "submitted"
         assert s.ws.sheet("r2-iot", "T-0002", "e01").status == "submitted"
         actions = [r.action for r in s.ws.audit("r2-iot", "T-0002", "e01")]
         assert actions == ["application-open", "sheet-create", "sheet-submit"]

@@ -4,6 +4,8 @@ tmux, keys from the panel, and the forced command that `reviewer authorized-keys
 from __future__ import annotations
 
 import os
+import re
+import shlex
 import shutil
 import socket
 import subprocess
@@ -12,6 +14,8 @@ from pathlib import Path
 
 import pytest
 from conftest import IOT_APP, doc, write
+from tmuxutil import tmux
+from tmuxutil import wait_for as wait_until
 from wsutil import make_inputs, run
 
 from reviewer.services.setup import init_workspace
@@ -53,6 +57,11 @@ def server(tmp_path_factory):
     assert r.returncode == 0, r.stderr
     (tmp / "authorized_keys").write_text(r.stdout)
     os.chmod(tmp / "authorized_keys", 0o600)
+    yield from sshd(tmp, ws, "AcceptEnv LANG LC_*")
+
+
+def sshd(tmp: Path, ws: Path, accept_env: str):
+    """Run an OpenSSH server on 127.0.0.1 with ``tmp/authorized_keys`` until the caller is done."""
     keygen(tmp / "host", "host")
     port = free_port()
     config = tmp / "sshd_config"
@@ -60,7 +69,7 @@ def server(tmp_path_factory):
         f"Port {port}", "ListenAddress 127.0.0.1", f"HostKey {tmp / 'host'}",
         f"AuthorizedKeysFile {tmp / 'authorized_keys'}", "PasswordAuthentication no",
         "KbdInteractiveAuthentication no", "UsePAM no", "StrictModes no", "PermitRootLogin prohibit-password",
-        f"PidFile {tmp / 'sshd.pid'}", "LogLevel VERBOSE", "AcceptEnv LANG LC_*", "",
+        f"PidFile {tmp / 'sshd.pid'}", "LogLevel VERBOSE", accept_env, "",
     ]))
     Path("/run/sshd").mkdir(parents=True, exist_ok=True)
     proc = subprocess.Popen([SSHD, "-D", "-e", "-f", str(config)], stderr=open(tmp / "sshd.log", "w"))
@@ -81,10 +90,6 @@ def ssh_args(server, key: str, *extra: str) -> list[str]:
             "-o", "BatchMode=yes", "-o", "LogLevel=ERROR", *extra, f"{server['user']}@127.0.0.1"]
 
 
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30).stdout
-
-
 def in_tmux(name: str, command: list[str], wait_for: str, timeout: float = 40) -> str:
     import shlex
 
@@ -92,14 +97,7 @@ def in_tmux(name: str, command: list[str], wait_for: str, timeout: float = 40) -
     subprocess.run(["tmux", "new-session", "-d", "-s", name, "-x", "120", "-y", "40",
                     "TERM=xterm-256color " + " ".join(shlex.quote(c) for c in command) + "; echo SSH-EXITED; sleep 30"],
                    check=True, timeout=30)
-    deadline = time.time() + timeout
-    out = ""
-    while time.time() < deadline:
-        out = tmux("capture-pane", "-p", "-t", name)
-        if wait_for in out:
-            return out
-        time.sleep(0.2)
-    raise AssertionError(f"{wait_for!r} did not appear:\n{out}")
+    return wait_until(name, wait_for, timeout)
 
 
 def close(name: str) -> None:
@@ -155,3 +153,86 @@ def test_the_sessions_are_audited(server):
     starts = [x for x in rows if x["action"] == "session-start"]
     assert any(x["evaluator"] == "e01" and "via ssh" in x["detail"] for x in starts)
     assert any(x["evaluator"] == "c01" for x in starts)
+
+
+# -- an administrator's looser setup: TEXTUAL_* accepted, paths with spaces, quotes, backslashes --
+
+ODD_NAME = "work space 'q' \"d\" \\b"
+
+
+@pytest.fixture(scope="module")
+def lenient_server(tmp_path_factory):
+    """sshd accepting every TEXTUAL_* variable from the client; the workspace and the reviewer
+    command live in folders whose names have spaces, quotes and a backslash; authorized_keys
+    comes from `reviewer authorized-keys` run as that reviewer (no --reviewer)."""
+    import sys
+
+    tmp = tmp_path_factory.mktemp("ssh-lenient")
+    os.chmod(tmp, 0o700)
+    k1 = keygen(tmp / "e01", "e01@laptop")
+    kc = keygen(tmp / "chair", "chair@office")
+    panel = {"evaluators": [
+        {"id": "e01", "name": "山田 太郎", "programs": ["r2-iot"], "ssh_public_keys": [k1]},
+        {"id": "c01", "name": "松本 洋子", "role": "chair", "programs": ["r2-iot"], "ssh_public_keys": [kc]},
+    ]}
+    crit, apps, panel_path = make_inputs(tmp, n_apps=2, panel=panel)
+    ws = tmp / ODD_NAME
+    init_workspace(ws, crit, apps, panel_path)
+    tools = tmp / ("tools " + ODD_NAME)
+    tools.mkdir()
+    reviewer = tools / "reviewer"  # a copy of the venv's script (its #! names the venv's python)
+    shutil.copy(Path(sys.executable).parent / "reviewer", reviewer)
+    r = subprocess.run([str(reviewer), "authorized-keys", "--workspace", str(ws)], capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    (tmp / "authorized_keys").write_text(r.stdout)
+    os.chmod(tmp / "authorized_keys", 0o600)
+    for server in sshd(tmp, ws, "AcceptEnv LANG LC_* TEXTUAL_* TEXTUAL"):
+        yield dict(server, reviewer=reviewer, lines=r.stdout.splitlines())
+
+
+pane_until = wait_until
+
+
+def test_a_login_works_with_spaces_quotes_and_backslashes_in_the_paths(lenient_server):
+    ws = lenient_server["ws"]
+    for line in lenient_server["lines"]:  # sshd undoes \" only; the shell then reads the quoting
+        command = line[len('command="'): line.index('",restrict,pty ')].replace('\\"', '"')
+        assert shlex.split(command)[:4] == [str(lenient_server["reviewer"]), "tui", "--workspace", str(ws.resolve())]
+    out = in_tmux("ssh-odd", ssh_args(lenient_server, "e01", "-tt"), "評価者 山田 太郎（e01）")
+    assert "T-0001" in out and "T-0002" in out
+    close("ssh-odd")
+
+
+def test_textual_settings_sent_by_the_client_write_no_file(lenient_server):
+    tmp, ws = lenient_server["tmp"], lenient_server["ws"]
+    db = ws / "reviewer.db"
+    before = db.read_bytes()[:16]
+    assert before == b"SQLite format 3\x00"
+    log = tmp / "textual.log"
+    sent = ["env", f"TEXTUAL_SCREENSHOT_LOCATION={ws}", "TEXTUAL_SCREENSHOT_FILENAME=reviewer.db"]
+    command = sent + ssh_args(lenient_server, "e01", "-tt", "-o", "SendEnv=TEXTUAL_*",
+                              "-o", f"SetEnv=TEXTUAL_LOG={log} TEXTUAL_SCREENSHOT=1 TEXTUAL=debug")
+    in_tmux("ssh-env", command, "評価者 山田 太郎（e01）")
+    time.sleep(3)  # past the screenshot the client asked for
+    out = tmux("capture-pane", "-p", "-t", "ssh-env")
+    assert "SSH-EXITED" not in out and "評価者 山田 太郎（e01）" in out  # still running: no screenshot-and-exit
+    tmux("send-keys", "-t", "ssh-env", "C-q")
+    pane_until("ssh-env", "SSH-EXITED")
+    tmux("kill-session", "-t", "ssh-env")
+    assert db.read_bytes()[:16] == before
+    r = run("status", "--workspace", str(ws))
+    assert r.returncode == 0, r.stderr
+    assert not log.exists()
+    assert not [p for p in tmp.rglob("*.svg")] and not [p for p in Path.cwd().glob("*.svg")]
+
+
+def test_the_session_start_names_the_client_address(lenient_server):
+    import json
+
+    in_tmux("ssh-addr", ssh_args(lenient_server, "chair", "-tt"), "委員長 松本 洋子（c01）")
+    close("ssh-addr")
+    r = run("audit", "--workspace", str(lenient_server["ws"]), "--json")
+    starts = [json.loads(line) for line in r.stdout.splitlines() if '"session-start"' in line]
+    mine = [x for x in starts if x["evaluator"] == "c01"]
+    assert mine and all(re.fullmatch(r"chair via ssh from 127\.0\.0\.1 port \d+", x["detail"]) for x in mine), mine

@@ -6,34 +6,15 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
+from tmuxutil import tmux, wait_for
 
 pytestmark = pytest.mark.skipif(shutil.which("tmux") is None and not os.environ.get("CI"),
                                 reason="tmux is not installed (CI installs it)")
 
 BIN = Path(sys.executable).parent
-
-
-def tmux(*args: str) -> str:
-    return subprocess.run(["tmux", *args], capture_output=True, text=True, timeout=30).stdout
-
-
-def screen(session: str) -> str:
-    return tmux("capture-pane", "-p", "-t", session)
-
-
-def wait_for(session: str, text: str, timeout: float = 30) -> str:
-    deadline = time.time() + timeout
-    while time.time() < deadline:
-        out = screen(session)
-        if text in out:
-            return out
-        time.sleep(0.2)
-    size = tmux("display", "-p", "-t", session, "#{window_width}x#{window_height}").strip()
-    raise AssertionError(f"{text!r} did not appear ({size}):\n{screen(session)}")
 
 
 @pytest.fixture

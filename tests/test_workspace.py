@@ -215,6 +215,8 @@ def test_a_version_1_workspace_moves_forward_with_its_sheets(tmp_path):
         if name not in keep and kind != "index":  # the table's drop takes its indexes along
             c.execute(f"DROP {kind.upper()} {name}")
     c.execute("DROP INDEX IF EXISTS applications_summary")
+    for table, column in (("audit", "prev_hash"), ("audit", "hash"), ("sheets", "revision")):  # added later
+        c.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     c.execute("PRAGMA user_version = 1")
     c.commit()
     c.close()

@@ -37,6 +37,7 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help(sys.stderr)
         return 2
+    from reviewer.present.text import clean
     from reviewer.services.errors import InitError, WorkspaceError
 
     # A command runs once and exits: reference counting frees its garbage, and the cyclic
@@ -54,11 +55,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except WorkspaceError as e:
         for line in e.messages or [str(e)]:
-            print(str(line), file=sys.stderr)
+            print(clean(str(line)), file=sys.stderr)
         return 1
     except InitError as e:
         for problem in e.problems or [str(e)]:
-            print(str(problem), file=sys.stderr)
+            print(clean(str(problem)), file=sys.stderr)
         return 1
     except KeyboardInterrupt:
         print("中断しました。", file=sys.stderr)

@@ -4,11 +4,11 @@ of a result comes from ``reviewer.present``."""
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import sys
 from pathlib import Path
 
+from reviewer.present.text import clean, json_text
 from reviewer.services.workspaces import Workspace, open_workspace_at
 
 
@@ -22,8 +22,16 @@ def need_workspace(args: argparse.Namespace) -> Path:
     return Path(args.workspace)
 
 
+#: The commands that only read the workspace: they open a database they cannot write (a
+#: read-only file, folder or copy) read-only instead of refusing it.
+READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys"})
+
+
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    return open_workspace_at(need_workspace(args))
+    path = need_workspace(args)
+    if getattr(args, "command", None) in READ_ONLY_COMMANDS:
+        return Workspace.open(path, readonly=True)
+    return open_workspace_at(path)
 
 
 def actor() -> str:
@@ -43,10 +51,10 @@ def cmd_validate(args: argparse.Namespace) -> int:
         bundle = validate(list(args.paths), list(args.criteria), shipped=not args.no_shipped_criteria)
     except BrokenInstallation as e:
         for p in e.problems:
-            print(str(p), file=sys.stderr)
+            print(clean(str(p)), file=sys.stderr)
         return 1
     for p in bundle.problems:
-        print(str(p), file=sys.stderr)
+        print(clean(str(p)), file=sys.stderr)
     if bundle.problems:
         print(f"問題が {len(bundle.problems)} 件あります。", file=sys.stderr)
         return 1
@@ -82,7 +90,7 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
     files, missing = toml_files(list(args.files))
     failed = len(missing)
     for p in missing:
-        print(str(p), file=sys.stderr)
+        print(clean(str(p)), file=sys.stderr)
     with open_workspace(args) as ws:
         bar = ProgressBar(len(files), "採点票の取り込み", sys.stderr.isatty() or args.progress)
         for path in files:
@@ -91,7 +99,7 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
             if outcome.problems:
                 failed += 1
                 for p in outcome.problems:
-                    print(str(p), file=sys.stderr)
+                    print(clean(str(p)), file=sys.stderr)
             else:
                 summary = "、".join(f"{SHEET_RESULT_LABELS[k]} {v}" for k, v in outcome.counts.items()) or "採点票なし"
                 print(f"取り込みました: {path}（{summary}）", flush=True)
@@ -103,19 +111,31 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
+    import tempfile
+
     from reviewer.services.errors import WorkspaceError
     from reviewer.services.panel import template_for
 
     with open_workspace(args) as ws:
         text = template_for(ws, args.evaluator, args.program)
     out = Path(args.output)
-    tmp = out.with_name(f".{out.name}.tmp")
+    tmp = None
     try:
-        tmp.write_text(text, encoding="utf-8")
+        # a new file of a random name (O_EXCL, 0600) beside the target, never a name another
+        # user could plant a link at; renamed onto the target whole
+        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
+        tmp = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
         os.replace(tmp, out)
+        tmp = None
     except OSError as e:
-        tmp.unlink(missing_ok=True)
         raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
     print(f"採点票テンプレートを書き出しました: {out}")
     return 0
 
@@ -160,7 +180,7 @@ def cmd_status(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         result = status_report(ws, args.program)
     if args.json:
-        print(json.dumps(result, ensure_ascii=False, indent=2))
+        print(json_text(result, indent=2))
         return 0
     for block in result:
         total = sum(e["assigned"] for e in block["evaluators"])
@@ -190,15 +210,16 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 
 
 def cmd_audit(args: argparse.Namespace) -> int:
+    if args.verify:
+        return verify_audit(args)
     from reviewer.domain.vocabulary import AUDIT_LABELS
-    from reviewer.present.text import clean
     from reviewer.services.panel import audit_entries
 
     with open_workspace(args) as ws:
         entries = audit_entries(ws, args.program, args.application, args.evaluator)
     for r in entries:
-        if args.json:
-            print(json.dumps(r.as_dict(), ensure_ascii=False))
+        if args.json:  # one object a line; control, C1 and bidi characters escaped as \uXXXX
+            print(json_text(r.as_dict()))
             continue
         target = " / ".join(x for x in (r.program, r.application, r.evaluator) if x)
         line = f"{r.seq:>6}  {r.at}  {clean(r.actor)}  {AUDIT_LABELS.get(r.action, r.action)}"
@@ -210,13 +231,27 @@ def cmd_audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def verify_audit(args: argparse.Namespace) -> int:
+    from reviewer.services.panel import verify_audit as verify
+
+    with open_workspace(args) as ws:
+        check = verify(ws)
+    if check.ok:
+        print(f"監査ログの連鎖は正しくつながっています（{check.entries} 件、最新の記録のハッシュ {check.head}）。")
+        return 0
+    print(f"監査ログの seq {check.bad_seq} が連鎖に合いません: {check.problem}。"
+          f"それより前の記録（{check.entries - 1} 件）は連鎖のとおりです。", file=sys.stderr)
+    return 1
+
+
 def reviewer_executable() -> str:
+    """The command that starts this reviewer, quoted for the shell sshd runs it with."""
     import shlex
     import shutil
 
     exe = Path(sys.argv[0])
     if exe.name == "reviewer" and exe.exists():
-        return str(exe.resolve())
+        return shlex.quote(str(exe.resolve()))
     found = shutil.which("reviewer", path=str(Path(sys.executable).parent)) or shutil.which("reviewer")
     return shlex.quote(str(Path(found).resolve())) if found else f"{shlex.quote(sys.executable)} -m reviewer"
 
@@ -247,7 +282,7 @@ def cmd_rank(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         result = score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False)
     if args.json:
-        print(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        print(json_text(result.to_json(), indent=2))
     else:
         print_ranking(result, what_if=args.budget is not None)
     return 0

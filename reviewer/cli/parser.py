@@ -54,6 +54,12 @@ def _yen(value: str) -> int:
         raise argparse.ArgumentTypeError(str(e)) from None
 
 
+def _reason(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("差し戻しの理由を書いてください（空白だけの理由は受け付けません）")
+    return value
+
+
 def _scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
     p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
@@ -137,7 +143,7 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
     r.add_argument("--application", required=True, metavar="ID")
     r.add_argument("--evaluator", required=True, metavar="ID")
     r.add_argument("--chair", required=True, metavar="ID", help="差し戻す委員長の評価者 ID")
-    r.add_argument("--reason", required=True, help="差し戻しの理由")
+    r.add_argument("--reason", type=_reason, required=True, help="差し戻しの理由（空でないこと）")
     r.set_defaults(func=c.cmd_reopen)
 
     ak = sub.add_parser("authorized-keys", help="SSH の authorized_keys を出力する（鍵ごとに評価者の端末アプリを強制）",
@@ -153,6 +159,8 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
     au.add_argument("--application", metavar="ID")
     au.add_argument("--evaluator", metavar="ID")
     au.add_argument("--json", action="store_true", help="JSON Lines で出力する")
+    au.add_argument("--verify", action="store_true",
+                    help="監査ログのハッシュの連鎖を検査し、合わない最初の記録を示す（改ざんの検出）")
     au.set_defaults(func=c.cmd_audit)
 
 

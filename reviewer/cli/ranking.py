@@ -1,5 +1,6 @@
 """``reviewer rank`` as text: the ranking with the cut line, the regional and the field balance,
-and the agreement between evaluators."""
+and the agreement between evaluators. Every string from the input files is cleaned of control
+characters (``table`` cleans its cells)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.domain.vocabulary import BALANCE_LABELS, FIELD_KIND_LABELS, METHOD_LABELS
 from reviewer.present import result as words
-from reviewer.present.text import table
+from reviewer.present.text import clean, table
 
 if TYPE_CHECKING:
     from reviewer.scoring import Result
@@ -15,11 +16,11 @@ if TYPE_CHECKING:
 
 def print_ranking(result: Result, what_if: bool = False) -> None:
     prog = result.program
-    print(f"{prog.name}（{prog.id}）")
+    print(f"{clean(prog.name)}（{prog.id}）")  # names and labels come from the criteria file: cleaned
     print(f"集計方法: {METHOD_LABELS[result.method]}　{words.budget_text(result, what_if)}"
           f"　申請額合計（自動審査通過分）: {words.yen(result.demand_yen)}" + ("　予算超過" if result.oversubscribed else ""))
     if words.bonus_names(prog):
-        print(f"自動加点（{words.bonus_names(prog)}）: {words.bonus_state(result)}")
+        print(f"自動加点（{clean(words.bonus_names(prog))}）: {words.bonus_state(result)}")
     _ranking_table(result)
     print()
     print("地域バランス")

@@ -4,12 +4,14 @@ Every sheet renders the one ``Result``; nothing is computed here beyond formatti
 word another face also shows comes from ``reviewer.present.result`` or the vocabulary. The
 workbook and its safe writers are in ``book``; each sheet group has its module, and
 ``write_workbook`` calls them in the order of ``SHEETS``. The file is written beside the
-target and renamed into place, so a failure leaves nothing half-written.
+target, into a new private file of a random name, and renamed into place, so a failure leaves
+nothing half-written and no name another user could plant a link at is ever opened.
 """
 
 from __future__ import annotations
 
 import os
+import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -27,26 +29,37 @@ SHEETS = (overview.SHEET, ranking.SHEET, balance.REGIONS_SHEET, balance.FIELDS_S
 
 
 def write_workbook(result: Result, path: Path, generated_at: datetime | None = None) -> None:
-    """Write the workbook of ``result`` to ``path`` (replacing it); OSError when it cannot be written."""
+    """Write the workbook of ``result`` to ``path`` (replacing it, mode 0600: it names the
+    evaluators and their scores); OSError when it cannot be written."""
     path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # O_EXCL, 0600
+    tmp: Path | None = Path(name)
     try:
-        book = Book(tmp)
-        generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
-        overview.write(book, result, generated)
-        ranking.write(book, result, generated)
-        balance.write_regions(book, result)
-        balance.write_fields(book, result)
-        evaluators.write_sheets(book, result)
-        evaluators.write_stats(book, result)
-        eligibility.write(book, result)
-        comments.write(book, result)
-        try:
-            book.wb.close()
-        except xlsxwriter.exceptions.FileCreateError as e:
-            cause = e.args[0] if e.args else e
-            raise OSError(getattr(cause, "errno", None), getattr(cause, "strerror", None) or str(cause)) from None
-        os.replace(tmp, path)
+        with os.fdopen(fd, "w+b") as handle:
+            book = Book(Path(name))
+            book.wb.filename = handle  # written through the descriptor just made, never reopened by name
+            _write_sheets(book, result, generated_at)
+            try:
+                book.wb.close()
+            except xlsxwriter.exceptions.FileCreateError as e:
+                cause = e.args[0] if e.args else e
+                raise OSError(getattr(cause, "errno", None), getattr(cause, "strerror", None) or str(cause)) from None
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(name, path)
+        tmp = None
     finally:
-        if tmp.exists():
-            tmp.unlink()
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+
+
+def _write_sheets(book: Book, result: Result, generated_at: datetime | None) -> None:
+    generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    overview.write(book, result, generated)
+    ranking.write(book, result, generated)
+    balance.write_regions(book, result)
+    balance.write_fields(book, result)
+    evaluators.write_sheets(book, result)
+    evaluators.write_stats(book, result)
+    eligibility.write(book, result)
+    comments.write(book, result)

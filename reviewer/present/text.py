@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections.abc import Set as AbstractSet
 from datetime import datetime, timedelta, timezone
@@ -29,9 +30,37 @@ def jst(stamp: str | None) -> str:
     return when.astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
+#: The characters a terminal acts on instead of showing: C0 and C1 controls and DEL (Cc: ESC
+#: starts escape sequences, U+009B is a one-character CSI, U+009D an OSC), format characters
+#: (Cf: bidi overrides and isolates, zero-width characters), line and paragraph separators,
+#: and lone surrogates (which cannot even be written as UTF-8).
+UNSHOWN = frozenset({"Cc", "Cf", "Cs", "Zl", "Zp"})
+
+
 def clean(text: str) -> str:
-    """Control characters (escape sequences, bidi overrides, newlines) made harmless."""
-    return "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") else ch for ch in text)
+    """Text for a terminal: each control, format or separator character (``UNSHOWN``) becomes a
+    space, so escape sequences, bidi overrides and newlines do nothing."""
+    if text.isprintable():
+        return text
+    return "".join(" " if unicodedata.category(ch) in UNSHOWN else ch for ch in text)
+
+
+def _json_escape(ch: str) -> str:
+    n = ord(ch)
+    if n > 0xFFFF:  # beyond the BMP: a surrogate pair, as JSON writes it
+        n -= 0x10000
+        return f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}"
+    return f"\\u{n:04x}"
+
+
+def json_text(value: object, indent: int | None = None) -> str:
+    """``value`` as JSON for a terminal: readable (not ASCII-only), with every ``UNSHOWN``
+    character escaped as ``\\uXXXX``. Still valid JSON that parses to the same values; the
+    escaped characters can occur only inside strings (json escapes C0 controls itself)."""
+    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    escapes = {ord(ch): _json_escape(ch) for ch in set(text)
+               if ch != "\n" and unicodedata.category(ch) in UNSHOWN}
+    return text.translate(escapes) if escapes else text
 
 
 def fit(text: str, cells: int) -> str:

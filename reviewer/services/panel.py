@@ -9,6 +9,7 @@ from typing import Any
 
 from reviewer.rules.assign import Plan, plan_assignment
 from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.workspace.audit import ChainCheck
 from reviewer.workspace.records import AuditEntry, Counts
 
 
@@ -53,6 +54,11 @@ def audit_entries(ws: Workspace, program: str | None = None, application: str | 
     return ws.audit(program, application, evaluator)
 
 
+def verify_audit(ws: Workspace) -> ChainCheck:
+    """The audit log's hash chain checked from the first entry to the newest."""
+    return ws.verify_audit()
+
+
 def names(ws: Workspace) -> dict[str, str]:
     """Evaluators' names by id."""
     return {e.id: e.name for e in ws.people()}
@@ -61,14 +67,23 @@ def names(ws: Workspace) -> dict[str, str]:
 def authorized_keys_lines(ws: Workspace, reviewer: str) -> list[str]:
     """One line per key: the key may run only this evaluator's app (restrict: no forwarding,
     no agent, no X11, no user rc; pty: a terminal for the app). The command ignores whatever
-    the client asks to run."""
+    the client asks to run.
+
+    ``reviewer`` is the command that starts reviewer, quoted for the shell (``shlex.quote``).
+    sshd runs ``command="..."`` with the account's shell after undoing one escape only, ``\\"``
+    for ``"`` (a backslash before anything else stays as it is), so quotes are escaped and
+    backslashes are not. A line break cannot be written in authorized_keys at all."""
     workspace = str(Path(ws.path).resolve())
     lines = []
     for ev in ws.panel().evaluators:
         for key in ev.ssh_public_keys:
             command = f"{reviewer} tui --workspace {shlex.quote(workspace)} --evaluator {shlex.quote(ev.id)}"
-            option = command.replace("\\", "\\\\").replace('"', '\\"')
-            lines.append(f'command="{option}",restrict,pty {key}')
+            option = command.replace('"', '\\"')
+            line = f'command="{option}",restrict,pty {key}'
+            if any(ch in line for ch in "\r\n\0"):
+                raise WorkspaceError(f"評価者 {ev.id}: authorized_keys の1行に書けない文字（改行など）が"
+                                     f"コマンドのパスか鍵にあります: {line!r}")
+            lines.append(line)
     return lines
 
 

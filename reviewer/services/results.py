@@ -37,14 +37,17 @@ class Export:
 def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, method: str = "mean",
                     budget_yen: int | None = None, generated_at: datetime | None = None,
                     make_folder: bool = False) -> Export:
-    """Score the program and write its workbook to ``path`` (created whole or not at all; its
-    folder made where missing with ``make_folder``); the export is audited with the file, method
-    and budget."""
+    """Score the program and write its workbook to ``path`` (created whole or not at all, mode
+    0600; its folder made where missing with ``make_folder``); the export is audited with the
+    file, method and budget, so a workspace that cannot record it is refused before writing."""
     from reviewer.excel import write_workbook
 
     path = Path(path).expanduser()
     if path.suffix.lower() != ".xlsx":
         raise WorkspaceError(f"{path}: ファイル名は .xlsx で終えてください")
+    if ws.readonly:
+        raise WorkspaceError(f"{ws.db_path}: 読み取り専用のため、書き出しを監査ログに記録できません"
+                             "（書き出しは書き込めるワークスペースで行ってください）")
     result = score_workspace(ws, program_id, method=method, budget_yen=budget_yen)
     try:
         if make_folder:

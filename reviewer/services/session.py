@@ -9,6 +9,8 @@ calls it for every change; it never touches the workspace itself.
 from __future__ import annotations
 
 import os
+import socket
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -17,7 +19,7 @@ from reviewer.rules import access
 from reviewer.services import sheets
 from reviewer.workspace import Workspace, WorkspaceError
 from reviewer.workspace.clock import current_user
-from reviewer.workspace.records import Person, QueueEntry, SheetRecord
+from reviewer.workspace.records import Person, Presence, QueueEntry, SheetRecord
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
@@ -36,6 +38,24 @@ def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
         raise WorkspaceError(f"このアカウント（{user}）は評価者名簿の os_user にありません。"
                              "--evaluator で評価者 ID を指定してください")
     return ev.id
+
+
+def _warm_sheet_model() -> None:
+    """Build the sheet model's validator now, while the screen opens, not at the first keypress
+    (the model defers building until first used: tens of milliseconds)."""
+    from reviewer.domain.model import Sheet
+
+    Sheet.model_validate({"application": "warm-up", "status": "draft"})
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def identify(workspace: Path, evaluator_id: str | None) -> str:
@@ -66,8 +86,14 @@ class Session:
         self.demo = demo
         self.actor = actor or f"{self.identity.id} ({current_user()})"
         self.viewing_as: str | None = None  # demo: the chair looking through an evaluator's eyes
+        self.id = uuid.uuid4().hex          # this session's screens, for the others to see
+        self.host = socket.gethostname()
 
     def close(self) -> None:
+        try:
+            self.ws.leave_sheet(self.id)
+        except WorkspaceError:
+            pass  # closing: a full disk or a read-only file must not stop it
         self.ws.close()
 
     @property
@@ -75,7 +101,19 @@ class Session:
         return self.identity.role == "chair"
 
     def record_start(self) -> None:
-        via = "ssh" if os.environ.get("SSH_CONNECTION") else "local"
+        """Audit the session's start: who, in which role, and from where ("via ssh from
+        192.0.2.1 port 50022", from SSH_CONNECTION or SSH_CLIENT; "via local" without either)."""
+        import ipaddress
+
+        via = "local"
+        client = (os.environ.get("SSH_CONNECTION") or os.environ.get("SSH_CLIENT") or "").split()
+        if client:
+            try:
+                address = str(ipaddress.ip_address(client[0].split("%")[0]))
+            except ValueError:
+                address = "?"
+            port = client[1] if len(client) > 1 and client[1].isascii() and client[1].isdigit() else "?"
+            via = f"ssh from {address} port {port[:5]}"
         self.ws.record(self.actor, "session-start", evaluator=self.identity.id,
                        detail=f"{'chair' if self.is_chair else 'evaluator'} via {via}")
 
@@ -123,8 +161,27 @@ class Session:
             raise WorkspaceError(problem)
         prog = self.ws.program(program)
         self.ws.record(self.actor, "application-open", program, application, evaluator_id)
+        self.ws.enter_sheet(self.id, program, application, evaluator_id, self.host, os.getpid())
+        _warm_sheet_model()
         return OpenedSheet(evaluator_id, prog, app, run_checks(app, prog),
                            self.ws.sheet(program, application, evaluator_id))
+
+    def close_sheet(self, opened: OpenedSheet) -> None:
+        """The screen of ``opened`` closed (the other sessions no longer see it)."""
+        self.ws.leave_sheet(self.id)
+
+    def others_on(self, opened: OpenedSheet) -> list[Presence]:
+        """The other sessions that have this sheet open now (a session of this machine whose
+        process is gone is forgotten)."""
+        others = []
+        for p in self.ws.present(opened.program.id, opened.application.id, opened.evaluator):
+            if p.session == self.id:
+                continue
+            if p.host == self.host and not _alive(p.pid):
+                self.ws.leave_sheet(p.session)
+                continue
+            others.append(p)
+        return others
 
     def next_unfinished(self, evaluator_id: str, program: str, application: str) -> tuple[str, str] | None:
         """The next application after this one (in list order, wrapping) that is not submitted."""
@@ -136,18 +193,22 @@ class Session:
                 return r.program, r.application
         return None
 
-    def save_draft(self, opened: OpenedSheet, scores: dict[str, Any], comment: str) -> str:
-        """Save the opened sheet as a draft (partial scores allowed)."""
-        return self._save(opened, scores, comment, "draft")
+    def save_draft(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any],
+                   comment: str) -> sheets.Saved:
+        """Save the opened sheet as a draft (partial scores allowed) over ``base``, the sheet as
+        the screen last had it; a sheet changed meanwhile is merged (``Saved.merge``)."""
+        return self._save(opened, base, scores, comment, "draft")
 
-    def submit(self, opened: OpenedSheet, scores: dict[str, Any], comment: str) -> str:
+    def submit(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any],
+               comment: str) -> sheets.Saved:
         """Submit the opened sheet (every applicable criterion scored; read-only afterwards)."""
-        return self._save(opened, scores, comment, "submitted")
+        return self._save(opened, base, scores, comment, "submitted")
 
-    def _save(self, opened: OpenedSheet, scores: dict[str, Any], comment: str, status: str) -> str:
+    def _save(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any], comment: str,
+              status: str) -> sheets.Saved:
         self.gate(opened.evaluator)
-        return sheets.save_sheet(self.ws, opened.program.id, opened.application.id, opened.evaluator, scores,
-                                 comment, status, actor=self.actor)
+        return sheets.save_based_on(self.ws, opened.program.id, opened.application.id, opened.evaluator, base,
+                                    scores, comment, status, self.actor)
 
     def declare_conflict(self, opened: OpenedSheet, reason: str) -> None:
         self.gate(opened.evaluator)

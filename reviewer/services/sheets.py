@@ -7,12 +7,14 @@ the terminal app all save through here.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from reviewer.rules import access
+from reviewer.rules.merge import Content, Merge, merge
 from reviewer.workspace import Workspace, WorkspaceError
 from reviewer.workspace.clock import current_user
-from reviewer.workspace.records import AssignmentRecord
+from reviewer.workspace.records import AssignmentRecord, SheetRecord
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Sheet
@@ -58,29 +60,79 @@ def sheet_problems(ws: Workspace, program: str, evaluator: str, sheet: Sheet) ->
     return [msg for _, msg in rules(sheet, prog, app)]
 
 
+_FIELD_NAMES = {"comment": "コメント", "scores": "採点", "status": "状態", "application": "申請"}
+
+
+def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
+                  comment: str, status: str) -> Sheet:
+    """The sheet as the model and the rules accept it, or WorkspaceError saying why not (a
+    comment over the length limit included: never a traceback)."""
+    from pydantic import ValidationError
+
+    from reviewer.domain.model import Sheet
+    from reviewer.files.models import translate
+
+    try:
+        sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
+                                      "scores": scores})
+    except ValidationError as e:
+        raise WorkspaceError(*(f"{_FIELD_NAMES.get(str(err['loc'][0]), err['loc'][0]) if err['loc'] else ''}: "
+                               f"{translate(dict(err))}" for err in e.errors(include_url=False))) from None
+    problems = sheet_problems(ws, program, evaluator, sheet)
+    if problems:
+        raise WorkspaceError(*problems)
+    return sheet
+
+
 def save_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
                comment: str = "", status: str = "draft", actor: str | None = None, replace: bool = False) -> str:
     """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
     'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
-    from reviewer.domain.model import Sheet
-
-    sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
-                                  "scores": scores})
-    problems = sheet_problems(ws, program, evaluator, sheet)
-    if problems:
-        raise WorkspaceError(*problems)
+    sheet = checked_sheet(ws, program, application, evaluator, scores, comment, status)
     return ws.save_checked_sheet(program, sheet, evaluator, actor or current_user(), replace)
+
+
+@dataclass
+class Saved:
+    """What a save based on a revision did: the result, the sheet as stored now, and the merge
+    where the sheet had changed meanwhile (its content is what was saved)."""
+
+    result: str
+    sheet: SheetRecord | None
+    merge: Merge | None = None
+
+
+def save_based_on(ws: Workspace, program: str, application: str, evaluator: str, base: SheetRecord | None,
+                  scores: dict[str, Any], comment: str, status: str, actor: str) -> Saved:
+    """Save what a screen holds over the sheet it was based on. Where the stored sheet changed
+    meanwhile (an import, another session), the two are merged item by item
+    (``reviewer.rules.merge``) and the merge is saved; a sheet submitted meanwhile is refused."""
+    mine, merged = Content(dict(scores), comment), None
+    for _ in range(5):  # another save between the read and the write: merge again
+        sheet = checked_sheet(ws, program, application, evaluator, mine.scores, mine.comment, status)
+        result, stored = ws.save_over(program, sheet, evaluator, actor, base.revision if base else 0)
+        if result != "stale":
+            return Saved(result, stored, merged)
+        if stored is not None and stored.status == "submitted":
+            raise WorkspaceError(f"申請 {application} の採点票は、別の画面または取り込みで提出されました。"
+                                 "提出済みの採点票は変更できません（この画面の内容は保存していません）")
+        theirs = Content(stored.scores, stored.comment) if stored else Content({}, "")
+        merged = merge(Content(base.scores, base.comment) if base else Content({}, ""), mine, theirs)
+        mine, base = merged.content, stored
+    raise WorkspaceError(f"申請 {application} の採点票が保存のたびに別の画面で変わるため、保存できませんでした")
 
 
 def reopen_sheet(ws: Workspace, program: str, application: str, evaluator: str, actor: str, reason: str,
                  chair: str | None = None) -> None:
-    """A chair sends a submitted sheet back to draft, with a reason."""
+    """A chair sends a submitted sheet back to draft, with a reason (not empty)."""
+    if not reason.strip():
+        raise WorkspaceError("差し戻しの理由を書いてください")
     if chair is not None:
         problem = access.chair_problem(chair, ws.person(chair).role)
         if problem:
             raise WorkspaceError(problem)
     ws.program(program)
-    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason)
+    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason.strip())
 
 
 def declare_conflict(ws: Workspace, program: str, application: str, evaluator: str, reason: str, actor: str) -> None:

@@ -19,6 +19,7 @@ from textual.app import App
 from textual.binding import Binding
 from textual.screen import Screen
 
+from reviewer.present.text import clean
 from reviewer.services.chair import ChairDesk
 from reviewer.services.errors import WorkspaceError
 from reviewer.services.session import Session, identify
@@ -100,7 +101,7 @@ class ReviewerApp(App):
         try:
             opened = self.session.open_sheet(evaluator_id, program, application)
         except WorkspaceError as e:
-            self.notify("\n".join(e.messages), severity="error", markup=False)
+            self.notify("\n".join(clean(m) for m in e.messages), severity="error", markup=False)
             return
         from reviewer.tui.screens.review import ReviewScreen  # loads the model (pydantic) on first use
 
@@ -127,7 +128,7 @@ class ReviewerApp(App):
             try:
                 act(reason.strip())
             except WorkspaceError as e:
-                self.notify("\n".join(e.messages), severity="error", markup=False)
+                self.notify("\n".join(clean(m) for m in e.messages), severity="error", markup=False)
                 return
             self.notify(done_message, markup=False)
             if then is not None:
@@ -165,6 +166,10 @@ def run(workspace: Path, evaluator_id: str | None, *, demo: bool = False, mouse:
         export_dir: Path | None = None) -> int:
     import sys
 
+    from reviewer import tui
+
+    if tui.TEXTUAL_LOADED_FIRST:  # Textual has read its settings from an environment not scrubbed
+        raise WorkspaceError("端末アプリは reviewer tui か reviewer demo で起動してください（Textual が先に読み込まれています）")
     bench = bool(os.environ.get("REVIEWER_EXIT_AFTER_FIRST_SCREEN"))  # benchmarks: headless, exit at once
     if not bench and not (sys.stdin.isatty() and sys.stderr.isatty()):
         raise WorkspaceError("端末アプリには端末（TTY）が必要です。SSH では ssh -t で接続してください")

@@ -2,14 +2,87 @@
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewer.workspace.errors import WorkspaceError
+
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Panel, Program
+
+
+#: The database file in a workspace's folder.
+DB_NAME = "reviewer.db"
+
+#: SQLite's primary result codes that open and write code tells apart.
+SQLITE_READONLY, SQLITE_IOERR, SQLITE_FULL, SQLITE_CANTOPEN = 8, 10, 13, 14
+
+#: What a failure of the database file itself means to the user, by SQLite's primary result
+#: code (an error of the SQL or a refused constraint is not one of them: it propagates).
+CAUSES = {
+    3: "アクセスが許可されていません",         # SQLITE_PERM
+    5: "ほかの処理がロックしたままです",       # SQLITE_BUSY
+    6: "ほかの処理がロックしたままです",       # SQLITE_LOCKED
+    8: "読み取り専用です",                     # SQLITE_READONLY
+    10: "ディスクの読み書きに失敗しました",    # SQLITE_IOERR
+    11: "データベースが壊れています",          # SQLITE_CORRUPT
+    13: "ディスクの空きがありません",          # SQLITE_FULL
+    14: "ファイルを開けません",                # SQLITE_CANTOPEN
+    15: "ロックの手順に失敗しました",          # SQLITE_PROTOCOL
+    22: "ファイルが大きすぎます",              # SQLITE_NOLFS
+    23: "アクセスが許可されていません",        # SQLITE_AUTH
+    26: "データベースのファイルではありません",  # SQLITE_NOTADB
+}
+
+
+def result_code(e: BaseException) -> int:
+    """SQLite's primary result code of an error (0 when it has none)."""
+    return (getattr(e, "sqlite_errorcode", 0) or 0) & 0xFF
+
+
+def storage_error(e: BaseException) -> sqlite3.Error | None:
+    """The failure of the database file behind ``e`` (itself or what it was raised while
+    handling, as a failed ROLLBACK after SQLite already rolled back), or None."""
+    seen: BaseException | None = e
+    while seen is not None:
+        if isinstance(seen, sqlite3.Error) and result_code(seen) in CAUSES:
+            return seen
+        seen = seen.__cause__ or seen.__context__
+    return None
+
+
+def database_error(db: Path, e: sqlite3.Error, what: str = "書き込めません") -> WorkspaceError:
+    """A failure of the database file, as the user reads it: the file, what failed, why."""
+    code = result_code(e)
+    cause = CAUSES.get(code) or str(e)
+    if code == SQLITE_IOERR and _disk_full(Path(db).parent):
+        cause = CAUSES[SQLITE_FULL]  # the shared memory of the WAL could not grow, say
+    return WorkspaceError(f"{db}: {what}（{cause}）")
+
+
+def _disk_full(folder: Path) -> bool:
+    """Whether the file system of ``folder`` has (next to) no room left."""
+    for where in (folder, *folder.parents):
+        try:
+            st = os.statvfs(where)
+        except (OSError, AttributeError):
+            continue
+        return st.f_bavail * st.f_frsize < 64 * 1024
+    return False
+
+
+def rollback(conn: sqlite3.Connection) -> None:
+    """End a failed transaction if SQLite has not already (a full disk or an I/O error rolls
+    it back itself); a rollback that fails too adds nothing to the first error."""
+    if conn.in_transaction:
+        try:
+            conn.execute("ROLLBACK")
+        except sqlite3.Error:
+            pass
 
 
 class Connected:
@@ -18,6 +91,8 @@ class Connected:
     def __init__(self, path: Path, conn: sqlite3.Connection):
         self.path = path
         self.conn = conn
+        #: Opened read-only (``Workspace.open(readonly=True)`` on a database it cannot write).
+        self.readonly = False
         self._programs: dict[str, Program] | None = None
         self._apps: dict[str, dict[str, Application]] = {}
         self._apps_lean: dict[str, dict[str, Application]] = {}  # without their sections
@@ -35,15 +110,23 @@ class Connected:
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
         """A short write transaction, taken at once (BEGIN IMMEDIATE) so that a
-        read-modify-write never fails half-way on a lock."""
-        self.conn.execute("BEGIN IMMEDIATE")
+        read-modify-write never fails half-way on a lock. A failure of the database file (a
+        full disk, a read-only file, an I/O error), at any point up to the COMMIT, rolls back
+        and is a ``WorkspaceError`` naming the file and the cause."""
         try:
+            self.conn.execute("BEGIN IMMEDIATE")
             yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        else:
             self.conn.execute("COMMIT")
+        except BaseException as e:
+            rollback(self.conn)
+            failure = None if isinstance(e, WorkspaceError) else storage_error(e)
+            if failure is not None:
+                raise database_error(self.db_path, failure) from None
+            raise
+
+    @property
+    def db_path(self) -> Path:
+        return Path(self.path) / DB_NAME
 
     def tuples(self) -> sqlite3.Cursor:
         """A cursor that returns plain tuples (for records built with ``_make``)."""

@@ -9,7 +9,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from reviewer.workspace.audit import AUDIT_INSERT
+from reviewer.workspace.audit import insert_audit
+from reviewer.workspace.base import rollback
 from reviewer.workspace.encoding import canonical
 
 if TYPE_CHECKING:
@@ -32,7 +33,7 @@ def transaction(conn: sqlite3.Connection, durable: bool = True) -> Iterator[sqli
         yield conn
         conn.execute("COMMIT")
     except BaseException:
-        conn.execute("ROLLBACK")
+        rollback(conn)  # only an active transaction, never a second error
         raise
     finally:
         if not durable:
@@ -95,5 +96,5 @@ def put_submitted_sheets(conn: sqlite3.Connection, program: str,
 
 
 def put_audit(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
-    """Audit rows from ``reviewer.workspace.audit.audit_row``."""
-    conn.executemany(AUDIT_INSERT, rows)
+    """Audit rows from ``reviewer.workspace.audit.audit_row``, appended to the chain."""
+    insert_audit(conn, rows)

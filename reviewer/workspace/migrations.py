@@ -2,7 +2,9 @@
 
 1: programs, applications, the panel, assignments, sheets (a submitted sheet read-only), the
    append-only audit log. 2: progress counters kept by triggers, the sheet/assignment
-   integrity triggers, the summary index.
+   integrity triggers, the summary index. 3: the audit log as a hash chain (``audit.py``
+   writes and checks it) and triggers that refuse INSERT OR REPLACE over an audit entry or a
+   submitted sheet (REPLACE deletes without firing DELETE triggers).
 """
 
 from __future__ import annotations
@@ -194,5 +196,33 @@ MIGRATIONS: dict[int, str] = {
     -- Summary columns of the applications without reading their documents (lists, progress).
     CREATE INDEX applications_summary ON applications(program, id, title, applicant, applicant_type, prefecture,
                                                       bureau, track, model, requested_subsidy_yen);
+    """,
+    3: """
+    -- Tamper evidence: each entry holds the hash of the one before and its own (written by
+    -- reviewer.workspace.audit, checked by reviewer audit --verify). Entries from before this
+    -- version have none: the first chained entry's prev_hash is the digest of all of them.
+    ALTER TABLE audit ADD COLUMN prev_hash TEXT;
+    ALTER TABLE audit ADD COLUMN hash TEXT;
+    CREATE TRIGGER audit_no_replace BEFORE INSERT ON audit
+    WHEN EXISTS (SELECT 1 FROM audit WHERE seq = NEW.seq)
+    BEGIN SELECT RAISE(ABORT, 'audit log is append-only'); END;
+    -- Concurrent editing: every write of a sheet raises its revision; a screen saves over the
+    -- revision it was based on or merges (reviewer.rules.merge). The screens that have a sheet
+    -- open say so here, so that two sessions of one evaluator on one sheet learn of each other.
+    ALTER TABLE sheets ADD COLUMN revision INTEGER NOT NULL DEFAULT 1;
+    CREATE TABLE presence (
+        session     TEXT PRIMARY KEY,
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        evaluator   TEXT NOT NULL,
+        host        TEXT NOT NULL,
+        pid         INTEGER NOT NULL,
+        opened_at   TEXT NOT NULL
+    );
+    CREATE INDEX presence_by_sheet ON presence(program, application, evaluator);
+    CREATE TRIGGER sheets_submitted_noreplace BEFORE INSERT ON sheets
+    WHEN EXISTS (SELECT 1 FROM sheets WHERE program = NEW.program AND application = NEW.application
+                 AND evaluator = NEW.evaluator AND status = 'submitted')
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
     """,
 }

@@ -1,10 +1,11 @@
 """Progress: assigned, drafted and submitted sheets per evaluator and per application, read from
-the counters the schema's triggers keep (no join of every assignment to its sheet), and each
-evaluator's own queue."""
+the counters the schema's triggers keep (no join of every assignment to its sheet), each
+evaluator's own queue, and which screens have a sheet open."""
 
 from __future__ import annotations
 
-from reviewer.workspace.records import ApplicationProgress, Counts, Progress, ProgressWidths, QueueEntry
+from reviewer.workspace import clock
+from reviewer.workspace.records import ApplicationProgress, Counts, Presence, Progress, ProgressWidths, QueueEntry
 from reviewer.workspace.sheets import SheetQueries
 
 
@@ -69,3 +70,22 @@ class ProgressQueries(SheetQueries):
             " FROM assignments a JOIN applications p ON p.program = a.program AND p.id = a.application"
             " LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
             " WHERE a.evaluator = ? AND a.active = 1 ORDER BY a.program, a.application", (evaluator,))]
+
+    # -- who has a sheet open ---------------------------------------------------------------
+
+    def enter_sheet(self, session: str, program: str, application: str, evaluator: str, host: str, pid: int) -> None:
+        """A screen opened the sheet (not audited: the opening itself is, as application-open)."""
+        with self.write():
+            self.conn.execute("INSERT OR REPLACE INTO presence(session, program, application, evaluator, host, pid,"
+                              " opened_at) VALUES (?,?,?,?,?,?,?)",
+                              (session, program, application, evaluator, host, pid, clock.now()))
+
+    def leave_sheet(self, session: str) -> None:
+        with self.write():
+            self.conn.execute("DELETE FROM presence WHERE session = ?", (session,))
+
+    def present(self, program: str, application: str, evaluator: str) -> list[Presence]:
+        """The screens that have this sheet open."""
+        return [Presence._make(r) for r in self.tuples().execute(
+            "SELECT session, host, pid, opened_at FROM presence WHERE program = ? AND application = ? AND evaluator = ?"
+            " ORDER BY opened_at", (program, application, evaluator))]

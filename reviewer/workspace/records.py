@@ -50,14 +50,25 @@ class SheetRecord:
     created_at: str
     updated_at: str
     submitted_at: str | None
+    revision: int = 1         # raised by every write of the sheet
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> SheetRecord:
         return cls(row["program"], row["application"], row["evaluator"], row["status"], row["comment"],
-                   json.loads(row["scores"]), row["created_at"], row["updated_at"], row["submitted_at"])
+                   json.loads(row["scores"]), row["created_at"], row["updated_at"], row["submitted_at"],
+                   row["revision"])
 
     def content(self) -> dict[str, Any]:
         return {"status": self.status, "comment": self.comment, "scores": self.scores}
+
+
+class Presence(NamedTuple):
+    """A screen that has a sheet open (its session, where it runs, since when)."""
+
+    session: str
+    host: str
+    pid: int
+    opened_at: str
 
 
 class AssignmentRecord(NamedTuple):

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from reviewer.workspace import clock
 from reviewer.workspace.assignments import AssignmentQueries
-from reviewer.workspace.audit import AUDIT_INSERT, Batch
+from reviewer.workspace.audit import Batch, insert_audit
 from reviewer.workspace.encoding import canonical
 from reviewer.workspace.errors import WorkspaceError
 from reviewer.workspace.records import SheetRecord, SubmittedSheet
@@ -27,7 +27,7 @@ SHEET_UPSERT = ("INSERT INTO sheets(program, application, evaluator, status, com
                 " submitted_at) VALUES (?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
                 " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
-                " submitted_at=excluded.submitted_at")
+                " submitted_at=excluded.submitted_at, revision=sheets.revision + 1")
 
 
 @contextmanager
@@ -92,6 +92,19 @@ class SheetQueries(AssignmentQueries):
         with self.write():
             return self.write_sheet(program, sheet, evaluator, actor, replace)
 
+    def save_over(self, program: str, sheet: Sheet, evaluator: str, actor: str,
+                  base_revision: int) -> tuple[str, SheetRecord | None]:
+        """Save a checked sheet over the revision it was based on (0: no sheet yet), in its own
+        transaction. Returns (result, the stored sheet); result 'stale' (nothing written) when
+        the stored sheet is no longer that revision: the caller merges and tries again."""
+        with self.write():
+            row = self._sheet_row(program, sheet.application, evaluator)
+            stored = SheetRecord.from_row(row) if row else None
+            if (stored.revision if stored else 0) != base_revision:
+                return "stale", stored
+            result = self.write_sheet(program, sheet, evaluator, actor, False, row=row)
+            return result, self.sheet(program, sheet.application, evaluator)
+
     def write_sheet(self, program: str, sheet: Sheet, evaluator: str, actor: str, replace: bool,
                     detail: str | None = None, row: Any = _UNREAD, batch: Batch | None = None) -> str:
         """Write an already checked sheet inside the caller's transaction. ``row``: the stored
@@ -112,8 +125,8 @@ class SheetQueries(AssignmentQueries):
                     f"申請 {application} の評価者 {evaluator} の採点票は提出済みで、内容が異なります"
                     "（上書きするには --replace、または委員長による差し戻しが必要です）"
                 )
-            self.conn.execute("UPDATE sheets SET status='draft', updated_at=? WHERE program=? AND application=? AND evaluator=?",
-                              (t, program, application, evaluator))
+            self.conn.execute("UPDATE sheets SET status='draft', updated_at=?, revision=revision + 1"
+                              " WHERE program=? AND application=? AND evaluator=?", (t, program, application, evaluator))
             self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
                            new=dict(old, status="draft"), detail=f"replace {detail or ''}".strip(), batch=batch)
             result = "replaced"
@@ -152,7 +165,7 @@ class SheetQueries(AssignmentQueries):
                 counts[result] = counts.get(result, 0) + 1
             with _withdrawn_meanwhile(f"評価者 {evaluator} の割当のない申請があります"):
                 self.conn.executemany(SHEET_UPSERT, batch.sheets)
-            self.conn.executemany(AUDIT_INSERT, batch.audit)
+            insert_audit(self.conn, batch.audit)
         return counts
 
     def reopen_sheet(self, program: str, application: str, evaluator: str, actor: str, reason: str) -> None:
@@ -163,7 +176,7 @@ class SheetQueries(AssignmentQueries):
                 raise WorkspaceError(f"申請 {application} の評価者 {evaluator} の採点票は提出済みではありません")
             old = SheetRecord.from_row(row).content()
             self.conn.execute(
-                "UPDATE sheets SET status='draft', updated_at=?, submitted_at=NULL"
+                "UPDATE sheets SET status='draft', updated_at=?, submitted_at=NULL, revision=revision + 1"
                 " WHERE program=? AND application=? AND evaluator=?", (clock.now(), program, application, evaluator))
             self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
                            new=dict(old, status="draft"), detail=reason or None)

@@ -19,6 +19,7 @@ import os
 import sqlite3
 from pathlib import Path
 
+from reviewer.workspace.base import SQLITE_CANTOPEN, SQLITE_READONLY, database_error, result_code
 from reviewer.workspace.errors import WorkspaceError
 from reviewer.workspace.progress import ProgressQueries
 from reviewer.workspace.schema import DB_NAME, connect, migrate
@@ -28,7 +29,10 @@ class Workspace(ProgressQueries):
     """An open workspace. Cheap to open; content is read lazily and cached per instance."""
 
     @classmethod
-    def open(cls, path: Path) -> Workspace:
+    def open(cls, path: Path, readonly: bool = False) -> Workspace:
+        """Open the workspace at ``path``. ``readonly``: the caller only reads, so a database
+        it cannot write (a read-only file or folder, a copy on read-only media) is opened
+        read-only (``ws.readonly``) instead of refused."""
         db = Path(path) / DB_NAME
         if not db.is_file():
             raise WorkspaceError(f"{path}: ワークスペースではありません"
@@ -37,12 +41,57 @@ class Workspace(ProgressQueries):
             # One service account owns the workspace; every evaluator reaches it through that
             # account's forced command, so their identity is whatever that command fixed.
             raise WorkspaceError(f"{path}: このワークスペースは所有者のアカウントでだけ開けます")
+        writable = _writable(db)
         try:
-            conn = connect(db)
-            migrate(conn)
-        except sqlite3.DatabaseError as e:
-            raise WorkspaceError(f"{db}: データベースを開けません（{e}）") from None
-        return cls(Path(path), conn)
+            conn = _connected(db) if writable or not readonly else None
+        except WorkspaceError:
+            if not readonly:
+                raise
+            conn = None  # a full disk, say, that a reader need not write to
+        if conn is None:
+            conn = _connected(db, readonly=True)
+            writable = False
+        ws = cls(Path(path), conn)
+        ws.readonly = not writable
+        return ws
 
     def __enter__(self) -> Workspace:
         return self
+
+
+def _connected(db: Path, readonly: bool = False) -> sqlite3.Connection:
+    """A connection to ``db`` at the current schema; a failure of the file is a
+    ``WorkspaceError`` naming it and the cause."""
+    conn = None
+    try:
+        conn = _read_only(db) if readonly else connect(db)
+        migrate(conn, db)
+        return conn
+    except BaseException as e:
+        if conn is not None:
+            conn.close()
+        if not isinstance(e, sqlite3.DatabaseError):
+            raise
+        if not readonly and result_code(e) in (SQLITE_READONLY, SQLITE_CANTOPEN) and not _writable(db):
+            raise WorkspaceError(f"{db}: 書き込めません（読み取り専用です）") from None
+        raise database_error(db, e, "データベースを開けません") from None
+
+
+def _writable(db: Path) -> bool:
+    return os.access(db, os.W_OK) and os.access(db.parent, os.W_OK)
+
+
+def _read_only(db: Path) -> sqlite3.Connection:
+    """A read-only connection: through the WAL where SQLite can read it (a -wal file exists
+    or the folder takes the shared memory), else, in a read-only folder without a -wal file
+    (so every change is in the database file), the file read as immutable."""
+    conn = connect(db, readonly=True)
+    try:
+        conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        return conn
+    except sqlite3.OperationalError as e:
+        conn.close()
+        wal = db.with_name(db.name + "-wal")
+        if result_code(e) != SQLITE_CANTOPEN or (wal.exists() and wal.stat().st_size):
+            raise
+    return connect(db, readonly=True, immutable=True)

@@ -18,7 +18,7 @@ from textual.widgets import ContentSwitcher, Footer, Input, Static
 
 from reviewer.domain.vocabulary import METHODS
 from reviewer.present import result as words
-from reviewer.present.text import jst
+from reviewer.present.text import clean, jst, pad
 from reviewer.services.chair import ChairDesk
 from reviewer.services.errors import WorkspaceError
 from reviewer.tui.chrome import paused_gc, safe
@@ -137,7 +137,7 @@ class ChairScreen(ReviewerScreen[None]):
         name = self.reviewer.session.program_names()[self.program_id]
         chair = self.reviewer.identity
         self.query_one("#title", Static).update(Text.assemble(
-            ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", (name, "bold"), f"（{self.program_id}）"))
+            ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", safe(name, style="bold"), f"（{self.program_id}）"))
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
         self.fill_progress()
@@ -233,14 +233,13 @@ class ChairScreen(ReviewerScreen[None]):
 
     def fill_balance(self, result: Result) -> None:
         from reviewer.domain.vocabulary import BALANCE_LABELS as labels
-        from reviewer.present.text import pad
 
         text = Text()
         text.append("総合通信局別（#: 申請  =: 対象  採: 採択候補）\n", style="bold")
         peak = max([b.applications for b in result.balance] + [1])
         scale = max(1, -(-peak // 30))
         for b in result.balance:
-            text.append(pad(b.bureau, 8))
+            text.append(pad(clean(b.bureau), 8))
             text.append(" " * (b.selected // scale), style="reverse bold")
             text.append("=" * ((b.eligible - b.selected) // scale))
             text.append("#" * ((b.applications - b.eligible) // scale), style="dim")
@@ -254,7 +253,7 @@ class ChairScreen(ReviewerScreen[None]):
             text.append(f"\n要件・分野別モデル別{limit}\n", style="bold")
             for f in result.field_balance:
                 name = (f"要件{f.key}" if f.kind == "track" else f"  {f.key} {f.name}")
-                text.append(pad(name[:24], 26))
+                text.append(pad(clean(name)[:24], 26))  # a model's name comes from the criteria file
                 text.append(" " * f.selected, style="reverse bold")
                 text.append("=" * (f.eligible - f.selected))
                 text.append(f"  申請 {f.applications} 対象 {f.eligible} 採択 {f.selected}")
@@ -378,7 +377,7 @@ class ChairScreen(ReviewerScreen[None]):
         try:
             self.reviewer.chair.export(program, method, budget, path)
         except WorkspaceError as e:
-            self.app.call_from_thread(self.export_done, None, "\n".join(e.messages))
+            self.app.call_from_thread(self.export_done, None, "\n".join(clean(m) for m in e.messages))
             return
         self.app.call_from_thread(self.export_done, path, None)
 

@@ -3,7 +3,7 @@
 Opened with Enter on the ranking (or on the progress list once the ranking is computed):
 the automatic checks with their messages, the must items' pass/fail counts, each
 evaluator's sheet rate and comment, the item means, the bonus and the selection outcome.
-Comments and names are untrusted text, shown literally.
+Comments, names and the criteria's labels are untrusted text, shown literally and cleaned.
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.binding import Binding
 
 from reviewer.present import result as words
-from reviewer.present.text import pad, width
+from reviewer.present.text import clean, pad, width
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.dialogs import TextPage
@@ -37,7 +37,8 @@ def detail_text(result: Result, app_id: str) -> Text:
     t.append("\n自動審査\n", style="bold")
     for c in a.checks:
         t.append("  [適] " if c.passed else "  [否] ", style="" if c.passed else "bold")
-        t.append(f"{c.label}: {c.message}\n")
+        t.append_text(safe(f"{c.label}: {c.message}"))
+        t.append("\n")
     _musts(t, a, result.program)
     _evaluators(t, a, result)
     if a.criterion_means:
@@ -45,7 +46,8 @@ def detail_text(result: Result, app_id: str) -> Text:
         t.append("\n項目別の平均（0〜5）\n", style="bold")
         for cid, mean in a.criterion_means.items():
             label = crit[cid].label if cid in crit else ""
-            t.append(f"  {cid} {label}: {mean:.2f}\n")
+            t.append_text(safe(f"  {cid} {label}: {mean:.2f}"))
+            t.append("\n")
     return t
 
 
@@ -56,7 +58,8 @@ def _heading(t: Text, a: AppResult, prog: Program) -> None:
     t.append_text(safe(a.title))
     t.append("\n")
     kind = f"  {words.field_label(prog, a.track, a.model)}" if a.track else ""
-    t.append(f"{a.bureau}総合通信局管内{kind}  申請額 {words.yen(a.requested_subsidy_yen)}\n\n")
+    t.append_text(safe(f"{a.bureau}総合通信局管内{kind}  申請額 {words.yen(a.requested_subsidy_yen)}"))
+    t.append("\n\n")
 
 
 def _outcome(t: Text, a: AppResult, prog: Program) -> None:
@@ -65,13 +68,13 @@ def _outcome(t: Text, a: AppResult, prog: Program) -> None:
 
     t.append("結果  ", style="bold")
     if a.rank is None:
-        t.append(words.ineligible_note(a, prog), style="bold")
+        t.append_text(safe(words.ineligible_note(a, prog), style="bold"))
     else:
         t.append(f"{a.rank} 位  ")
         if a.selected:
             t.append(words.SELECTED, style="bold reverse")
         elif a.skipped_for:
-            t.append(f"見送り（{a.skipped_for}）")
+            t.append_text(safe(f"見送り（{a.skipped_for}）"))
         else:
             t.append("採択候補の線より下")
     t.append("\n")
@@ -94,7 +97,7 @@ def _musts(t: Text, a: AppResult, prog: Program) -> None:
     for cid, (ok, ng) in a.must.items():
         label = crit[cid].label if cid in crit else ""
         failed = must_failed(ok, ng)
-        t.append(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if failed else "")
+        t.append_text(safe(f"  {cid} {label}: 適 {ok} / 否 {ng}", style="bold" if failed else ""))
         t.append("  否が半数以上: 対象外\n" if failed else "\n", style="bold")
 
 
@@ -104,10 +107,10 @@ def _evaluators(t: Text, a: AppResult, result: Result) -> None:
     t.append("\n評価者別の得点率\n", style="bold")
     comments = {s.evaluator: s.comment for s in result.sheets if s.application == a.id}
     ids = sorted(a.sheet_rates, key=lambda e: (-a.sheet_rates[e], e))
-    w = max([width(names.get(e, "")) for e in ids] + [0])
+    w = max([width(clean(names.get(e, ""))) for e in ids] + [0])
     for e in ids:
         t.append(f"  {e}  ")
-        t.append_text(safe(pad(names.get(e, ""), w)))
+        t.append_text(safe(pad(clean(names.get(e, "")), w)))
         t.append(f"  {a.sheet_rates[e]:6.2f}\n")
         if comments.get(e):
             t.append("      ")

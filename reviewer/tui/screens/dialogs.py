@@ -12,6 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerModal
 
 
@@ -39,8 +40,9 @@ class ConfirmDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, classes="title", markup=False)
-            yield Static(self._body, markup=False)
+            yield Static(safe(self._title), classes="title", markup=False)
+            body = self._body if isinstance(self._body, Text) else safe(self._body, multiline=True)
+            yield Static(body, markup=False)
             yield Static("y / Enter: はい    n / Esc: いいえ", classes="keys", markup=False)
 
     def action_answer(self, value: bool) -> None:
@@ -56,8 +58,8 @@ class InputDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, classes="title", markup=False)
-            yield Static(self._prompt, markup=False)
+            yield Static(safe(self._title), classes="title", markup=False)
+            yield Static(safe(self._prompt, multiline=True), markup=False)  # may name an applicant
             yield Input(value=self._value, placeholder=self._placeholder, id="dialog-input")
             yield Static("Enter: 決定    Esc: 取消", classes="keys", markup=False)
 
@@ -81,8 +83,9 @@ class PickDialog(Dialog):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(self._title, classes="title", markup=False)
-            yield OptionList(*[Option(Text(label), id=key) for key, label in self._options], id="dialog-options")
+            yield Static(safe(self._title), classes="title", markup=False)
+            # labels name programs and people from the input files: shown as data, cleaned
+            yield OptionList(*[Option(safe(label), id=key) for key, label in self._options], id="dialog-options")
             yield Static("Enter: 決定    Esc: 取消", classes="keys", markup=False)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:

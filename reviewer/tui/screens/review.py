@@ -14,6 +14,8 @@ from textual.widgets import Footer, Static, TextArea
 
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, SHEET_STATUS_LABELS
 from reviewer.present import result as words
+from reviewer.present.text import clean, jst
+from reviewer.rules.merge import Merge
 from reviewer.services.errors import WorkspaceError
 from reviewer.services.session import OpenedSheet
 from reviewer.tui.chrome import safe
@@ -45,7 +47,9 @@ class ReviewScreen(ReviewerScreen[None]):
         self.status = sheet.status if sheet else None
         self.scores: dict[str, Any] = dict(sheet.scores) if sheet else {}
         self.comment = sheet.comment if sheet else ""
+        self.base = sheet          # the sheet as this screen last saw it stored
         self._comment_timer: Timer | None = None
+        self._told: set[str] = set()  # the other sessions on this sheet already mentioned
 
     @property
     def readonly(self) -> bool:
@@ -76,6 +80,7 @@ class ReviewScreen(ReviewerScreen[None]):
     def on_mount(self) -> None:
         self.reviewer.settle_cursors(self)
         self.update_status()
+        self.tell_of_others()
         items = list(self.query(Item))
         if items:
             items[0].focus()
@@ -136,7 +141,8 @@ class ReviewScreen(ReviewerScreen[None]):
         if isinstance(widget, Item):
             c = widget.criterion
             keys = "y: 適合  n: 不適合" if c.kind == "must" else "0〜5: 点数  Left/Right: 増減"
-            help_.update(Text.assemble((f"{c.id} {c.label}\n", "bold"), c.description or "", ("\n" + keys, "dim")))
+            help_.update(Text.assemble((f"{c.id} ", "bold"), safe(c.label, style="bold"), "\n",
+                                       safe(c.description, multiline=True), ("\n" + keys, "dim")))
         elif getattr(widget, "id", None) == "comment":
             help_.update(Text("コメントを入力（自動で下書き保存）", style="dim"))
 
@@ -154,14 +160,53 @@ class ReviewScreen(ReviewerScreen[None]):
             self._comment_timer.stop()
             self._comment_timer = None
         try:
-            self.reviewer.session.save_draft(self.opened, self.scores, self.comment)
-        except WorkspaceError as e:
-            self.app.notify("\n".join(e.messages), title="保存できません", severity="error", markup=False)
+            saved = self.reviewer.session.save_draft(self.opened, self.base, self.scores, self.comment)
+        except WorkspaceError as e:  # what was typed stays on the screen
+            self.app.notify("\n".join(clean(m) for m in e.messages), title="保存できません", severity="error", markup=False)
             return False
+        self.base = saved.sheet
+        if saved.merge is not None:
+            self.show_merge(saved.merge)
         if self.status is None:
             self.status = "draft"
         self.update_status()
+        self.tell_of_others()
         return True
+
+    def show_merge(self, merge: Merge) -> None:
+        """The sheet had changed meanwhile (an import, another screen): show what was merged."""
+        self.scores = dict(merge.content.scores)
+        for item in self.query(Item):
+            item.show(self.scores.get(item.criterion.id))
+        if merge.content.comment != self.comment:
+            self.comment = merge.content.comment
+            self.query_one("#comment", TextArea).load_text(self.comment)
+        lines = [f"{cid}: 別の保存の {v} を取り入れました" for cid, v in merge.taken.items()]
+        lines += [f"{cid}: 別の保存では {theirs}、この画面の {mine} を保存しました"
+                  for cid, (theirs, mine) in merge.conflicts.items()]
+        if merge.both_comments:
+            lines.append("コメントは両方で変更されていたため、両方の文を残しました")
+        self.app.notify("\n".join(clean(line) for line in lines) or "内容は同じでした",
+                        title="別の画面または取り込みでの変更とまとめました",
+                        severity="warning" if not merge.clean else "information", markup=False)
+
+    def tell_of_others(self) -> None:
+        """Say once that another session has this sheet open too."""
+        try:
+            others = [p for p in self.reviewer.session.others_on(self.opened) if p.session not in self._told]
+        except WorkspaceError:
+            return
+        for p in others:
+            self._told.add(p.session)
+            self.app.notify(f"この採点票は別の画面（{clean(p.host)}、{jst(p.opened_at)} から）でも開かれています。"
+                            "同時に変更すると、項目ごとにまとめて保存します。", title="同時編集", severity="warning",
+                            markup=False)
+
+    def on_unmount(self) -> None:
+        try:
+            self.reviewer.session.close_sheet(self.opened)
+        except WorkspaceError:
+            pass
 
     # -- actions -------------------------------------------------------------------------
 
@@ -196,10 +241,11 @@ class ReviewScreen(ReviewerScreen[None]):
             if not ok:
                 return
             try:
-                self.reviewer.session.submit(self.opened, self.scores, self.comment)
+                saved = self.reviewer.session.submit(self.opened, self.base, self.scores, self.comment)
             except WorkspaceError as e:
-                self.app.notify("\n".join(e.messages), title="提出できません", severity="error", markup=False)
+                self.app.notify("\n".join(clean(m) for m in e.messages), title="提出できません", severity="error", markup=False)
                 return
+            self.base = saved.sheet
             self.status = "submitted"
             for item in self.query(Item):
                 item.readonly = True

@@ -16,6 +16,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 
 from reviewer.domain.vocabulary import CRITERION_KIND_LABELS
+from reviewer.tui.chrome import safe
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Criterion
@@ -57,6 +58,11 @@ class Item(Widget, can_focus=True):
         self.value = value
         self.post_message(self.Changed(self, self.criterion.id, value))
 
+    def show(self, value: object | None) -> None:
+        """Show a value saved elsewhere (merged in), without reporting it as a change."""
+        self.set_reactive(Item.value, value)
+        self.refresh()
+
     def action_clear(self) -> None:
         self.set_value(None)
 
@@ -69,7 +75,7 @@ class Item(Widget, can_focus=True):
         text = Text()
         text.append(f"{c.id} ", style="bold")
         text.append(f"[{kind}] ")
-        text.append(c.label)
+        text.append_text(safe(c.label))
         text.append("\n  ")
         for value, label in self.choices():
             chosen = value == self.value
