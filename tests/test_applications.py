@@ -246,3 +246,24 @@ def test_problem_lines_point_at_the_key(tmp_path, programs):
 def test_messages_render_as_file_line_field(tmp_path, programs):
     p = one(tmp_path, programs, doc(IOT_APP, applicant__lg_code="012024"))
     assert str(p).startswith(f"{p.path}:{p.line}: applicant.lg_code: ")
+
+
+def test_a_5000_digit_integer_is_too_large_at_its_line(tmp_path, programs):
+    text = 'id = "T-0001"\nprogram = "r2-iot"\n[budget]\ntotal_cost_yen = ' + "9" * 5000 + "\n"
+    p = one(tmp_path, programs, text)
+    assert p.line == 4 and "整数が大きすぎます" in p.message and "ValueError" not in p.message, str(p)
+
+
+@pytest.mark.parametrize("changes, field", [
+    ({"id": "T-0001\n"}, "id"),
+    ({"program": "r2-iot\n"}, "program"),
+    ({"track": "A\n"}, "track"),
+])
+def test_ids_with_a_trailing_newline_are_refused(tmp_path, programs, changes, field):
+    p = one(tmp_path, programs, doc(IOT_APP, **changes))
+    assert p.field == field and "ID" in p.message, str(p)
+
+
+def test_a_rate_of_nan_is_refused(tmp_path, programs):
+    p = one(tmp_path, programs, doc(SC_APP, declarations__mynumber_card_rate=float("nan")))
+    assert p.field == "declarations.mynumber_card_rate" and "nan" in p.message, str(p)

@@ -89,3 +89,52 @@ def test_oversized_and_deep_files_are_refused(tmp_path):
     deep.write_text("x = " + "[" * 40 + "]" * 40 + "\n", encoding="utf-8")  # parses, but too deep
     r = run("validate", str(deep))
     assert r.returncode == 1 and "入れ子が深すぎます（上限 32 段）" in r.stderr
+
+
+def test_an_exponent_bomb_in_a_ratio_is_refused_quickly(tmp_path):
+    """Fraction("1e-999999999") builds a huge integer: validate and init check the form first."""
+    import time
+
+    from wsutil import PANEL
+    from wsutil import run as ws_run
+
+    text = (ROOT / "criteria" / "r2-iot.toml").read_text("utf-8")
+    for field, line in (("subsidy_rate", 'subsidy_rate = "1e-999999999"'),
+                        ("overhead_max_ratio", 'overhead_max_ratio = "1e-999999999"')):
+        old = next(x for x in text.splitlines() if x.startswith(field))
+        crit = write(tmp_path, f"{field}/crit/r2-iot.toml", text.replace(old, line, 1))
+        write(tmp_path, f"{field}/apps/a.toml", IOT_APP)
+        panel = write(tmp_path, f"{field}/panel.toml", PANEL)
+        t0 = time.perf_counter()
+        r = run("validate", str(crit))
+        i = ws_run("init", "--workspace", str(tmp_path / field / "ws"), "--criteria", str(crit.parent),
+                   "--applications", str(tmp_path / field / "apps"), "--panel", str(panel))
+        assert time.perf_counter() - t0 < 20
+        for out in (r, i):
+            assert out.returncode == 1 and "Traceback" not in out.stderr
+            assert f"{crit}:" in out.stderr and f"funding.{field}: 分数" in out.stderr, out.stderr
+        assert not (tmp_path / field / "ws").exists()
+
+
+def test_a_5000_digit_integer_is_named_in_japanese(tmp_path):
+    path = write(tmp_path, "a.toml", 'id = "T-0001"\nprogram = "r2-iot"\n\n[budget]\ntotal_cost_yen = ' + "1" * 5000 + "\n")
+    r = run("validate", str(path))
+    assert r.returncode == 1 and "Traceback" not in r.stderr and "ValueError" not in r.stderr
+    assert r.stderr.splitlines()[0] == f"{path}:5: 整数が大きすぎます（4,300 桁を超えています）"
+
+
+def test_ids_with_a_newline_and_duplicates_are_named(tmp_path):
+    """An id ending in a newline would split an authorized_keys line; a duplicate evaluator id
+    is named by its field and line."""
+    panel = '[[evaluators]]\nid = "e01"\nname = "a"\nprograms = ["r2-iot"]\n\n[[evaluators]]\nid = "e01"\nname = "b"\n'
+    panel += 'programs = ["r2-iot"]\n'
+    write(tmp_path, "in/a.toml", doc(IOT_APP, id="T-0002\n"))
+    write(tmp_path, "in/panel.toml", panel)
+    r = run("validate", str(tmp_path / "in"))
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    lines = r.stderr.splitlines()
+    assert any(x.startswith(f"{tmp_path / 'in' / 'a.toml'}:1: id: ID は") for x in lines), lines
+    assert f"{tmp_path / 'in' / 'panel.toml'}:7: evaluators[1].id: 評価者 ID e01 が重複しています（evaluators[0] と同じ）" in lines
+    write(tmp_path, "in/panel.toml", panel.replace('id = "e01"\nname = "b"', 'id = "e02"\nname = "b"\nos_user = "b\\n"'))
+    lines = run("validate", str(tmp_path / "in" / "panel.toml")).stderr.splitlines()
+    assert lines[0].startswith(f"{tmp_path / 'in' / 'panel.toml'}:9: evaluators[1].os_user: OS のユーザー名"), lines

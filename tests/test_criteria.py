@@ -220,3 +220,64 @@ def test_duplicate_program_ids_among_given_files(tmp_path, programs):
     write(tmp_path, "crit/b.toml", FOURTH)
     [p] = load_paths([tmp_path / "crit"], base_programs=programs).problems
     assert p.path.endswith("b.toml") and "重複" in p.message
+
+
+# ---------------------------------------------------------------------------
+# Bounded numbers and whole ids
+
+
+@pytest.mark.parametrize("line, field", [
+    ('subsidy_rate = "1e-999999999"', "funding.subsidy_rate"),
+    ('subsidy_rate = "1/1' + "0" * 5000 + '"', "funding.subsidy_rate"),
+    ('subsidy_rate = "0.' + "0" * 20 + '1"', "funding.subsidy_rate"),
+    ('subsidy_rate = " 1/2"', "funding.subsidy_rate"),
+    ('subsidy_rate = "-1/2"', "funding.subsidy_rate"),
+    ('subsidy_rate = "2/3"\noverhead_max_ratio = "1E+999999999"', "funding.overhead_max_ratio"),
+], ids=["exponent", "long-denominator", "long-decimal", "blank", "negative", "overhead-exponent"])
+def test_ratio_strings_are_bounded_before_arithmetic(tmp_path, programs, line, field):
+    import time
+
+    write(tmp_path, "crit/bad.toml", FOURTH.replace('subsidy_rate = "2/3"', line, 1))
+    t0 = time.perf_counter()
+    [p] = load_paths([tmp_path / "crit"], base_programs=programs).problems
+    assert time.perf_counter() - t0 < 2
+    assert p.field == field and p.line is not None and "分数" in p.message and "9桁" in p.message, str(p)
+
+
+def test_small_ratios_still_read(tmp_path, programs):
+    text = FOURTH.replace('subsidy_rate = "2/3"', 'subsidy_rate = "0.75"\noverhead_max_ratio = "15/100"', 1)
+    write(tmp_path, "crit/ok.toml", text)
+    bundle = load_paths([tmp_path / "crit"], base_programs=programs)
+    assert bundle.problems == [] and bundle.programs["r7-local5g"].funding.max_subsidy(1_000_000) == 750_000
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ("weight = 2", "weight = inf", "criteria[1].weight"),
+    ("weight = 2", "weight = nan", "criteria[1].weight"),
+    ("min = 0.5", "min = nan", "criteria[2].bands[0].min"),
+    ("min = 0.5", "min = 1e300", "criteria[2].bands[0].min"),
+    ("points = 10", "points = nan", "criteria[2].bands[0].points"),
+    ("bureau_max = 2", "bureau_max = 2\nmax_field_share = nan", "selection.max_field_share"),
+])
+def test_floats_are_finite_and_bounded(tmp_path, programs, old, new, field):
+    write(tmp_path, "crit/bad.toml", FOURTH.replace(old, new, 1))
+    probs = load_paths([tmp_path / "crit"], base_programs=programs).problems
+    assert [p.field for p in probs] == [field], [str(p) for p in probs]
+
+
+def test_a_duplicate_criterion_id_names_its_field_and_line(tmp_path, programs):
+    write(tmp_path, "crit/bad.toml", FOURTH.replace('id = "P1"', 'id = "K1"', 1))
+    [p] = load_paths([tmp_path / "crit"], base_programs=programs).problems
+    assert (p.line, p.field) == (FOURTH.split("\n").index('id = "P1"') + 1, "criteria[1].id")
+    assert "評価項目 ID K1 が重複しています" in p.message and "criteria[0]" in p.message
+
+
+@pytest.mark.parametrize("old, new, field", [
+    ('id = "P1"', 'id = "P1\\n"', "criteria[1].id"),
+    ('id = "r7-local5g"', 'id = "r7-local5g\\n"', "id"),
+    ('tracks = ["X"]', 'tracks = ["X\\n"]', "criteria[1].tracks[0]"),
+])
+def test_ids_match_whole(tmp_path, programs, old, new, field):
+    write(tmp_path, "crit/bad.toml", FOURTH.replace(old, new, 1))
+    probs = load_paths([tmp_path / "crit"], base_programs=programs).problems
+    assert field in [p.field for p in probs], [str(p) for p in probs]

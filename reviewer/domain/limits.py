@@ -4,3 +4,6 @@
 MAX_YEN = 10**13
 #: The longest text of one field (a narrative section, a comment).
 MAX_TEXT = 200_000
+#: The most digits of each number in a ratio ("1/2", "0.15"); Fraction("1e-999999999")
+#: would build a huge integer, so the form is checked before any arithmetic.
+MAX_RATIO_DIGITS = 9

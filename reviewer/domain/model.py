@@ -22,30 +22,51 @@ from pydantic import (
 )
 
 from reviewer.domain import regions
-from reviewer.domain.limits import MAX_TEXT, MAX_YEN
+from reviewer.domain.limits import MAX_RATIO_DIGITS, MAX_TEXT, MAX_YEN
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 
 # ---------------------------------------------------------------------------
 # Shared field types
 
-IDENT_RE = re.compile(r"^[A-Za-z0-9_-]+$")
+#: Ids: matched whole (``fullmatch``), so a trailing newline is no id.
+IDENT_RE = re.compile(r"[A-Za-z0-9_-]{1,64}")
 #: Criterion ids: as ids, and may contain a dot ("1-1", "A1", "M4").
-CRITERION_ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
+CRITERION_ID_RE = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.-]{0,31}")
+#: A ratio as written: "a/b" or a decimal, with few digits (checked before any arithmetic).
+_D = f"[0-9]{{1,{MAX_RATIO_DIGITS}}}"
+RATIO_RE = re.compile(rf"{_D}/{_D}|{_D}(\.{_D})?")
+
+
+class LocatedError(ValueError):
+    """A rule of a whole model broken at one place inside it: ``loc`` (relative to the model)
+    lets the loaders name that field and its line."""
+
+    def __init__(self, loc: tuple[str | int, ...], message: str):
+        super().__init__(message)
+        self.loc = loc
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` for a message, cut to ``limit`` characters (an input may be huge)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def _ident(value: str) -> str:
-    if not IDENT_RE.match(value) or len(value) > 64:
-        raise ValueError(f"ID は半角英数字・ハイフン・下線の64文字以内です（{value!r}）")
+    if not IDENT_RE.fullmatch(value):
+        raise ValueError(f"ID は半角英数字・ハイフン・下線の64文字以内です（{shown(value)}）")
     return value
 
 
 def _criterion_id(value: str) -> str:
-    if not CRITERION_ID_RE.match(value) or len(value) > 32:
-        raise ValueError(f"評価項目 ID は半角英数字・ハイフン・下線・ピリオドです（{value!r}）")
+    if not CRITERION_ID_RE.fullmatch(value):
+        raise ValueError(f"評価項目 ID は半角英数字・ハイフン・下線・ピリオドです（{shown(value)}）")
     return value
 
 
 def _lg_code(value: str) -> str:
+    if len(value) != 6:  # before the code's own checks, which quote it whole
+        raise ValueError(f"地方公共団体コードは半角数字6桁です（{shown(value)}）")
     problem = regions.lg_code_problem(value)
     if problem:
         raise ValueError(problem)
@@ -60,7 +81,7 @@ def _nonblank(value: str) -> str:
 
 def _prefecture(value: str) -> str:
     if value not in regions.PREFECTURE_CODES:
-        raise ValueError(f"都道府県名が不明です（{value!r}）。「北海道」「青森県」「東京都」のように正式名で書いてください")
+        raise ValueError(f"都道府県名が不明です（{shown(value)}）。「北海道」「青森県」「東京都」のように正式名で書いてください")
     return value
 
 
@@ -71,12 +92,16 @@ def ratio(value: str) -> Fraction:
 
 
 def _fraction(value: str) -> str:
+    # the form first: Fraction("1e-999999999") would build a huge integer
+    if not RATIO_RE.fullmatch(value):
+        raise ValueError(f"分数（\"1/2\" の形、整数は{MAX_RATIO_DIGITS}桁まで）か小数（\"0.1\" の形）"
+                         f"で書いてください（{shown(value)}）")
     try:
         f = Fraction(value)
-    except (ValueError, ZeroDivisionError):
-        raise ValueError(f"分数（\"1/2\" の形）で書いてください（{value!r}）") from None
+    except ZeroDivisionError:
+        raise ValueError(f"分母が 0 です（{shown(value)}）") from None
     if not 0 < f <= 1:
-        raise ValueError(f"0 より大きく 1 以下の割合です（{value!r}）")
+        raise ValueError(f"0 より大きく 1 以下の割合です（{shown(value)}）")
     return value
 
 
@@ -95,6 +120,16 @@ ApplicantType = Literal[
 ]
 Governance = Literal["investment", "agreement", "consortium"]
 APPLICANT_TYPES: tuple[str, ...] = ApplicantType.__args__  # type: ignore[attr-defined]
+
+
+def _unique(values: list[Any], table: str, key: str, message: str) -> None:
+    """The first value given twice in ``values`` (``table[i].key``) as a ``LocatedError``
+    at its second place, naming the first."""
+    first: dict[Any, int] = {}
+    for i, v in enumerate(values):
+        if v in first:
+            raise LocatedError((table, i, key), message.format(v) + f"（{table}[{first[v]}] と同じ）")
+        first[v] = i
 
 
 class Strict(BaseModel):
@@ -125,8 +160,8 @@ class Track(Strict):
 class Band(Strict):
     """An auto bonus band: a declared value at or above ``min`` earns ``points``."""
 
-    min: Annotated[float, Field(allow_inf_nan=False)]
-    points: Annotated[float, Field(ge=0, le=100)]
+    min: Annotated[float, Field(allow_inf_nan=False, ge=-1_000_000, le=1_000_000)]
+    points: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)]
 
 
 class Criterion(Strict):
@@ -141,11 +176,11 @@ class Criterion(Strict):
     #: Applicant types it applies to; all when absent (M4: municipalities only).
     applicant_types: list[ApplicantType] | None = None
     tags: list[Ident] = []
-    weight: Annotated[float, Field(gt=0, le=100)] = 1.0
+    weight: Annotated[float, Field(allow_inf_nan=False, gt=0, le=100)] = 1.0
     # auto criteria
     source: Literal["mynumber_card_rate"] | None = None
     bands: list[Band] = []
-    default_points: Annotated[float, Field(ge=0, le=100)] = 0.0
+    default_points: Annotated[float, Field(allow_inf_nan=False, ge=0, le=100)] = 0.0
     only_when_oversubscribed: bool = True
     #: Why the bands are what they are (e.g. an illustrative default).
     note: OptText = ""
@@ -161,7 +196,7 @@ class Criterion(Strict):
             if self.source is not None or self.bands:
                 raise ValueError("source と bands は自動計算の項目（kind = \"auto\"）にだけ書けます")
         if self.kind != "scored" and self.weight != 1.0:
-            raise ValueError("weight は加点項目（kind = \"scored\"）にだけ書けます")
+            raise LocatedError(("weight",), "weight は加点項目（kind = \"scored\"）にだけ書けます")
         return self
 
 
@@ -214,7 +249,7 @@ class Selection(Strict):
     bureau_min: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     bureau_max: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     #: Flag a field (track/model) holding more than this share of the selection.
-    max_field_share: Annotated[float, Field(gt=0, le=1)] | None = None
+    max_field_share: Annotated[float, Field(allow_inf_nan=False, gt=0, le=1)] | None = None
     note: OptText = ""
 
     @model_validator(mode="after")
@@ -245,23 +280,24 @@ class Program(Strict):
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:
-        seen: set[str] = set()
-        for c in self.criteria:
-            if c.id in seen:
-                raise ValueError(f"評価項目 ID {c.id} が重複しています")
-            seen.add(c.id)
+        _unique([c.id for c in self.criteria], "criteria", "id", "評価項目 ID {} が重複しています")
         track_ids = [t.id for t in self.tracks]
-        if len(set(track_ids)) != len(track_ids):
-            raise ValueError("要件（tracks）の id が重複しています")
-        numbers = [m.number for t in self.tracks for m in t.models]
-        if len(set(numbers)) != len(numbers):
-            raise ValueError("分野別モデルの番号が重複しています")
-        for c in self.criteria:
-            for t in c.tracks or []:
-                if t not in track_ids:
-                    raise ValueError(f"評価項目 {c.id} の tracks に不明な要件 {t!r} があります")
+        _unique(track_ids, "tracks", "id", "要件（tracks）の id {} が重複しています")
+        seen: dict[int, int] = {}
+        for i, t in enumerate(self.tracks):
+            for j, m in enumerate(t.models):
+                if m.number in seen:
+                    raise LocatedError(("tracks", i, "models", j, "number"),
+                                       f"分野別モデルの番号が重複しています（{m.number}、tracks[{seen[m.number]}] と同じ）")
+                seen[m.number] = i
+        for i, c in enumerate(self.criteria):
+            for j, tid in enumerate(c.tracks or []):
+                if tid not in track_ids:
+                    raise LocatedError(("criteria", i, "tracks", j),
+                                       f"評価項目 {c.id} の tracks に不明な要件 {shown(tid)} があります")
         if self.funding is None and self.selection.budget_yen:
-            raise ValueError("補助金のない事業（funding なし）に予算（selection.budget_yen）は書けません")
+            raise LocatedError(("selection", "budget_yen"),
+                               "補助金のない事業（funding なし）に予算（selection.budget_yen）は書けません")
         return self
 
     # -- lookups ------------------------------------------------------------
@@ -398,7 +434,7 @@ class ApplicationBudget(Strict):
 
 
 class Declarations(Strict):
-    mynumber_card_rate: Annotated[float, Field(ge=0, le=1)] | None = None
+    mynumber_card_rate: Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)] | None = None
     data_utilization_plan: Literal["策定済", "策定中", "未策定"] | None = None
     prior_support_years: list[Annotated[int, Field(ge=1900, le=2200)]] = []
     plan_this_year: bool | None = None
@@ -444,11 +480,11 @@ SSH_KEY_TYPES = (
     "ssh-ed25519", "ssh-rsa", "ecdsa-sha2-nistp256", "ecdsa-sha2-nistp384",
     "ecdsa-sha2-nistp521", "sk-ssh-ed25519@openssh.com", "sk-ecdsa-sha2-nistp256@openssh.com",
 )
-_SSH_KEY_RE = re.compile(r"^(\S+) ([A-Za-z0-9+/]+={0,3})( [ -~]{0,200})?$")
+_SSH_KEY_RE = re.compile(r"(\S+) ([A-Za-z0-9+/]+={0,3})( [ -~]{0,200})?")
 
 
 def _ssh_key(value: str) -> str:
-    m = _SSH_KEY_RE.match(value)
+    m = _SSH_KEY_RE.fullmatch(value)
     if not m or m.group(1) not in SSH_KEY_TYPES:
         raise ValueError(
             "SSH 公開鍵は「種類 base64 [コメント]」の1行です（種類: ssh-ed25519, ssh-rsa, ecdsa-sha2-…）"
@@ -457,8 +493,8 @@ def _ssh_key(value: str) -> str:
 
 
 def _os_user(value: str) -> str:
-    if not re.match(r"^[a-z_][a-z0-9_.-]{0,31}$", value):
-        raise ValueError(f"OS のユーザー名として正しくありません（{value!r}）")
+    if not re.fullmatch(r"[a-z_][a-z0-9_.-]{0,31}", value):
+        raise ValueError(f"OS のユーザー名として正しくありません（{shown(value)}）")
     return value
 
 
@@ -484,6 +520,8 @@ class Evaluator(Strict):
 class Assignment(Strict):
     evaluator: Ident
     application: Ident
+    #: The application's program: needed when its id is in more than one program.
+    program: Ident | None = None
 
 
 class Panel(Strict):
@@ -493,23 +531,30 @@ class Panel(Strict):
     @model_validator(mode="after")
     def _consistent(self) -> Panel:
         ids = [e.id for e in self.evaluators]
-        for i in set(ids):
-            if ids.count(i) > 1:
-                raise ValueError(f"評価者 ID {i} が重複しています")
-        users = [e.os_user for e in self.evaluators if e.os_user]
-        for u in set(users):
-            if users.count(u) > 1:
-                raise ValueError(f"os_user {u} が複数の評価者に割り当てられています")
-        pairs = [(a.evaluator, a.application) for a in self.assignments]
-        for a in self.assignments:
-            if a.evaluator not in ids:
-                raise ValueError(f"割当の評価者 {a.evaluator} が evaluators にありません")
-        if len(set(pairs)) != len(pairs):
-            raise ValueError("同じ割当（評価者と申請の組）が重複しています")
+        _unique(ids, "evaluators", "id", "評価者 ID {} が重複しています")
+        users = [e.os_user for e in self.evaluators]
+        first: dict[str, int] = {}
+        for i, u in enumerate(users):
+            if u is None:
+                continue
+            if u in first:
+                raise LocatedError(("evaluators", i, "os_user"),
+                                   f"os_user {u} が複数の評価者に割り当てられています（evaluators[{first[u]}] と同じ）")
+            first[u] = i
+        known = set(ids)
+        for i, a in enumerate(self.assignments):
+            if a.evaluator not in known:
+                raise LocatedError(("assignments", i, "evaluator"), f"割当の評価者 {a.evaluator} が evaluators にありません")
+        _unique([(a.evaluator, a.application, a.program) for a in self.assignments], "assignments", "application",
+                "同じ割当（評価者と申請の組）が重複しています")
         return self
 
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Evaluator]:
+        return {e.id: e for e in reversed(self.evaluators)}  # the first of an id
+
     def evaluator(self, eid: str) -> Evaluator | None:
-        return next((e for e in self.evaluators if e.id == eid), None)
+        return self._by_id.get(eid)
 
 
 # ---------------------------------------------------------------------------

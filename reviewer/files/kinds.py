@@ -7,8 +7,8 @@ kinds established, and returns what it accepts with the problems of the rest:
   is a problem;
 - ``check_applications``: a known program, well formed for it (``application_problems``),
   an id unique within the program;
-- ``check_panels``: the evaluators' programs known, the assignments' applications read;
-  one panel only;
+- ``check_panels``: the evaluators' programs known, each assignment placed in one program
+  (``placed_assignments``, also used by ``init``); one panel only;
 - ``check_score_files``: every score file against the programs, the applications and the
   panel's roster (``score_file_problems``, also used by the import of score sheets).
 
@@ -18,12 +18,14 @@ become ``Problem``s with line numbers and field names.
 
 from __future__ import annotations
 
-from reviewer.domain.model import Application, Panel, Program, ScoreFile
+from collections.abc import Collection, Mapping
+
+from reviewer.domain.model import Application, Assignment, Panel, Program, ScoreFile
 from reviewer.files.models import Loaded, sheet_field
 from reviewer.files.problems import Problem
 from reviewer.files.toml import line_of, problems_at
 from reviewer.rules import sheets
-from reviewer.rules.access import PanelRoster, Roster
+from reviewer.rules.access import PanelRoster, Roster, place_assignments
 from reviewer.rules.checks import application_problems
 
 Applications = dict[str, dict[str, Application]]
@@ -89,9 +91,17 @@ def check_applications(items: list[Loaded], programs: dict[str, Program]) -> tup
 # panels
 
 
-def panel_file_problems(item: Loaded, programs: dict[str, Program], app_ids: set[str] | None) -> list[Problem]:
-    """One panel file: its evaluators' programs known; with ``app_ids`` (None when no
-    application was read), every assignment names one of them."""
+def placed_assignments(item: Loaded, programs: Collection[str], app_ids: Mapping[str, Collection[str]],
+                       ) -> tuple[list[tuple[str, Assignment]], list[Problem]]:
+    """The panel file's assignments, each with its program (``rules.access.place_assignments``),
+    and the problems of those that have none, at their lines."""
+    placed, pairs = place_assignments(item.obj, programs, app_ids)
+    return placed, problems_at(item.path, item.lines, pairs)
+
+
+def panel_file_problems(item: Loaded, programs: dict[str, Program], applications: Applications) -> list[Problem]:
+    """One panel file: its evaluators' programs known; every assignment placed in one program
+    (``placed_assignments``; with no application read, application ids are not checked)."""
     panel: Panel = item.obj
     out: list[Problem] = []
     for i, ev in enumerate(panel.evaluators):
@@ -99,11 +109,7 @@ def panel_file_problems(item: Loaded, programs: dict[str, Program], app_ids: set
             if pid not in programs:
                 line = line_of(item.lines, ("evaluators", i, "programs"))
                 out.append(Problem(item.path, line, f"evaluators[{i}].programs[{j}]", f"不明な事業です（{pid}）"))
-    if app_ids is not None:
-        for i, a in enumerate(panel.assignments):
-            if a.application not in app_ids:
-                line = line_of(item.lines, ("assignments", i, "application"))
-                out.append(Problem(item.path, line, f"assignments[{i}].application", f"申請 {a.application} が見つかりません"))
+    out.extend(placed_assignments(item, programs, applications)[1])
     return out
 
 
@@ -111,11 +117,10 @@ def check_panels(
     items: list[Loaded], programs: dict[str, Program], applications: Applications,
 ) -> tuple[list[Panel], list[Problem]]:
     """The accepted panels; more than one is a problem (of the second panel file)."""
-    app_ids = {aid for apps in applications.values() for aid in apps} if applications else None
     panels: list[Panel] = []
     problems: list[Problem] = []
     for item in items:
-        found = panel_file_problems(item, programs, app_ids)
+        found = panel_file_problems(item, programs, applications)
         problems.extend(found)
         if not found:
             panels.append(item.obj)

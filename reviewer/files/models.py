@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 from pydantic_core import ErrorDetails
 
-from reviewer.domain.model import Application, Panel, Program, ScoreFile
+from reviewer.domain.model import Application, LocatedError, Panel, Program, ScoreFile, shown
 from reviewer.files.problems import Problem
 from reviewer.files.toml import KeyLines, Lines, field_name, line_of, read_toml
 
@@ -37,6 +37,7 @@ _MESSAGES: dict[str, str] = {
     "string_too_long": "文字数が多すぎます",
     "int_from_float": "整数で書いてください",
     "is_instance_of": "値の型が正しくありません",
+    "finite_number": "有限の数値で書いてください（inf や nan は使えません）",
 }
 
 M = TypeVar("M", bound=BaseModel)
@@ -49,13 +50,13 @@ def translate(err: ErrorDetails | dict[str, Any]) -> str:
     if t == "value_error":
         return str(ctx.get("error", err["msg"]))
     if t == "literal_error":
-        return f"次のいずれかを指定してください: {ctx.get('expected', '')}（値: {err.get('input')!r}）"
+        return f"次のいずれかを指定してください: {ctx.get('expected', '')}（値: {shown(err.get('input'))}）"
     if t in ("greater_than_equal", "greater_than"):
         op = "以上" if t == "greater_than_equal" else "より大きい値"
-        return f"{ctx.get('ge', ctx.get('gt'))} {op}で書いてください（値: {err.get('input')!r}）"
+        return f"{ctx.get('ge', ctx.get('gt'))} {op}で書いてください（値: {shown(err.get('input'))}）"
     if t in ("less_than_equal", "less_than"):
         op = "以下" if t == "less_than_equal" else "未満"
-        return f"{ctx.get('le', ctx.get('lt'))} {op}で書いてください（値: {err.get('input')!r}）"
+        return f"{ctx.get('le', ctx.get('lt'))} {op}で書いてください（値: {shown(err.get('input'))}）"
     if t == "too_short" and ctx.get("min_length") is not None:
         return f"{ctx['min_length']} 件以上必要です"
     if t in _MESSAGES:
@@ -73,7 +74,9 @@ def to_model(
     except ValidationError as e:
         problems = []
         for err in e.errors(include_url=False):
-            loc = tuple(err["loc"])
+            # a rule of a whole model names the place inside it that broke it
+            cause = (err.get("ctx") or {}).get("error")
+            loc = tuple(err["loc"]) + (cause.loc if isinstance(cause, LocatedError) else ())
             # a union's member name ("str", "int") and the "[key]" of a dict are not locations
             loc = tuple(x for x in loc if x not in ("str", "int", "float", "bool", "list[...]"))
             problems.append(Problem(p, line_of(lines, loc), describe(loc), translate(err)))

@@ -1,8 +1,9 @@
 """TOML text in and out, with every problem named by file, line and field.
 
 Inside: ``read_toml``/``parse_toml`` (bytes → dict, bounded: ``MAX_FILE_BYTES`` per file and
-``MAX_DEPTH`` levels of nesting; tomllib's errors translated into Japanese), ``key_lines``
-and its lazy ``KeyLines`` (where each key path is in the text), ``line_of`` and
+``MAX_DEPTH`` levels of nesting; tomllib's errors translated into Japanese, an integer of
+too many digits named at its line), ``key_lines`` and its lazy ``KeyLines`` (where each key
+path is in the text; one pass over each line, so linear in the text), ``line_of`` and
 ``field_name`` (a pydantic-style location as a line and a dotted name), ``problems_at``
 (location/message pairs of the rules as ``Problem``s), and ``toml_string`` (the TOML basic
 string writer of the templates and the synthetic data).
@@ -63,22 +64,60 @@ def parse_toml(p: str, raw: bytes) -> tuple[dict[str, Any] | None, str, list[Pro
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
-        line = getattr(e, "lineno", None)
-        msg = str(e)
-        m = re.search(r"\(at line (\d+), column (\d+)\)", msg)
-        if line is None and m:
-            line = int(m.group(1))
-        if line is None and "end of document" in msg:
-            line = len(text.rstrip("\n").split("\n"))
-        reason = re.sub(r"\s*\(at (line \d+, column \d+|end of document)\)", "", msg)
-        return None, text, [Problem(p, line, "", f"TOML の構文エラー: {_toml_reason(reason)}")]
+        return None, text, [_syntax_problem(p, text, e)]
     except RecursionError:
         return None, text, [Problem(p, None, "", f"入れ子が深すぎます（上限 {MAX_DEPTH} 段）")]
-    except (MemoryError, ValueError) as e:
+    except ValueError as e:
+        if "integer string conversion" in str(e):  # int() refused a number of too many digits
+            limit = _int_digits()
+            msg = f"整数が大きすぎます（{limit:,} 桁を超えています）"
+            return None, text, [Problem(p, _long_integer_line(text, limit), "", msg)]
+        return None, text, [Problem(p, None, "", f"TOML として読めません（{type(e).__name__}）")]
+    except MemoryError as e:
         return None, text, [Problem(p, None, "", f"TOML として読めません（{type(e).__name__}）")]
     if _depth(doc) > MAX_DEPTH:
         return None, text, [Problem(p, None, "", f"入れ子が深すぎます（上限 {MAX_DEPTH} 段）")]
     return doc, text, []
+
+
+_AT_RE = re.compile(r" \(at (line (\d+), column \d+|end of document)\)")
+#: A reason longer than this (it may quote a huge key) is cut.
+_MAX_REASON = 300
+
+
+def _syntax_problem(p: str, text: str, e: Exception) -> Problem:
+    """tomllib's error as a problem at its line, the reason in Japanese."""
+    msg = str(e)
+    reason, line = msg, getattr(e, "lineno", None)
+    cut = msg.rfind(" (at ")
+    at = _AT_RE.fullmatch(msg, cut) if cut >= 0 else None
+    if at:
+        reason = msg[:cut].rstrip()
+        if line is None and at.group(2):
+            line = int(at.group(2))
+        if line is None and at.group(1) == "end of document":
+            line = len(text.rstrip("\n").split("\n"))
+    reason = _toml_reason(reason)
+    if len(reason) > _MAX_REASON:
+        reason = reason[: _MAX_REASON - 1] + "…"
+    return Problem(p, line, "", f"TOML の構文エラー: {reason}")
+
+
+def _int_digits() -> int:
+    """The most digits ``int()`` reads from a string (Python's limit; 4300 by default)."""
+    get = getattr(sys, "get_int_max_str_digits", None)
+    return int(get()) if get is not None else 4300
+
+
+def _long_integer_line(text: str, limit: int) -> int | None:
+    """The line of the first value that is a run of more than ``limit`` digits (one pass)."""
+    for m in re.finditer(r"[0-9_]+", text):
+        if m.end() - m.start() <= limit or len(m.group().replace("_", "")) <= limit:
+            continue
+        before = text[max(0, m.start() - 64): m.start()].rstrip(" \t+-")
+        if not before or before[-1] in "=[,{\n":
+            return text.count("\n", 0, m.start()) + 1
+    return None
 
 
 _TOML_REASONS = (
@@ -127,12 +166,53 @@ def _depth(value: Any, limit: int = MAX_DEPTH + 1) -> int:
 # Where a key is in the text
 
 
-_HEADER_RE = re.compile(r"^\s*(\[\[?)\s*([^\]]+?)\s*(\]\]?)\s*(#.*)?$")
-_KEY_RE = re.compile(r"^\s*([A-Za-z0-9_\-\"'. ]+?)\s*=")
+#: A run of the characters of a key as ``key_lines`` reads it (bare, quoted and dotted keys),
+#: and a run of blanks: single greedy runs, nothing after them to backtrack for.
+_KEY_RUN = re.compile(r"[A-Za-z0-9_\-\"'. ]*")
+_BLANKS = re.compile(r"\s*")
+#: Key paths longer than this are cut (no accepted document nests deeper than MAX_DEPTH).
+_MAX_PARTS = MAX_DEPTH + 1
 
 
 def _split_key(key: str) -> list[str]:
-    return [part.strip().strip("\"'") for part in key.split(".")]
+    return [part.strip().strip("\"'") for part in key.split(".", _MAX_PARTS)[:_MAX_PARTS]]
+
+
+def _header(line: str) -> tuple[str, str] | None:
+    """A table header line ``[a.b]`` or ``[[a.b]]`` (with an optional comment after it) as
+    (brackets, key); None for other lines. One pass, no backtracking."""
+    s = line.lstrip()
+    if not s.startswith("["):
+        return None
+    opening = "[[" if s.startswith("[[") else "["
+    if opening == "[[" and s.startswith("[[]"):
+        opening = "["  # "[[]...": the key starts with "[", as the old pattern read it
+    start = len(opening)
+    end = s.find("]", start)
+    if end <= start:
+        return None
+    closing = "]]" if s.startswith("]]", end) else "]"
+    rest = s[end + len(closing):].lstrip()
+    if rest and not rest.startswith("#"):
+        return None
+    if closing != opening.replace("[", "]"):
+        return None
+    return opening, s[start:end]
+
+
+def _key(line: str) -> tuple[str, int] | None:
+    """The key of a ``key = value`` line and where its value starts; None for other lines.
+    One pass: the run of key characters, blanks, then ``=``."""
+    i = len(line) - len(line.lstrip())
+    run = _KEY_RUN.match(line, i)
+    j = run.end() if run else i
+    blanks = _BLANKS.match(line, j)
+    k = blanks.end() if blanks else j
+    if k >= len(line) or line[k] != "=":
+        return None
+    if j == i:  # no key characters: only "  = …" read a blank as the key
+        return (" ", k + 1) if " " in line[:i] else None
+    return line[i:j], k + 1
 
 
 def key_lines(text: str) -> dict[tuple[Any, ...], int]:
@@ -153,24 +233,24 @@ def key_lines(text: str) -> dict[tuple[Any, ...], int]:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             continue
-        m = _HEADER_RE.match(line)
-        if m and m.group(1) == "[[" and m.group(3) == "]]":
-            parts = _split_key(m.group(2))
+        h = _header(line)
+        if h and h[0] == "[[":
+            parts = _split_key(h[1])
             base = tuple(_resolve(parts[:-1], counters)) + (parts[-1],)
             counters[base] = counters.get(base, -1) + 1
             current = base + (counters[base],)
             lines.setdefault(base, no)
             lines[current] = no
             continue
-        if m and m.group(1) == "[" and m.group(3) == "]":
-            current = tuple(_resolve(_split_key(m.group(2)), counters))
+        if h:
+            current = tuple(_resolve(_split_key(h[1]), counters))
             lines.setdefault(current, no)
             continue
-        k = _KEY_RE.match(line)
+        k = _key(line)
         if k:
-            path = current + tuple(_split_key(k.group(1)))
+            path = current + tuple(_split_key(k[0]))
             lines.setdefault(path, no)
-            rest = line[k.end():]
+            rest = line[k[1]:]
             for quote in ('"""', "'''"):
                 if rest.count(quote) == 1:
                     in_multiline = quote

@@ -16,11 +16,11 @@ every path that reads or writes a sheet asks here first.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Protocol
+from collections.abc import Collection, Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Protocol
 
 if TYPE_CHECKING:
-    from reviewer.domain.model import Application, Evaluator, Panel
+    from reviewer.domain.model import Application, Assignment, Evaluator, Panel
 
 
 class AssignmentState(Protocol):
@@ -45,9 +45,11 @@ def conflict_problem(evaluator: Evaluator, app: Application) -> str | None:
     return None
 
 
-def explicit_pairs(panel: Panel, program_app_ids: set[str]) -> set[tuple[str, str]]:
-    """(evaluator, application) of the panel's explicit assignments of one program."""
-    return {(a.evaluator, a.application) for a in panel.assignments if a.application in program_app_ids}
+def explicit_pairs(panel: Panel, program_app_ids: set[str], program: str | None = None) -> set[tuple[str, str]]:
+    """(evaluator, application) of the panel's explicit assignments of one program: those of
+    its applications, but an assignment that names another ``program``."""
+    return {(a.evaluator, a.application) for a in panel.assignments if a.application in program_app_ids
+            and (program is None or a.program is None or a.program == program)}
 
 
 def default_reviewer(evaluator: Evaluator, program: str) -> bool:
@@ -133,6 +135,53 @@ def session_problem(identity: str, requested: str, requested_role: str, viewing_
     return None
 
 
+def _assignment_program(a: Assignment, programs: Collection[str], app_ids: Mapping[str, Collection[str]],
+                        by_app: Mapping[str, list[str]]) -> tuple[str | None, tuple[str, str] | None]:
+    """The program of one assignment, or None with (field, message) saying why there is none.
+    ``app_ids`` (application ids by program) empty: no application was read, ids are not checked."""
+    if a.program is not None:
+        if a.program not in programs:
+            return None, ("program", f"不明な事業です（{a.program}）")
+        if app_ids and a.application not in app_ids.get(a.program, ()):
+            return None, ("application", f"申請 {a.application} が事業 {a.program} にありません")
+        return a.program, None
+    having = by_app.get(a.application, [])
+    if len(having) > 1:
+        return None, ("application", f"申請 ID {a.application} は複数の事業（{'、'.join(having)}）にあります。"
+                                     f"program = \"…\" でどの事業の申請かを書いてください")
+    if not having:
+        return None, ("application", f"申請 {a.application} が見つかりません") if app_ids else None
+    return having[0], None
+
+
+def place_assignments(panel: Panel, programs: Collection[str], app_ids: Mapping[str, Collection[str]],
+                      ) -> tuple[list[tuple[str, Assignment]], list[tuple[tuple[Any, ...], str]]]:
+    """The panel's assignments, each with its program: the one it names, or the one program
+    that has its application (an id in more than one program must name it), and an evaluator
+    of that program; and (location, message) of those that have none. ``app_ids``: application
+    ids by program (empty: none read, ids are not checked)."""
+    by_app: dict[str, list[str]] = {}
+    for program in sorted(app_ids):
+        for aid in app_ids[program]:
+            by_app.setdefault(aid, []).append(program)
+    evaluators = {ev.id: ev for ev in panel.evaluators}
+    placed: list[tuple[str, Assignment]] = []
+    pairs: list[tuple[tuple[Any, ...], str]] = []
+    for i, a in enumerate(panel.assignments):
+        pid, why = _assignment_program(a, programs, app_ids, by_app)
+        if why is not None:
+            pairs.append((("assignments", i, why[0]), why[1]))
+        if pid is None:
+            continue
+        ev = evaluators.get(a.evaluator)
+        if ev is not None and pid not in ev.programs:
+            pairs.append((("assignments", i, "evaluator"),
+                          f"評価者 {a.evaluator} は事業 {pid} の評価者ではありません（programs にありません）"))
+            continue
+        placed.append((pid, a))
+    return placed, pairs
+
+
 class Roster(Protocol):
     """Who may score what: the panel file in ``validate``, the workspace on import."""
 
@@ -158,6 +207,6 @@ class PanelRoster:
             return None
         if app.program not in self._programs:  # once per program, not per sheet
             ids = set(self.applications.get(app.program, {}))
-            self._programs[app.program] = ids, explicit_pairs(self.panel, ids)
+            self._programs[app.program] = ids, explicit_pairs(self.panel, ids, app.program)
         ids, explicit = self._programs[app.program]
         return panel_assignment_problem(self.panel, ev, app, ids, explicit)

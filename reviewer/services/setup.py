@@ -182,14 +182,18 @@ def _put_panel(run: _Init, bundle: Bundle) -> None:
 def _put_assignments(run: _Init, bundle: Bundle, known: set[str]) -> None:
     """The panel's explicit assignments; where a program has none, the default assignment
     (explicit ones replace the default ones without sheets)."""
+    from reviewer.files.kinds import placed_assignments
+
     ws, report = run.ws, run.report
     assert bundle.panel is not None
-    program_of: dict[str, str] = {}
-    for pid, aid in sorted(ws.application_keys(), reverse=True):
-        program_of[aid] = pid  # the first program in sorted order wins, as before
-    for a in bundle.panel.assignments:
-        program = program_of.get(a.application)
-        if program is not None:
+    app_ids: dict[str, set[str]] = {}
+    for pid, aid in ws.application_keys():
+        app_ids.setdefault(pid, set()).add(aid)
+    # each assignment in the program it names, or the one program that has its application
+    placed, problems = placed_assignments(_file_of(bundle, "panel", lambda o: True), known, app_ids)
+    run.problems.extend(map(str, problems))
+    for program, a in placed:
+        if a.application in app_ids.get(program, ()):
             report.assignments_added += ws.add_assignments(program, [(a.application, a.evaluator)], "panel")
     for pid in known:
         if ws.assignment_mode(pid) != "default":
