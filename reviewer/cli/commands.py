@@ -28,10 +28,7 @@ READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authoriz
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
-    path = need_workspace(args)
-    if getattr(args, "command", None) in READ_ONLY_COMMANDS:
-        return Workspace.open(path, readonly=True)
-    return open_workspace_at(path)
+    return open_workspace_at(need_workspace(args), readonly=getattr(args, "command", None) in READ_ONLY_COMMANDS)
 
 
 def actor() -> str:

@@ -70,12 +70,13 @@ def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str,
     from pydantic import ValidationError
 
     from reviewer.domain.model import Sheet
-    from reviewer.files.models import translate
 
     try:
         sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
                                       "scores": scores})
     except ValidationError as e:
+        from reviewer.files.models import translate  # only when there is something to say
+
         raise WorkspaceError(*(f"{_FIELD_NAMES.get(str(err['loc'][0]), err['loc'][0]) if err['loc'] else ''}: "
                                f"{translate(dict(err))}" for err in e.errors(include_url=False))) from None
     problems = sheet_problems(ws, program, evaluator, sheet)

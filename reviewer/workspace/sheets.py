@@ -96,8 +96,10 @@ class SheetQueries(AssignmentQueries):
                   base_revision: int) -> tuple[str, SheetRecord | None]:
         """Save a checked sheet over the revision it was based on (0: no sheet yet), in its own
         transaction. Returns (result, the stored sheet); result 'stale' (nothing written) when
-        the stored sheet is no longer that revision: the caller merges and tries again."""
-        with self.write():
+        the stored sheet is no longer that revision: the caller merges and tries again. A
+        draft is committed without its own sync (``write(durable=False)``); a submission is
+        synced."""
+        with self.write(durable=sheet.status != "draft"):
             row = self._sheet_row(program, sheet.application, evaluator)
             stored = SheetRecord.from_row(row) if row else None
             if (stored.revision if stored else 0) != base_revision:
