@@ -53,7 +53,6 @@ TARGETS = (
     ("rank_s", 1.0, "M"),
     ("peak_rss_mb", 500.0, "M"),
 )
-HEADLESS_DRIVER = "textual.drivers.headless_driver:HeadlessDriver"
 #: The first screen takes well under a second: at least this many runs of it and of the minimal app.
 FIRST_SCREEN_RUNS = 9
 
@@ -253,13 +252,14 @@ def app_first_screen(workspace: Path, evaluator: str, repeat: int = 1) -> dict[s
     """Time ``python -m reviewer tui --workspace W --evaluator <id>`` to its first screen,
     headless, IF reviewer/tui/app.py exists (None otherwise).
 
-    The app honours REVIEWER_EXIT_AFTER_FIRST_SCREEN=1 (it exits right after its first screen
-    is shown); TEXTUAL_DRIVER selects Textual's headless driver, as ``run(headless=True)``
-    does for the minimal app. Both run on a pseudo-terminal (the app refuses to start
-    without a TTY)."""
+    The app honours REVIEWER_EXIT_AFTER_FIRST_SCREEN=1: it runs headless, as
+    ``run(headless=True)`` does for the minimal app, and exits right after its first screen is
+    shown (it drops TEXTUAL_* from its environment before Textual loads, so TEXTUAL_DRIVER
+    would not reach it). Both run on a pseudo-terminal (the app refuses to start without a
+    TTY)."""
     if not (TREE / "reviewer" / "tui" / "app.py").exists():
         return None
-    env = {"REVIEWER_EXIT_AFTER_FIRST_SCREEN": "1", "TEXTUAL_DRIVER": HEADLESS_DRIVER}
+    env = {"REVIEWER_EXIT_AFTER_FIRST_SCREEN": "1"}
     runs = [reviewer("tui", "--workspace", str(workspace), "--evaluator", evaluator, env=env, timeout=600, tty=True)
             for _ in range(repeat)]
     failed = [c for c in runs if c.code != 0]
