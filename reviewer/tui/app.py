@@ -84,6 +84,35 @@ class ReviewerApp(App):
             self.push_screen(QueueScreen(self.identity.id))
         if os.environ.get("REVIEWER_EXIT_AFTER_FIRST_SCREEN"):
             self.call_after_refresh(self.exit)
+        self._catch_hangup()
+
+    def _catch_hangup(self) -> None:
+        """A dropped connection (SIGHUP) or a stop (SIGTERM): what is typed is saved first."""
+        import asyncio
+        import signal
+
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGHUP, signal.SIGTERM):
+            try:
+                loop.add_signal_handler(sig, self._hang_up)
+            except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests)
+                return
+
+    def _hang_up(self) -> None:
+        self.save_typed()
+        self.exit()
+
+    def save_typed(self) -> None:
+        """Save whatever a scoring screen holds that its autosave has not yet saved."""
+        from reviewer.tui.screens.review import ReviewScreen
+
+        for screen in self.screen_stack:
+            if isinstance(screen, ReviewScreen):
+                screen.flush()
+
+    async def action_quit(self) -> None:
+        self.save_typed()
+        self.exit()
 
     def record_session(self) -> None:
         self.session.record_start()

@@ -153,9 +153,16 @@ class ReviewScreen(ReviewerScreen[None]):
             self._comment_timer.stop()
         self._comment_timer = self.set_timer(0.6, self.save_draft)
 
+    def flush(self) -> None:
+        """Save now what waits for the comment's autosave (quitting, a dropped connection)."""
+        if self._comment_timer is not None:
+            self.save_draft()
+
     def save_draft(self) -> bool:
         if self.readonly:
             return True
+        if self.base is None and not self.scores and not self.comment.strip():
+            return True  # nothing entered: opening and leaving makes no sheet
         if self._comment_timer is not None:
             self._comment_timer.stop()
             self._comment_timer = None
