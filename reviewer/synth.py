@@ -69,6 +69,7 @@ from reviewer.domain.model import Application, Criterion, Funding, Panel, Progra
 from reviewer.files.toml import toml_string
 from reviewer.workspace import WorkspaceError, bulk
 from reviewer.workspace.audit import audit_row
+from reviewer.workspace.base import transaction
 from reviewer.workspace.clock import current_user, now
 from reviewer.workspace.encoding import sha256
 from reviewer.workspace.schema import building
@@ -844,7 +845,7 @@ def synth_workspace(path: Path, program_id: str, applications: int, evaluators: 
     n_sheets = len(data.sheets) if with_sheets else 0
     # a build in a private temporary folder, renamed into place only when complete:
     # durability of each intermediate step does not matter (the final checkpoint syncs)
-    with building(path, ".synth") as conn, bulk.transaction(conn, durable=False):
+    with building(path, ".synth") as conn, transaction(conn, "OFF"):
         _write_rows(conn, data, actor, now(), with_sheets)
     return _summary(data, n_sheets, started) | {"workspace": str(path)}
 

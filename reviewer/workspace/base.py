@@ -7,7 +7,7 @@ import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from reviewer.workspace.errors import WorkspaceError
 
@@ -85,6 +85,31 @@ def rollback(conn: sqlite3.Connection) -> None:
             pass
 
 
+Sync = Literal["FULL", "NORMAL", "OFF"]
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection, synchronous: Sync = "FULL") -> Iterator[sqlite3.Connection]:
+    """One write transaction, taken at once (BEGIN IMMEDIATE) so that a read-modify-write never
+    fails half-way on a lock; rolled back on any failure (``rollback``). ``synchronous``: how its
+    commit reaches the disk. FULL (the connections' own) syncs it; NORMAL (a draft's autosave,
+    WAL) leaves the sync to the next FULL commit: a crash of the program loses nothing, a power
+    loss may lose the last such commits whole, never half of one; OFF, for a workspace being
+    built that nobody sees before its final checkpoint syncs it."""
+    if synchronous != "FULL":
+        conn.execute(f"PRAGMA synchronous = {synchronous}")
+    try:
+        conn.execute("BEGIN IMMEDIATE")
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        rollback(conn)
+        raise
+    finally:
+        if synchronous != "FULL":
+            conn.execute("PRAGMA synchronous = FULL")
+
+
 class Connected:
     """A workspace's path and connection, and the per-instance caches of parsed content."""
 
@@ -109,31 +134,21 @@ class Connected:
 
     @contextmanager
     def write(self, durable: bool = True) -> Iterator[sqlite3.Connection]:
-        """A short write transaction, taken at once (BEGIN IMMEDIATE) so that a
-        read-modify-write never fails half-way on a lock. A failure of the database file (a
-        full disk, a read-only file, an I/O error), at any point up to the COMMIT, rolls back
-        and is a ``WorkspaceError`` naming the file and the cause.
+        """A short write ``transaction``. A failure of the database file (a full disk, a
+        read-only file, an I/O error), at any point up to the COMMIT, rolls back and is a
+        ``WorkspaceError`` naming the file and the cause.
 
-        ``durable=False`` (a draft's autosave): the commit is not synced to disk by itself
-        (WAL with synchronous NORMAL): a crash of the program loses nothing, a power loss may
-        lose the last such commits whole (with their audit entries), never half of one; the
-        next durable commit syncs them too. At a hundred saves a second every sync otherwise
-        holds the write lock for the others (bench/load.py)."""
-        if not durable:
-            self.conn.execute("PRAGMA synchronous = NORMAL")
+        ``durable=False`` (a draft's autosave) commits with synchronous NORMAL: at a hundred
+        saves a second every sync otherwise holds the write lock for the others
+        (bench/load.py)."""
         try:
-            self.conn.execute("BEGIN IMMEDIATE")
-            yield self.conn
-            self.conn.execute("COMMIT")
+            with transaction(self.conn, "FULL" if durable else "NORMAL"):
+                yield self.conn
         except BaseException as e:
-            rollback(self.conn)
             failure = None if isinstance(e, WorkspaceError) else storage_error(e)
             if failure is not None:
                 raise database_error(self.db_path, failure) from None
             raise
-        finally:
-            if not durable:
-                self.conn.execute("PRAGMA synchronous = FULL")
 
     @property
     def db_path(self) -> Path:

@@ -4,13 +4,11 @@
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from reviewer.workspace.audit import insert_audit
-from reviewer.workspace.base import rollback
 from reviewer.workspace.encoding import canonical
 
 if TYPE_CHECKING:
@@ -19,25 +17,6 @@ if TYPE_CHECKING:
 
 #: The connection the writers take (a workspace being built, or an open one's).
 Connection = sqlite3.Connection
-
-
-@contextmanager
-def transaction(conn: sqlite3.Connection, durable: bool = True) -> Iterator[sqlite3.Connection]:
-    """One write transaction on a connection of its own (a workspace being built). With
-    ``durable=False`` the writes are not synced one by one (the build's final checkpoint
-    syncs them): for a workspace nobody sees before it is renamed into place."""
-    if not durable:
-        conn.execute("PRAGMA synchronous = OFF")
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield conn
-        conn.execute("COMMIT")
-    except BaseException:
-        rollback(conn)  # only an active transaction, never a second error
-        raise
-    finally:
-        if not durable:
-            conn.execute("PRAGMA synchronous = FULL")
 
 
 def put_program(conn: sqlite3.Connection, prog: Program, source: str, content: str, digest: str, t: str) -> None:
