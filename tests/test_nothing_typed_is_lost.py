@@ -35,15 +35,33 @@ def ws_path(tmp_path, tmp_path_factory):
     return path
 
 
+async def open_untouched(app, pilot, program, application):
+    await pilot.pause()
+    app.open_application("e04", program, application)
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+
+
+async def comment_then(ws_path, text, stop):
+    """Type ``text`` into the comment of an application without a sheet, run ``stop`` before
+    the autosave's delay is over; the sheet as stored afterwards."""
+    program, application = untouched(ws_path, "e04")
+    app = ReviewerApp(ws_path, "e04")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await open_untouched(app, pilot, program, application)
+        app.screen.query_one("#comment", TextArea).focus()
+        await pilot.press(*text)
+        await stop(app, pilot)
+    with Workspace.open(ws_path) as ws:
+        return ws.sheet(program, application, "e04")
+
+
 @pytest.mark.asyncio
 async def test_opening_and_leaving_makes_no_sheet(ws_path):
     program, application = untouched(ws_path, "e04")
     app = ReviewerApp(ws_path, "e04")
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        app.open_application("e04", program, application)
-        await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen)
+        await open_untouched(app, pilot, program, application)
         await pilot.press("escape")
         await pilot.pause()
     with Workspace.open(ws_path) as ws:
@@ -52,36 +70,22 @@ async def test_opening_and_leaving_makes_no_sheet(ws_path):
 
 @pytest.mark.asyncio
 async def test_quitting_within_the_autosave_delay_saves_the_comment(ws_path):
-    program, application = untouched(ws_path, "e04")
-    app = ReviewerApp(ws_path, "e04")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        app.open_application("e04", program, application)
-        await pilot.pause()
-        app.screen.query_one("#comment", TextArea).focus()
-        await pilot.press(*"kansou")
+    async def quit_at_once(app, pilot):
         await pilot.press("ctrl+q")          # at once: the 0.6 s autosave has not run
         await pilot.pause()
-    with Workspace.open(ws_path) as ws:
-        sheet = ws.sheet(program, application, "e04")
-        assert sheet is not None and sheet.comment == "kansou"
+
+    sheet = await comment_then(ws_path, "kansou", quit_at_once)
+    assert sheet is not None and sheet.comment == "kansou"
 
 
 @pytest.mark.asyncio
 async def test_a_dropped_connection_saves_what_is_typed(ws_path):
     """SIGHUP (what sshd sends when the connection drops) while the comment waits for its
     autosave: a real signal to this process, handled by the app's event loop."""
-    program, application = untouched(ws_path, "e04")
-    app = ReviewerApp(ws_path, "e04")
-    async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
-        app.open_application("e04", program, application)
-        await pilot.pause()
-        app.screen.query_one("#comment", TextArea).focus()
-        await pilot.press(*"hangup")
+    async def hang_up(app, pilot):
         os.kill(os.getpid(), signal.SIGHUP)
         await pilot.pause(0.2)
         assert app.return_code == 0  # the app stopped (return_code is None until it exits)
-    with Workspace.open(ws_path) as ws:
-        sheet = ws.sheet(program, application, "e04")
-        assert sheet is not None and sheet.comment == "hangup"
+
+    sheet = await comment_then(ws_path, "hangup", hang_up)
+    assert sheet is not None and sheet.comment == "hangup"
