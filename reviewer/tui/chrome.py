@@ -14,6 +14,8 @@ from contextlib import contextmanager
 from rich.text import Text
 from textual.scrollbar import ScrollBar, ScrollBarRender
 
+from reviewer.present.text import UNSHOWN
+
 
 class PlainScrollBarRender(ScrollBarRender):
     """Scrollbars drawn with spaces only (the default uses block elements for smooth ends)."""
@@ -50,7 +52,7 @@ def clean_line(text: str) -> str:
         cat = unicodedata.category(ch)
         if ch == "\t":
             out.append("    ")
-        elif cat in ("Cc", "Cf", "Cs", "Co", "Zl", "Zp"):
+        elif cat in UNSHOWN or cat == "Co":  # what a terminal acts on, and private-use glyphs
             continue
         else:
             out.append(ch)
