@@ -4,7 +4,6 @@ of a result comes from ``reviewer.present``."""
 from __future__ import annotations
 
 import argparse
-import os
 import sys
 from pathlib import Path
 
@@ -108,31 +107,18 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
 
 
 def cmd_template(args: argparse.Namespace) -> int:
-    import tempfile
-
+    from reviewer.files.private import private_file
     from reviewer.services.errors import WorkspaceError
     from reviewer.services.panel import template_for
 
     with open_workspace(args) as ws:
         text = template_for(ws, args.evaluator, args.program)
     out = Path(args.output)
-    tmp = None
     try:
-        # a new file of a random name (O_EXCL, 0600) beside the target, never a name another
-        # user could plant a link at; renamed onto the target whole
-        fd, name = tempfile.mkstemp(prefix=f".{out.name}.", suffix=".tmp", dir=out.parent)
-        tmp = Path(name)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with private_file(out, "w", encoding="utf-8") as (f, _):
             f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, out)
-        tmp = None
     except OSError as e:
         raise WorkspaceError(f"{out}: 書き込めません（{e.strerror or e}）") from None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
     print(f"採点票テンプレートを書き出しました: {out}")
     return 0
 

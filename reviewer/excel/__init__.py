@@ -10,8 +10,6 @@ nothing half-written and no name another user could plant a link at is ever open
 
 from __future__ import annotations
 
-import os
-import tempfile
 from datetime import datetime
 from pathlib import Path
 
@@ -19,6 +17,7 @@ import xlsxwriter.exceptions
 
 from reviewer.excel import balance, comments, eligibility, evaluators, overview, ranking
 from reviewer.excel.book import Book
+from reviewer.files.private import private_file
 from reviewer.scoring import Result
 
 __all__ = ["SHEETS", "write_workbook"]
@@ -31,26 +30,15 @@ SHEETS = (overview.SHEET, ranking.SHEET, balance.REGIONS_SHEET, balance.FIELDS_S
 def write_workbook(result: Result, path: Path, generated_at: datetime | None = None) -> None:
     """Write the workbook of ``result`` to ``path`` (replacing it, mode 0600: it names the
     evaluators and their scores); OSError when it cannot be written."""
-    path = Path(path)
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # O_EXCL, 0600
-    tmp: Path | None = Path(name)
-    try:
-        with os.fdopen(fd, "w+b") as handle:
-            book = Book(Path(name))
-            book.wb.filename = handle  # written through the descriptor just made, never reopened by name
-            _write_sheets(book, result, generated_at)
-            try:
-                book.wb.close()
-            except xlsxwriter.exceptions.FileCreateError as e:
-                cause = e.args[0] if e.args else e
-                raise OSError(getattr(cause, "errno", None), getattr(cause, "strerror", None) or str(cause)) from None
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(name, path)
-        tmp = None
-    finally:
-        if tmp is not None:
-            tmp.unlink(missing_ok=True)
+    with private_file(Path(path), "w+b") as (handle, name):
+        book = Book(name)
+        book.wb.filename = handle  # written through the descriptor just made, never reopened by name
+        _write_sheets(book, result, generated_at)
+        try:
+            book.wb.close()
+        except xlsxwriter.exceptions.FileCreateError as e:
+            cause = e.args[0] if e.args else e
+            raise OSError(getattr(cause, "errno", None), getattr(cause, "strerror", None) or str(cause)) from None
 
 
 def _write_sheets(book: Book, result: Result, generated_at: datetime | None) -> None:
