@@ -4,6 +4,8 @@
 MAX_YEN = 10**13
 #: The longest text of one field (a narrative section, a comment).
 MAX_TEXT = 200_000
+#: The longest note on one criterion of a score sheet (SPEC §6.3).
+MAX_NOTE = 2_000
 #: The most digits of each number in a ratio ("1/2", "0.15"); Fraction("1e-999999999")
 #: would build a huge integer, so the form is checked before any arithmetic.
 MAX_RATIO_DIGITS = 9

@@ -21,8 +21,8 @@ from pydantic import (
     model_validator,
 )
 
-from reviewer.domain import regions
-from reviewer.domain.limits import MAX_RATIO_DIGITS, MAX_TEXT, MAX_YEN
+from reviewer.domain import regions, scope
+from reviewer.domain.limits import MAX_NOTE, MAX_RATIO_DIGITS, MAX_TEXT, MAX_YEN
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 
 # ---------------------------------------------------------------------------
@@ -110,6 +110,8 @@ CriterionId = Annotated[str, AfterValidator(_criterion_id)]
 LgCode = Annotated[str, AfterValidator(_lg_code)]
 Text = Annotated[str, Field(max_length=MAX_TEXT), AfterValidator(_nonblank)]
 OptText = Annotated[str, Field(max_length=MAX_TEXT)]
+#: A note on one criterion of a score sheet: any text, as a comment, but shorter.
+NoteText = Annotated[str, Field(max_length=MAX_NOTE)]
 Prefecture = Annotated[str, AfterValidator(_prefecture)]
 Yen = Annotated[int, Field(ge=0, le=MAX_YEN)]
 Ratio = Annotated[str, AfterValidator(_fraction)]
@@ -322,11 +324,7 @@ class Program(Strict):
 
     def applies(self, criterion: Criterion, app: Application) -> bool:
         """Whether ``criterion`` applies to ``app`` (its track's items; M4 only for 市町村)."""
-        if criterion.tracks is not None and app.track not in criterion.tracks:
-            return False
-        if criterion.applicant_types is not None and app.applicant.type not in criterion.applicant_types:
-            return False
-        return True
+        return scope.applies(criterion.tracks, criterion.applicant_types, app.track, app.applicant.type)
 
     def applicable(self, app: Application, kind: str | None = None) -> list[Criterion]:
         return [
@@ -566,6 +564,14 @@ class Sheet(Strict):
     status: Literal["draft", "submitted"]
     comment: OptText = ""
     scores: dict[str, Any] = {}
+    #: A note per criterion id (SPEC §6.3); a blank note is no note (dropped), so "no note"
+    #: has one form. Which ids may have one is ``reviewer.rules.sheets``.
+    notes: dict[str, NoteText] = {}
+
+    @field_validator("notes")
+    @classmethod
+    def _no_blank_notes(cls, v: dict[str, str]) -> dict[str, str]:
+        return v if all(t.strip() for t in v.values()) else {k: t for k, t in v.items() if t.strip()}
 
     @field_validator("scores")
     @classmethod

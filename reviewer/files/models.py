@@ -57,6 +57,10 @@ def translate(err: ErrorDetails | dict[str, Any]) -> str:
     if t in ("less_than_equal", "less_than"):
         op = "以下" if t == "less_than_equal" else "未満"
         return f"{ctx.get('le', ctx.get('lt'))} {op}で書いてください（値: {shown(err.get('input'))}）"
+    if t == "string_too_long" and isinstance(ctx.get("max_length"), int):
+        given = err.get("input")
+        length = f"、{len(given):,} 文字あります" if isinstance(given, str) else ""
+        return f"文字数が多すぎます（{ctx['max_length']:,} 文字まで{length}）"
     if t == "too_short" and ctx.get("min_length") is not None:
         return f"{ctx['min_length']} 件以上必要です"
     if t in _MESSAGES:

@@ -88,6 +88,13 @@ def field_code(track: str | None, model: int | None) -> str:
     return track + (f"-{model}" if model is not None else "")
 
 
+def note_lines(program: Program, notes: dict[str, str]) -> list[str]:
+    """A sheet's notes per criterion as lines "M1: …", in the criteria file's order (ids it does
+    not know last, by id)."""
+    order = {c.id: i for i, c in enumerate(program.criteria)}
+    return [f"{cid}: {notes[cid]}" for cid in sorted(notes, key=lambda c: (order.get(c, len(order)), c))]
+
+
 def reason_label(code: str, program: Program) -> str:
     """A reason code in Japanese."""
     if code.startswith(MUST_REASON_PREFIX):

@@ -2,7 +2,8 @@
 
 Used by ``reviewer validate`` and by the import of score sheets: a submitted sheet scores
 every criterion that applies to its application; a draft may be partial; must items are
-"pass" or "fail"; scored items an integer 0..5; auto items are never typed.
+"pass" or "fail"; scored items an integer 0..5; auto items are never typed. A note (``notes``)
+is keyed as a score is: a must or scored criterion that applies.
 
 Inside: ``sheet_problems`` (one sheet) and ``score_file_problems`` (a whole score file: its
 program, its evaluator per the roster, duplicate and unknown applications, every sheet).
@@ -14,7 +15,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from reviewer.domain.model import Application, Program, ScoreFile, Sheet
+from reviewer.domain.model import Application, Criterion, Program, ScoreFile, Sheet
 from reviewer.rules.access import Roster
 
 SCORE_MIN, SCORE_MAX = 0, 5
@@ -47,6 +48,8 @@ def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[
                 out.append((loc, f"{cid}（{crit.label}）は必須要件です。\"pass\" か \"fail\" で書いてください（値: {value!r}）"))
         elif isinstance(value, bool) or not isinstance(value, int) or not SCORE_MIN <= value <= SCORE_MAX:
             out.append((loc, f"{cid}（{crit.label}）は {SCORE_MIN}〜{SCORE_MAX} の整数で書いてください（値: {value!r}）"))
+    if sheet.notes:
+        out.extend(_note_problems(sheet, prog, app, applicable))
     if sheet.status == "submitted":
         missing = [
             c for c in applicable.values() if c.kind in ("must", "scored") and c.id not in sheet.scores
@@ -54,6 +57,25 @@ def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[
         if missing:
             names = "、".join(f"{c.id}（{c.label}）" for c in missing)
             out.append((("scores",), f"提出（submitted）の採点票は全項目の採点が必要です。未採点: {names}"))
+    return out
+
+
+def _note_problems(sheet: Sheet, prog: Program, app: Application,
+                   applicable: dict[str, Criterion]) -> list[tuple[tuple[Any, ...], str]]:
+    """A note's key, as a score's: a must or scored criterion that applies to the application."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    for cid in sheet.notes:
+        crit = applicable.get(cid)
+        if crit is not None and crit.kind in ("must", "scored"):
+            continue
+        loc = ("notes", cid)
+        crit = prog.criterion(cid)
+        if crit is None:
+            out.append((loc, f"評価項目 {cid} は事業 {prog.id} にありません（所見は評価項目ごとに書きます）"))
+        elif crit.kind == "auto":
+            out.append((loc, f"{cid}（{crit.label}）は申請内容から自動で計算する項目で、所見は書けません"))
+        else:
+            out.append((loc, f"{cid}（{crit.label}）は申請 {app.id} には適用されない項目です（{_why_not(crit, app)}）"))
     return out
 
 

@@ -5,19 +5,20 @@
 (``applications``), the ranking (``ranking``), the greedy selection (``selection``), the
 regional and field balance (``balance``), and the evaluator and criterion statistics and the
 agreement (``statistics``). ``rank --json``, the workbook and the chair's screen only render it.
-Drafts never count.
+Drafts never count. Importing the package loads no pandas (``score_program`` and ``agreement``
+do, on first use): an evaluator's own sheet rates come from ``sheet`` on the first screen.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from reviewer.domain.model import Application, Program
 from reviewer.domain.vocabulary import METHODS
 from reviewer.scoring.applications import build_results, check_applications
 from reviewer.scoring.balance import bureau_balance, bureau_status, field_balance
 from reviewer.scoring.ranking import rank, ranking
-from reviewer.scoring.rates import Criteria, aggregate, read_sheets
 from reviewer.scoring.result import (
     DISAGREEMENT_SPREAD,
     EPS,
@@ -30,7 +31,7 @@ from reviewer.scoring.result import (
     SheetInput,
 )
 from reviewer.scoring.selection import select
-from reviewer.scoring.statistics import agreement, criterion_means, evaluator_stats
+from reviewer.scoring.sheet import Criteria, sheet_rate
 
 
 def score_program(
@@ -43,6 +44,9 @@ def score_program(
 ) -> Result:
     """Score, rank and select. ``sheets`` are the submitted sheets of the program
     (callers pass only submitted ones); ``budget_yen`` overrides the program's budget."""
+    from reviewer.scoring.rates import aggregate, read_sheets  # pandas
+    from reviewer.scoring.statistics import agreement, criterion_means, evaluator_stats
+
     if method not in METHODS:
         raise ValueError(f"集計方法は {', '.join(METHODS)} のいずれかです（{method!r}）")
     submitted = [s for s in sheets if s.application in applications]
@@ -67,7 +71,15 @@ def score_program(
                   sheets=submitted)
 
 
+def __getattr__(name: str) -> Any:
+    if name == "agreement":  # pandas: loaded on first use
+        from reviewer.scoring.statistics import agreement
+
+        return agreement
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
 __all__ = [
-    "DISAGREEMENT_SPREAD", "EPS", "Agreement", "AppResult", "BureauBalance", "EvaluatorStats", "FieldBalance",
-    "Result", "SheetInput", "agreement", "bureau_status", "ranking", "score_program",
+    "DISAGREEMENT_SPREAD", "EPS", "Agreement", "AppResult", "BureauBalance", "Criteria", "EvaluatorStats",
+    "FieldBalance", "Result", "SheetInput", "agreement", "bureau_status", "ranking", "score_program", "sheet_rate",
 ]

@@ -8,13 +8,17 @@ it; one without a submitted sheet is ``unscored``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from reviewer.domain.model import Application, Criterion, Program
 from reviewer.domain.vocabulary import MUST_REASON_PREFIX, UNSCORED
 from reviewer.rules.checks import CheckResult, auto_points, run_checks
 from reviewer.rules.must import must_failed
-from reviewer.scoring.rates import Criteria, SheetRates
 from reviewer.scoring.result import AppResult
+from reviewer.scoring.sheet import Criteria
+
+if TYPE_CHECKING:  # pandas: loaded by the scoring itself, not by importing the package
+    from reviewer.scoring.rates import SheetRates
 
 
 @dataclass

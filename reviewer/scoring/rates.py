@@ -1,10 +1,11 @@
 """Sheet rates and the score rate of each application (SPEC §4).
 
 One pass over the submitted sheets gives each sheet's rate r = 100·S/M (S the weighted sum of
-its scored items, M the maximum of the application's criteria), the item values and the must
-marks per application; the criteria of an application's kind (track, applicant type) are looked
-up once. The score rate R is then the mean, median, trimmed mean or z-score of an application's
-sheet rates, computed with pandas over all sheets at once.
+its scored items, M the maximum of the application's criteria; defined in ``scoring.sheet``,
+which computes one sheet's rate without pandas), the item values and the must marks per
+application; the criteria of an application's kind (track, applicant type) are looked up once.
+The score rate R is then the mean, median, trimmed mean or z-score of an application's sheet
+rates, computed with pandas over all sheets at once.
 """
 
 from __future__ import annotations
@@ -15,37 +16,11 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from reviewer.domain.model import Application, Criterion, Program
+from reviewer.domain.model import Application
 from reviewer.scoring.result import SheetInput
+from reviewer.scoring.sheet import Criteria, rate_of
 
-#: (scored criteria with their weights, must criteria, M) of an application's kind.
-Spec = tuple[list[tuple[str, float]], list[str], float]
-
-
-class Criteria:
-    """The criteria that apply to an application, looked up once per (track, applicant type)."""
-
-    def __init__(self, program: Program) -> None:
-        self.program = program
-        self._applicable: dict[tuple[str | None, str], list[Criterion]] = {}
-        self._spec: dict[tuple[str | None, str], Spec] = {}
-
-    def applicable(self, app: Application) -> list[Criterion]:
-        key = (app.track, app.applicant.type)
-        found = self._applicable.get(key)
-        if found is None:
-            found = self._applicable[key] = self.program.applicable(app)
-        return found
-
-    def spec(self, app: Application) -> Spec:
-        """(scored criteria with weights, must criteria, M) of the application's kind."""
-        key = (app.track, app.applicant.type)
-        found = self._spec.get(key)
-        if found is None:
-            crits = self.applicable(app)
-            scored = [(c.id, c.weight) for c in crits if c.kind == "scored"]
-            found = self._spec[key] = (scored, [c.id for c in crits if c.kind == "must"], sum(5 * w for _, w in scored))
-        return found
+__all__ = ["Aggregate", "Criteria", "SheetRates", "aggregate", "read_sheets"]
 
 
 @dataclass
@@ -94,7 +69,7 @@ def read_sheets(sheets: list[SheetInput], applications: dict[str, Application], 
                     app_marks[cid][0] += 1
                 elif v == "fail":
                     app_marks[cid][1] += 1
-        r = 100.0 * S / M if M > 0 else 0.0
+        r = rate_of(S, M)  # as scoring.sheet.sheet_rate computes one sheet's
         col_app.append(aid)
         col_ev.append(s.evaluator)
         col_r.append(r)

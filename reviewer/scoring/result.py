@@ -30,6 +30,7 @@ class SheetInput:
     evaluator: str
     scores: dict[str, Any]
     comment: str = ""
+    notes: dict[str, str] = field(default_factory=dict)  # criterion id → note
 
 
 @dataclass

@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget_yen: int | None = None,
                     comments: bool = True) -> Result:
     """Score a program of an open workspace (submitted sheets only). ``comments=False`` skips
-    reading the comments (the ranking needs none; the workbook does)."""
+    reading the comments and notes (the ranking needs none; the workbook does)."""
     from reviewer.scoring import SheetInput, score_program
 
     program = ws.program(program_id)
     apps = ws.applications(program_id, sections=False)
-    sheets = [SheetInput(a, e, scores, c) for a, e, scores, c in ws.submitted_scores(program_id, comments)]
+    sheets = [SheetInput(a, e, scores, c, n) for a, e, scores, c, n in ws.submitted_scores(program_id, comments)]
     names = {p.id: p.name for p in ws.people()}
     return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names)
 

@@ -15,15 +15,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from reviewer.domain import scope
 from reviewer.rules import access
 from reviewer.services import sheets
 from reviewer.workspace import Workspace, WorkspaceError
 from reviewer.workspace.clock import current_user
-from reviewer.workspace.records import Person, Presence, QueueEntry, SheetRecord
+from reviewer.workspace.records import CriterionScope, Person, Presence, QueueEntry, SheetRecord
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
     from reviewer.rules.checks import CheckResult
+    from reviewer.services.calibration import Calibration
 
 
 def resolve_identity(ws: Workspace, evaluator_id: str | None) -> str:
@@ -56,6 +58,25 @@ def _alive(pid: int) -> bool:
     except PermissionError:
         return True
     return True
+
+
+def queue_entries(ws: Workspace, rows: list[QueueEntry]) -> list[QueueEntry]:
+    """``rows`` with ``items`` (the must and scored criteria that apply to each application, from
+    its program's criteria and its track and applicant type) and the reopener's name where
+    ``reopened_by`` is on the panel: one read of each program's criteria and one of the names,
+    whatever the number of rows, and no model built."""
+    counts: dict[tuple[str, str | None, str], int] = {}
+    scopes: dict[str, list[CriterionScope]] = {}
+    for r in rows:
+        key = (r.program, r.track, r.applicant_type)
+        if key not in counts:
+            if r.program not in scopes:
+                scopes[r.program] = [c for c in ws.criterion_scopes(r.program) if c.kind in ("must", "scored")]
+            counts[key] = sum(1 for c in scopes[r.program] if scope.applies(c.tracks, c.applicant_types, r.track,
+                                                                            r.applicant_type))
+    names = ws.evaluator_names(r.reopened_by for r in rows if r.reopened_by)
+    return [r._replace(items=counts[(r.program, r.track, r.applicant_type)],
+                       reopened_by_name=names.get(r.reopened_by) if r.reopened_by else None) for r in rows]
 
 
 def identify(workspace: Path, evaluator_id: str | None) -> str:
@@ -144,9 +165,20 @@ class Session:
     # -- the evaluator's work -----------------------------------------------------------
 
     def queue(self, evaluator_id: str) -> list[QueueEntry]:
-        """The evaluator's assignments with their status (their own only)."""
+        """The evaluator's assignments with their status (their own only), each with the number of
+        items that apply to it (``items``: must and scored criteria) and, for a reopened draft, the
+        reopener's name where ``reopened_by`` is on the panel. Two queries besides the list's own,
+        whatever its length; no program or application is parsed (the first screen)."""
         self.gate(evaluator_id)
-        return self.ws.evaluator_queue(evaluator_id)
+        return queue_entries(self.ws, self.ws.evaluator_queue(evaluator_id))
+
+    def calibration(self, evaluator_id: str) -> Calibration:
+        """The evaluator's own submitted sheets, their rates and item means (``Calibration``):
+        only this evaluator's sheets are read."""
+        from reviewer.services.calibration import calibration
+
+        self.gate(evaluator_id)
+        return calibration(self.ws, evaluator_id)
 
     def open_sheet(self, evaluator_id: str, program: str, application: str) -> OpenedSheet:
         """Open an application for scoring, through the access gate; the opening is audited."""
@@ -193,22 +225,31 @@ class Session:
                 return r.program, r.application
         return None
 
+    def sheet_rate(self, opened: OpenedSheet, scores: dict[str, Any]) -> float | None:
+        """The rate (0–100) that ``scores`` give the opened sheet, as the ranking computes one
+        sheet's; None where no scored criterion applies (the ranking counts such a sheet as 0)."""
+        from reviewer.scoring.sheet import sheet_rate, spec_of
+
+        spec = spec_of(opened.program, opened.application.track, opened.application.applicant.type)
+        return sheet_rate(spec, scores) if spec[2] > 0 else None
+
     def save_draft(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any],
-                   comment: str) -> sheets.Saved:
+                   comment: str, notes: dict[str, str] | None = None) -> sheets.Saved:
         """Save the opened sheet as a draft (partial scores allowed) over ``base``, the sheet as
-        the screen last had it; a sheet changed meanwhile is merged (``Saved.merge``)."""
-        return self._save(opened, base, scores, comment, "draft")
+        the screen last had it; a sheet changed meanwhile is merged (``Saved.merge``). ``notes``:
+        a note per criterion id (None: none)."""
+        return self._save(opened, base, scores, comment, "draft", notes)
 
     def submit(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any],
-               comment: str) -> sheets.Saved:
+               comment: str, notes: dict[str, str] | None = None) -> sheets.Saved:
         """Submit the opened sheet (every applicable criterion scored; read-only afterwards)."""
-        return self._save(opened, base, scores, comment, "submitted")
+        return self._save(opened, base, scores, comment, "submitted", notes)
 
     def _save(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any], comment: str,
-              status: str) -> sheets.Saved:
+              status: str, notes: dict[str, str] | None) -> sheets.Saved:
         self.gate(opened.evaluator)
         return sheets.save_based_on(self.ws, opened.program.id, opened.application.id, opened.evaluator, base,
-                                    scores, comment, status, self.actor)
+                                    scores, comment, status, self.actor, notes=notes)
 
     def declare_conflict(self, opened: OpenedSheet, reason: str) -> None:
         self.gate(opened.evaluator)

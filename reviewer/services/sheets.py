@@ -60,25 +60,33 @@ def sheet_problems(ws: Workspace, program: str, evaluator: str, sheet: Sheet) ->
     return [msg for _, msg in rules(sheet, prog, app)]
 
 
-_FIELD_NAMES = {"comment": "コメント", "scores": "採点", "status": "状態", "application": "申請"}
+_FIELD_NAMES = {"comment": "コメント", "scores": "採点", "status": "状態", "application": "申請", "notes": "所見"}
+
+
+def _field(loc: tuple[Any, ...]) -> str:
+    """A model error's place as the user reads it: "コメント", "所見 A1"."""
+    if not loc:
+        return ""
+    return " ".join([_FIELD_NAMES.get(str(loc[0]), str(loc[0])), *(str(part) for part in loc[1:])])
 
 
 def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
-                  comment: str, status: str) -> Sheet:
+                  comment: str, status: str, *, notes: dict[str, str] | None = None) -> Sheet:
     """The sheet as the model and the rules accept it, or WorkspaceError saying why not (a
-    comment over the length limit included: never a traceback)."""
+    comment or a note over the length limit included: never a traceback). ``notes``: a note
+    per criterion id (None: none)."""
     from pydantic import ValidationError
 
     from reviewer.domain.model import Sheet
 
     try:
         sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
-                                      "scores": scores})
+                                      "scores": scores, "notes": notes or {}})
     except ValidationError as e:
         from reviewer.files.models import translate  # only when there is something to say
 
-        raise WorkspaceError(*(f"{_FIELD_NAMES.get(str(err['loc'][0]), err['loc'][0]) if err['loc'] else ''}: "
-                               f"{translate(dict(err))}" for err in e.errors(include_url=False))) from None
+        raise WorkspaceError(*(f"{_field(tuple(err['loc']))}: {translate(dict(err))}"
+                               for err in e.errors(include_url=False))) from None
     problems = sheet_problems(ws, program, evaluator, sheet)
     if problems:
         raise WorkspaceError(*problems)
@@ -86,10 +94,11 @@ def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str,
 
 
 def save_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
-               comment: str = "", status: str = "draft", actor: str | None = None, replace: bool = False) -> str:
+               comment: str = "", status: str = "draft", actor: str | None = None, replace: bool = False, *,
+               notes: dict[str, str] | None = None) -> str:
     """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
     'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
-    sheet = checked_sheet(ws, program, application, evaluator, scores, comment, status)
+    sheet = checked_sheet(ws, program, application, evaluator, scores, comment, status, notes=notes)
     return ws.save_checked_sheet(program, sheet, evaluator, actor or current_user(), replace)
 
 
@@ -103,29 +112,35 @@ class Saved:
     merge: Merge | None = None
 
 
+def _content(sheet: SheetRecord | None) -> Content:
+    return Content(sheet.scores, sheet.comment, sheet.notes) if sheet else Content({}, "")
+
+
 def save_based_on(ws: Workspace, program: str, application: str, evaluator: str, base: SheetRecord | None,
-                  scores: dict[str, Any], comment: str, status: str, actor: str) -> Saved:
+                  scores: dict[str, Any], comment: str, status: str, actor: str, *,
+                  notes: dict[str, str] | None = None) -> Saved:
     """Save what a screen holds over the sheet it was based on. Where the stored sheet changed
-    meanwhile (an import, another session), the two are merged item by item
+    meanwhile (an import, another session), the two are merged item by item, scores and notes
     (``reviewer.rules.merge``) and the merge is saved; a sheet submitted meanwhile is refused."""
-    mine, merged = Content(dict(scores), comment), None
+    mine, merged = Content(dict(scores), comment, dict(notes or {})), None
     for _ in range(5):  # another save between the read and the write: merge again
-        sheet = checked_sheet(ws, program, application, evaluator, mine.scores, mine.comment, status)
+        sheet = checked_sheet(ws, program, application, evaluator, mine.scores, mine.comment, status,
+                              notes=mine.notes)
         result, stored = ws.save_over(program, sheet, evaluator, actor, base.revision if base else 0)
         if result != "stale":
             return Saved(result, stored, merged)
         if stored is not None and stored.status == "submitted":
             raise WorkspaceError(f"申請 {application} の採点票は、別の画面または取り込みで提出されました。"
                                  "提出済みの採点票は変更できません（この画面の内容は保存していません）")
-        theirs = Content(stored.scores, stored.comment) if stored else Content({}, "")
-        merged = merge(Content(base.scores, base.comment) if base else Content({}, ""), mine, theirs)
+        merged = merge(_content(base), mine, _content(stored))
         mine, base = merged.content, stored
     raise WorkspaceError(f"申請 {application} の採点票が保存のたびに別の画面で変わるため、保存できませんでした")
 
 
 def reopen_sheet(ws: Workspace, program: str, application: str, evaluator: str, actor: str, reason: str,
                  chair: str | None = None) -> None:
-    """A chair sends a submitted sheet back to draft, with a reason (not empty)."""
+    """A chair sends a submitted sheet back to draft, with a reason (not empty). The sheet keeps
+    who reopened it (``chair``'s evaluator id where given, else ``actor``) until it is submitted again."""
     if not reason.strip():
         raise WorkspaceError("差し戻しの理由を書いてください")
     if chair is not None:
@@ -133,7 +148,7 @@ def reopen_sheet(ws: Workspace, program: str, application: str, evaluator: str, 
         if problem:
             raise WorkspaceError(problem)
     ws.program(program)
-    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason.strip())
+    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason.strip(), by=chair)
 
 
 def declare_conflict(ws: Workspace, program: str, application: str, evaluator: str, reason: str, actor: str) -> None:

@@ -3,13 +3,15 @@
 Every assigned application gets a ``[[sheets]]`` entry; every criterion that applies to it
 is a line with its Japanese label and scale as a comment. Values already saved in the
 workspace are filled in; the others are commented out, so the file imports as it is (as
-drafts) and each line is uncommented as it is scored.
+drafts) and each line is uncommented as it is scored. Each sheet ends with its notes per
+criterion (``[sheets.notes]``): those saved, or a commented example.
 """
 
 from __future__ import annotations
 
 import unicodedata
 
+from reviewer.domain.limits import MAX_NOTE
 from reviewer.domain.model import Criterion
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CRITERION_KIND_LABELS
 from reviewer.files.toml import toml_string
@@ -66,9 +68,8 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
             f"comment = {toml_string(sheet.comment if sheet else '')}",
             "[sheets.scores]",
         ]
-        for c in prog.applicable(app):
-            if c.kind == "auto":
-                continue
+        items = [c for c in prog.applicable(app) if c.kind != "auto"]
+        for c in items:
             kind = CRITERION_KIND_LABELS[c.kind]
             note = f"  # {kind} {comment_text(c.label, 60)}（{_scale(c)}）"
             if c.id in saved:
@@ -77,4 +78,18 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
             else:
                 example = '"pass"' if c.kind == "must" else "0"
                 lines.append(f"# {_key(c.id)} = {example}{note}")
+        lines += _notes(sheet.notes if sheet else {}, items)
     return "\n".join(lines) + "\n"
+
+
+def _notes(saved: dict[str, str], items: list[Criterion]) -> list[str]:
+    """A sheet's ``[sheets.notes]``: the saved notes, or an empty table with a commented example
+    (a line that uncommenting every "# M…" of the scores leaves alone)."""
+    head = f"# 項目別の所見（任意。評価項目 ID ごとに {MAX_NOTE:,} 文字まで）"
+    order = {c.id: i for i, c in enumerate(items)}
+    ids = sorted(saved, key=lambda cid: (order.get(cid, len(order)), cid))
+    lines = [head, "[sheets.notes]", *(f"{_key(cid)} = {toml_string(saved[cid])}" for cid in ids)]
+    if not saved:
+        example = _key(items[0].id) if items else "M1"
+        lines.append(f"# 例: {example} = \"根拠となる記述は様式の3ページ\"")
+    return lines

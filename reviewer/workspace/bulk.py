@@ -65,13 +65,18 @@ def put_assignments(conn: sqlite3.Connection, program: str, pairs: Iterable[tupl
                      ((program, a, e, source) for a, e in pairs))
 
 
-def put_submitted_sheets(conn: sqlite3.Connection, program: str,
-                         sheets: Iterable[tuple[str, str, str, dict[str, Any]]], t: str) -> None:
-    """New submitted sheets (application, evaluator, comment, scores), as a sheet saved once."""
+#: A submitted sheet as the bulk writer takes it: (application, evaluator, comment, scores),
+#: optionally followed by its notes (criterion id → note).
+SubmittedRow = tuple[str, str, str, dict[str, Any]] | tuple[str, str, str, dict[str, Any], dict[str, str]]
+
+
+def put_submitted_sheets(conn: sqlite3.Connection, program: str, sheets: Iterable[SubmittedRow], t: str) -> None:
+    """New submitted sheets (``SubmittedRow``), as a sheet saved once."""
     conn.executemany(
-        "INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at,"
-        " updated_at, submitted_at) VALUES (?,?,?,'submitted',?,?,?,?,?)",
-        ((program, a, e, comment, canonical(scores), t, t, t) for a, e, comment, scores in sheets))
+        "INSERT INTO sheets(program, application, evaluator, status, comment, scores, notes, created_at,"
+        " updated_at, submitted_at) VALUES (?,?,?,'submitted',?,?,?,?,?,?)",
+        ((program, s[0], s[1], s[2], canonical(s[3]), canonical(s[4] if len(s) > 4 else {}), t, t, t)
+         for s in sheets))
 
 
 def put_audit(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:

@@ -4,12 +4,13 @@ per instance (the app's first screen needs only SQL)."""
 from __future__ import annotations
 
 import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from reviewer.rules.access import unknown_evaluator
 from reviewer.workspace.audit import AuditLog
 from reviewer.workspace.errors import WorkspaceError
-from reviewer.workspace.records import ApplicationSummary, Person
+from reviewer.workspace.records import ApplicationSummary, CriterionScope, Person
 
 if TYPE_CHECKING:  # the model (pydantic) loads on first use
     from reviewer.domain.model import Application, Evaluator, Panel, Program
@@ -77,6 +78,24 @@ class ContentQueries(AuditLog):
     def program_names(self) -> dict[str, str]:
         """Program ids and names, without building the model."""
         return {r["id"]: json.loads(r["json"])["name"] for r in self.conn.execute("SELECT id, json FROM programs ORDER BY id")}
+
+    def criterion_scopes(self, program: str) -> list[CriterionScope]:
+        """The program's criteria, each with its kind and whom it applies to, without building
+        the model (the evaluator's first screen counts the items of each application)."""
+        row = self.conn.execute("SELECT json FROM programs WHERE id = ?", (program,)).fetchone()
+        if row is None:
+            return []
+        return [CriterionScope(c["id"], c["kind"], c.get("tracks"), c.get("applicant_types"))
+                for c in json.loads(row["json"])["criteria"]]
+
+    def evaluator_names(self, ids: Iterable[str]) -> dict[str, str]:
+        """The names of those of ``ids`` that are on the panel, in one query."""
+        wanted = sorted(set(ids))
+        if not wanted:
+            return {}
+        marks = ",".join("?" * len(wanted))
+        return {r[0]: r[1] for r in self.tuples().execute(f"SELECT id, name FROM evaluators WHERE id IN ({marks})",
+                                                             wanted)}
 
     def person(self, eid: str) -> Person:
         """An evaluator's identity from the panel, without building the model."""

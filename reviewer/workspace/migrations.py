@@ -4,7 +4,8 @@
    append-only audit log. 2: progress counters kept by triggers, the sheet/assignment
    integrity triggers, the summary index. 3: the audit log as a hash chain (``audit.py``
    writes and checks it) and triggers that refuse INSERT OR REPLACE over an audit entry or a
-   submitted sheet (REPLACE deletes without firing DELETE triggers).
+   submitted sheet (REPLACE deletes without firing DELETE triggers). 4: a sheet's notes per
+   criterion (read-only once submitted, as the rest) and who reopened it, when and why.
 """
 
 from __future__ import annotations
@@ -223,6 +224,22 @@ MIGRATIONS: dict[int, str] = {
     CREATE TRIGGER sheets_submitted_noreplace BEFORE INSERT ON sheets
     WHEN EXISTS (SELECT 1 FROM sheets WHERE program = NEW.program AND application = NEW.application
                  AND evaluator = NEW.evaluator AND status = 'submitted')
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
+    """,
+    4: """
+    -- A note per criterion on a sheet (SPEC 6.3): a JSON object, criterion id to text.
+    ALTER TABLE sheets ADD COLUMN notes TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(notes));
+    -- Who reopened a sheet, when and why (cleared by the next submission; the audit log keeps
+    -- the history).
+    ALTER TABLE sheets ADD COLUMN reopened_by TEXT;
+    ALTER TABLE sheets ADD COLUMN reopened_at TEXT;
+    ALTER TABLE sheets ADD COLUMN reopen_reason TEXT;
+    -- A submitted sheet's notes are read-only too.
+    DROP TRIGGER sheets_submitted_readonly;
+    CREATE TRIGGER sheets_submitted_readonly BEFORE UPDATE ON sheets
+    WHEN OLD.status = 'submitted'
+     AND NOT (NEW.status = 'draft' AND NEW.scores = OLD.scores AND NEW.comment = OLD.comment
+              AND NEW.notes = OLD.notes)
     BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
     """,
 }

@@ -62,11 +62,17 @@ class ProgressQueries(SheetQueries):
         return ProgressWidths(ids or 0, names or 0, bureaus or 0, len(str(most or 0)))
 
     def evaluator_queue(self, evaluator: str) -> list[QueueEntry]:
-        """An evaluator's active assignments with their sheet status and summary columns,
-        without reading any other evaluator's sheets."""
-        return [QueueEntry._make(r) for r in self.tuples().execute(
+        """An evaluator's active assignments with their sheet status and summary columns, how
+        many scores and notes the sheet holds and, for a reopened draft, who reopened it, when
+        and why; without reading any other evaluator's sheets. ``items`` is the service's."""
+        return [QueueEntry(*r) for r in self.tuples().execute(
             "SELECT a.program, a.application, p.title, p.applicant, p.bureau, p.prefecture, p.track, p.model,"
-            " s.status, s.updated_at"
+            " s.status, s.updated_at,"
+            " coalesce((SELECT count(*) FROM json_each(s.scores)), 0),"
+            " coalesce((SELECT count(*) FROM json_each(s.notes)), 0),"
+            " CASE WHEN s.status = 'draft' THEN s.reopened_by END,"
+            " CASE WHEN s.status = 'draft' THEN s.reopened_at END,"
+            " CASE WHEN s.status = 'draft' THEN s.reopen_reason END, p.applicant_type"
             " FROM assignments a JOIN applications p ON p.program = a.program AND p.id = a.application"
             " LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
             " WHERE a.evaluator = ? AND a.active = 1 ORDER BY a.program, a.application", (evaluator,))]

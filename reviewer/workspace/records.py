@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 
@@ -51,15 +51,23 @@ class SheetRecord:
     updated_at: str
     submitted_at: str | None
     revision: int = 1         # raised by every write of the sheet
+    notes: dict[str, str] = field(default_factory=dict)  # criterion id → note
+    #: Who sent the sheet back to draft (the chair's evaluator id, or the actor), when and
+    #: why; None once it is submitted again (the audit log keeps the history).
+    reopened_by: str | None = None
+    reopened_at: str | None = None
+    reopen_reason: str | None = None
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> SheetRecord:
         return cls(row["program"], row["application"], row["evaluator"], row["status"], row["comment"],
                    json.loads(row["scores"]), row["created_at"], row["updated_at"], row["submitted_at"],
-                   row["revision"])
+                   row["revision"], json.loads(row["notes"]), row["reopened_by"], row["reopened_at"],
+                   row["reopen_reason"])
 
     def content(self) -> dict[str, Any]:
-        return {"status": self.status, "comment": self.comment, "scores": self.scores}
+        """What the evaluator wrote (as the audit log records it and saves compare it)."""
+        return {"status": self.status, "comment": self.comment, "scores": self.scores, "notes": self.notes}
 
 
 class Presence(NamedTuple):
@@ -111,6 +119,15 @@ class ApplicationSummary(NamedTuple):
     requested_subsidy_yen: int
 
 
+class CriterionScope(NamedTuple):
+    """A criterion's kind and whom it applies to (read without building the program's model)."""
+
+    id: str
+    kind: str
+    tracks: list[str] | None
+    applicant_types: list[str] | None
+
+
 class QueueEntry(NamedTuple):
     """One of an evaluator's assignments, with its sheet's status."""
 
@@ -124,6 +141,29 @@ class QueueEntry(NamedTuple):
     model: int | None
     status: str | None        # None: no sheet yet
     updated_at: str | None
+    entered: int = 0          # scores in the sheet (0 without one)
+    notes_count: int = 0      # notes in the sheet
+    #: Who reopened the sheet, when and why: set only while a reopened sheet is a draft.
+    reopened_by: str | None = None
+    reopened_at: str | None = None
+    reopen_reason: str | None = None
+    applicant_type: str = ""
+    #: Filled in by the service (``Session.queue``): the must and scored criteria that apply to
+    #: the application, and the reopener's name where ``reopened_by`` is a panel id.
+    items: int | None = None
+    reopened_by_name: str | None = None
+
+
+class OwnSheet(NamedTuple):
+    """One of an evaluator's own submitted sheets with its application's summary columns."""
+
+    program: str
+    application: str
+    title: str
+    track: str | None
+    applicant_type: str
+    scores: dict[str, Any]
+    submitted_at: str | None
 
 
 class SubmittedSheet(NamedTuple):

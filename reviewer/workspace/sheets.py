@@ -17,17 +17,21 @@ from reviewer.workspace.assignments import AssignmentQueries
 from reviewer.workspace.audit import Batch, insert_audit
 from reviewer.workspace.encoding import canonical
 from reviewer.workspace.errors import WorkspaceError
-from reviewer.workspace.records import SheetRecord, SubmittedSheet
+from reviewer.workspace.records import OwnSheet, SheetRecord, SubmittedSheet
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Sheet
 
 _UNREAD = object()  # write_sheet: the stored sheet is still to be read
-SHEET_UPSERT = ("INSERT INTO sheets(program, application, evaluator, status, comment, scores, created_at, updated_at,"
-                " submitted_at) VALUES (?,?,?,?,?,?,?,?,?)"
+#: A sheet written (with the parameters ``write_sheet`` builds); a submission clears who reopened it.
+SHEET_UPSERT = ("INSERT INTO sheets(program, application, evaluator, status, comment, scores, notes, created_at,"
+                " updated_at, submitted_at) VALUES (?,?,?,?,?,?,?,?,?,?)"
                 " ON CONFLICT(program, application, evaluator) DO UPDATE SET status=excluded.status,"
-                " comment=excluded.comment, scores=excluded.scores, updated_at=excluded.updated_at,"
-                " submitted_at=excluded.submitted_at, revision=sheets.revision + 1")
+                " comment=excluded.comment, scores=excluded.scores, notes=excluded.notes,"
+                " updated_at=excluded.updated_at, submitted_at=excluded.submitted_at, revision=sheets.revision + 1,"
+                " reopened_by=CASE WHEN excluded.status = 'submitted' THEN NULL ELSE sheets.reopened_by END,"
+                " reopened_at=CASE WHEN excluded.status = 'submitted' THEN NULL ELSE sheets.reopened_at END,"
+                " reopen_reason=CASE WHEN excluded.status = 'submitted' THEN NULL ELSE sheets.reopen_reason END")
 
 
 @contextmanager
@@ -72,18 +76,32 @@ class SheetQueries(AssignmentQueries):
             " WHERE s.program = ? AND s.status = 'submitted' ORDER BY s.application, s.evaluator",
             (program,))]
 
-    def submitted_scores(self, program: str, comments: bool = True) -> list[tuple[str, str, dict[str, Any], str]]:
-        """(application, evaluator, scores, comment) of the program's submitted sheets: what
-        scoring reads, without the rest of each row."""
-        col = "comment" if comments else "''"
+    def submitted_scores(self, program: str, comments: bool = True,
+                         ) -> list[tuple[str, str, dict[str, Any], str, dict[str, str]]]:
+        """(application, evaluator, scores, comment, notes) of the program's submitted sheets:
+        what scoring reads, without the rest of each row. ``comments=False`` reads neither the
+        comments nor the notes (empty)."""
+        cols = "comment, notes" if comments else "'', '{}'"
         rows = self.conn.execute(
-            f"SELECT application, evaluator, scores, {col} FROM sheets WHERE program = ? AND status = 'submitted'"
+            f"SELECT application, evaluator, scores, {cols} FROM sheets WHERE program = ? AND status = 'submitted'"
             " ORDER BY application, evaluator", (program,)).fetchall()
         # one parse of all the sheets (json_valid holds for every stored row): half the time
         # of a parse per row
         parsed = json.loads("[" + ",".join(r[2] for r in rows) + "]")
-        return [(a, e, sc, c) for (a, e, _, c), sc in zip(rows, parsed)]
+        notes = json.loads("[" + ",".join(r[4] for r in rows) + "]") if comments else [{} for _ in rows]
+        return [(a, e, sc, c, n) for (a, e, _, c, _), sc, n in zip(rows, parsed, notes)]
 
+
+    def own_submitted(self, evaluator: str) -> list[OwnSheet]:
+        """An evaluator's submitted sheets (every program) with their applications' summary
+        columns, by program and application: what the evaluator's calibration reads, and no one
+        else's sheet."""
+        rows = self.tuples().execute(
+            "SELECT s.program, s.application, p.title, p.track, p.applicant_type, s.scores, s.submitted_at"
+            " FROM sheets s JOIN applications p ON p.program = s.program AND p.id = s.application"
+            " WHERE s.evaluator = ? AND s.status = 'submitted' ORDER BY s.program, s.application",
+            (evaluator,)).fetchall()
+        return [OwnSheet(p, a, title, track, kind, json.loads(scores), at) for p, a, title, track, kind, scores, at in rows]
 
     def save_checked_sheet(self, program: str, sheet: Sheet, evaluator: str, actor: str, replace: bool = False) -> str:
         """Save one already checked sheet in its own transaction. Returns 'created', 'updated',
@@ -113,7 +131,7 @@ class SheetQueries(AssignmentQueries):
         sheet as read in this transaction (None: there is none); by default it is read here.
         With ``batch`` the new rows are collected there (the caller flushes them)."""
         application = sheet.application
-        new = {"status": sheet.status, "comment": sheet.comment, "scores": sheet.scores}
+        new = {"status": sheet.status, "comment": sheet.comment, "scores": sheet.scores, "notes": sheet.notes}
         if row is _UNREAD:
             row = self._sheet_row(program, application, evaluator)
         old = SheetRecord.from_row(row).content() if row else None
@@ -137,8 +155,8 @@ class SheetQueries(AssignmentQueries):
         elif new["status"] == "submitted":
             result = "submitted"
         submitted_at = t if sheet.status == "submitted" else None
-        params = (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores), t, t,
-                  submitted_at)
+        params = (program, application, evaluator, sheet.status, sheet.comment, canonical(sheet.scores),
+                  canonical(sheet.notes), t, t, submitted_at)
         if batch is not None:
             batch.sheets.append(params)
         else:
@@ -170,16 +188,22 @@ class SheetQueries(AssignmentQueries):
             insert_audit(self.conn, batch.audit)
         return counts
 
-    def reopen_sheet(self, program: str, application: str, evaluator: str, actor: str, reason: str) -> None:
-        """A submitted sheet back to draft (who may is ``reviewer.services.sheets``)."""
+    def reopen_sheet(self, program: str, application: str, evaluator: str, actor: str, reason: str,
+                     by: str | None = None) -> None:
+        """A submitted sheet back to draft (who may is ``reviewer.services.sheets``). The sheet
+        keeps who reopened it (``by``, by default ``actor``), when and why until it is submitted
+        again."""
         with self.write():
             row = self._sheet_row(program, application, evaluator)
             if row is None or row["status"] != "submitted":
                 raise WorkspaceError(f"申請 {application} の評価者 {evaluator} の採点票は提出済みではありません")
             old = SheetRecord.from_row(row).content()
+            t = clock.now()
             self.conn.execute(
-                "UPDATE sheets SET status='draft', updated_at=?, submitted_at=NULL, revision=revision + 1"
-                " WHERE program=? AND application=? AND evaluator=?", (clock.now(), program, application, evaluator))
+                "UPDATE sheets SET status='draft', updated_at=?, submitted_at=NULL, revision=revision + 1,"
+                " reopened_by=?, reopened_at=?, reopen_reason=?"
+                " WHERE program=? AND application=? AND evaluator=?",
+                (t, by or actor, t, reason or None, program, application, evaluator))
             self.audit_log(actor, "sheet-reopen", program, application, evaluator, old=old,
                            new=dict(old, status="draft"), detail=reason or None)
 

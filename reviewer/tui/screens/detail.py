@@ -2,7 +2,8 @@
 
 Opened with Enter on the ranking (or on the progress list once the ranking is computed):
 the automatic checks with their messages, the must items' pass/fail counts, each
-evaluator's sheet rate and comment, the item means, the bonus and the selection outcome.
+evaluator's sheet rate, comment and notes per criterion, the item means, the bonus and the
+selection outcome.
 Comments, names and the criteria's labels are untrusted text, shown literally and cleaned.
 """
 
@@ -102,10 +103,12 @@ def _musts(t: Text, a: AppResult, prog: Program) -> None:
 
 
 def _evaluators(t: Text, a: AppResult, result: Result) -> None:
-    """Each evaluator's sheet rate, highest first, with their comment."""
+    """Each evaluator's sheet rate, highest first, with their comment and notes."""
     names = {s.evaluator: s.name for s in result.evaluator_stats}
     t.append("\n評価者別の得点率\n", style="bold")
-    comments = {s.evaluator: s.comment for s in result.sheets if s.application == a.id}
+    mine = [s for s in result.sheets if s.application == a.id]
+    comments = {s.evaluator: s.comment for s in mine}
+    notes = {s.evaluator: s.notes for s in mine}
     ids = sorted(a.sheet_rates, key=lambda e: (-a.sheet_rates[e], e))
     w = max([width(clean(names.get(e, ""))) for e in ids] + [0])
     for e in ids:
@@ -116,8 +119,17 @@ def _evaluators(t: Text, a: AppResult, result: Result) -> None:
             t.append("      ")
             t.append_text(safe(comments[e], style="dim"))
             t.append("\n")
+        _notes(t, notes.get(e) or {}, result.program)
     if not ids:
         t.append("  提出済みの採点票はまだありません\n")
+
+
+def _notes(t: Text, notes: dict[str, str], prog: Program) -> None:
+    """An evaluator's notes, one criterion a line, in the criteria file's order."""
+    for line in words.note_lines(prog, notes):
+        t.append("      ")
+        t.append_text(safe(line, style="dim"))
+        t.append("\n")
 
 
 class ApplicationDetail(TextPage):
