@@ -132,7 +132,7 @@ async def test_a_comment_over_the_limit_is_told_and_kept(tmp_path, tmp_path_fact
         screen.comment = text
         assert screen.save_draft() is False        # told, not crashed
         await pilot.pause()
-        assert any("コメント" in n.message and "多すぎ" in n.message for n in app._notifications)
+        assert any("コメント" in n.message and "多すぎ" in n.message for n in app.told)
         assert area.text == text and app.is_running
     with Workspace.open(path) as ws:
         assert all(len(s.comment) <= 200_000 for s in ws.sheets(evaluator="e04"))
@@ -153,7 +153,7 @@ async def test_a_full_disk_is_told_and_the_text_kept(tmp_path, tmp_path_factory)
         assert screen.save_draft() is False
         await pilot.pause()
         assert app.is_running and screen.query_one("#comment", TextArea).text == text
-        assert any(n.severity == "error" for n in app._notifications)
+        assert any(n.severity == "error" for n in app.told)
 
 
 @pytest.mark.asyncio
@@ -169,14 +169,14 @@ async def test_the_app_tells_of_another_session_on_opening_and_at_a_save(tmp_pat
         app = ReviewerApp(path, "e04")
         async with app.run_test(size=(120, 40)) as pilot:
             screen = await open_review(pilot, app, key)
-            told = [n for n in app._notifications if n.title == "同時編集"]
+            told = [n for n in app.told if n.title == "同時編集"]
             assert len(told) == 1 and "別の画面" in told[0].message
             after.open_sheet("e04", program, application)
             assert screen.save_draft()
             await pilot.pause()
-            assert len([n for n in app._notifications if n.title == "同時編集"]) == 2
+            assert len([n for n in app.told if n.title == "同時編集"]) == 2
             assert screen.save_draft()                    # each session is told of once
-            assert len([n for n in app._notifications if n.title == "同時編集"]) == 2
+            assert len([n for n in app.told if n.title == "同時編集"]) == 2
     finally:
         before.close()
         after.close()

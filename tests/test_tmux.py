@@ -47,8 +47,8 @@ def test_demo_in_a_real_terminal(session, tmp_path):
     tmux("send-keys", "-t", session, "Enter")
     out = wait_for(session, "自動審査")
     assert "IOT-0026" in out and "M1 [必須]" in out
-    wait_for(session, "y: 適合  n: 不適合")  # the first item has the focus
-    tmux("send-keys", "-t", session, "Down", "n")
+    wait_for(session, "y: 適合  n: 不適合")  # the first item without a value (M2) has the focus
+    tmux("send-keys", "-t", session, "n")
     wait_for(session, "入力 8 / 13 項目")
     tmux("send-keys", "-t", session, "Escape")
     wait_for(session, "絞込: 下書き")

@@ -11,12 +11,15 @@ import tuiutil
 from textual.widgets import Input, Static
 from tuiutil import sample_workspace
 
+from reviewer.present.text import width
 from reviewer.services.sheets import reopen_sheet
 from reviewer.tui.app import ReviewerApp
 from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.queue import QueueScreen
 from reviewer.tui.screens.review import ReviewScreen
+from reviewer.tui.screens.submit import SubmitDialog
 from reviewer.tui.widgets.items import Item
+from reviewer.tui.widgets.reader import Reader
 from reviewer.tui.widgets.table import LineTable
 from reviewer.workspace import Workspace
 
@@ -54,6 +57,8 @@ async def test_filter_and_search(ws_path):
         await pilot.pause()
         await pilot.press("s", "s")  # すべて → 未着手 → 下書き
         assert table_keys(app, "#queue") == ["r2-iot/IOT-0026", "r2-iot/IOT-0027", "r2-iot/IOT-0028"]
+        await pilot.press("s")       # 差し戻し (none)
+        assert table_keys(app, "#queue") == []
         await pilot.press("s")       # 提出済
         assert len(table_keys(app, "#queue")) == 25
         await pilot.press("escape", "slash")
@@ -120,15 +125,24 @@ async def test_submit_checks_completeness_and_asks(ws_path):
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         await open_app(pilot, "r2-iot/IOT-0027")
+        review = app.screen
         await pilot.press("f2")
         await pilot.pause()
-        assert isinstance(app.screen, ReviewScreen)  # incomplete: no dialog
+        # incomplete: the summary says what is missing and offers to go to it, not to submit
+        assert isinstance(app.screen, SubmitDialog)
+        missing = [line.criterion for line in app.screen.summary.missing]
+        assert missing and "提出できません" in str(app.screen.query_one("#submit-missing", Static).render())
+        await pilot.press("y")  # no submission: y goes to the first missing item
+        await pilot.pause()
+        assert app.screen is review and review.focused.id == f"item-{missing[0]}"
         with Workspace.open(ws_path) as ws:
             assert ws.sheet("r2-iot", "IOT-0027", "e04").status == "draft"
         await fill_everything(pilot)
         await pilot.press("f2")
         await pilot.pause()
-        assert app.screen.__class__.__name__ == "ConfirmDialog"
+        assert isinstance(app.screen, SubmitDialog) and not app.screen.summary.missing
+        summary = str(app.screen.query_one("#submit-summary", Static).render())
+        assert "得点率" in summary and "C1" in summary and "3 点" in summary
         await pilot.press("n")
         await pilot.pause()
         with Workspace.open(ws_path) as ws:
@@ -140,11 +154,13 @@ async def test_submit_checks_completeness_and_asks(ws_path):
         with Workspace.open(ws_path) as ws:
             s = ws.sheet("r2-iot", "IOT-0027", "e04")
             assert s.status == "submitted" and s.scores["C1"] == 3
-        # read-only now
+        # read-only now: no editing key is offered, a change is refused and said so
         item = app.screen.query_one("#item-C1", Item)
         item.focus()
         await pilot.press("5")
-        assert item.value == 3
+        assert item.value == 3 and "変更できません" in app.told[-1].message
+        offered = {b.binding.action for b in app.screen.active_bindings.values() if b.enabled}
+        assert "submit" not in offered and "declare_conflict" not in offered and "note" not in offered
 
 
 async def test_save_and_next_goes_to_the_next_unfinished(ws_path):
@@ -197,7 +213,7 @@ async def test_an_evaluator_cannot_reach_other_sheets_or_the_chair_views(ws_path
         with pytest.raises(WorkspaceError):
             app.open_application("e02", "r2-iot", "IOT-0002")  # another evaluator's sheet
         await open_app(pilot, "r2-iot/IOT-0002")
-        text = str(app.screen.query_one("#document", Static).render())
+        text = "\n".join(app.screen.query_one(Reader).text_lines())
         assert "e02" not in text and "佐藤" not in text  # nobody else's scores or names
 
 
@@ -331,11 +347,13 @@ async def test_untrusted_text_is_shown_literally(tmp_path):
         cell = app.screen.query_one("#queue", LineTable).row_at(0)[-1]  # 件名, the last column
         assert "[bold red]赤[/]" in cell and "\x1b" not in cell and "\u202e" not in cell
         await open_app(pilot, "r2-iot/T-0001")
-        doc_text = app.screen.query_one("#document", Static).render()
-        plain = str(doc_text)
-        assert "[bold red]赤[/]" in plain and "[link=http://x]L[/link]" in plain and "見出し[b]" in plain
+        reader = app.screen.query_one(Reader)
+        lines = reader.text_lines()
+        plain = "".join(line.strip() for line in lines).replace(" ", "")
+        assert "[boldred]赤[/]" in plain and "[link=http://x]L[/link]" in plain and "見出し[b]" in plain
         assert "\x1b" not in plain and "\u202e" not in plain and "ESC" in plain
-        assert "長" * 1900 in plain and "長" * 2001 not in plain and "長 ..." in plain  # huge lines are cut
+        # a huge line is wrapped whole to the pane, never wider than it
+        assert plain.count("長") >= 2000 and max(width(line) for line in lines) <= reader.content_region.width
         svg = app.export_screenshot()
         assert "\x1b" not in svg
 
@@ -391,16 +409,16 @@ async def test_works_with_80x24_and_larger(ws_path):
         async with app.run_test(size=size) as pilot:
             await pilot.pause()
             await open_app(pilot, "r2-iot/IOT-0026")
-            form = app.screen.query_one("#form")
-            doc = app.screen.query_one("#doc")
-            if size[0] < 100:
-                assert form.display and not doc.display
+            form = app.screen.query_one("#form-pane")
+            doc = app.screen.query_one("#doc-pane")
+            assert form.display and doc.display
+            if size[0] < 100:  # stacked: the application above the form, F6 switches views
+                assert doc.region.y < form.region.y and doc.region.width == form.region.width
                 await pilot.press("f6")
                 await pilot.pause()
-                assert doc.display and not form.display
+                assert doc.region.height > 0 and form.region.height == 0
             else:
-                assert form.display and doc.display
-                assert doc.region.width > form.region.width
+                assert doc.region.width > form.region.width and doc.region.y == form.region.y
 
 
 async def test_chair_opens_an_application_in_detail(ws_path):

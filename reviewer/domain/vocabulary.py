@@ -81,3 +81,28 @@ SHEET_RESULT_LABELS: dict[str, str] = {"created": "新規", "updated": "更新",
 
 #: Field groups of the field balance.
 FIELD_KIND_LABELS: dict[str, str] = {"track": "要件", "model": "分野別モデル"}
+
+#: What each score of a 加点・推奨 item means. The seeds score the items 0–5 without wording a
+#: scale; this is the panel's reading of it, shown beside the item being scored.
+SCORE_SCALE_LABELS: dict[int, str] = {
+    0: "記載なし・該当しない", 1: "不十分", 2: "やや不十分", 3: "標準的（求める水準を満たす）",
+    4: "優れている", 5: "特に優れている",
+}
+
+#: What a must judgement means for the application.
+MUST_SCALE_LABELS: dict[str, str] = {
+    "pass": "要件を満たしている",
+    "fail": "満たしていない（評価者の半数以上が不適合とした申請は選定の対象外）",
+}
+
+#: A draft that a chair sent back (reopened) after it was submitted.
+REOPENED_LABEL = "差し戻し"
+
+#: The application's own statements (申請内容の申告), as the scoring screen lists them.
+DECLARATION_LABELS: dict[str, str] = {
+    "mynumber_card_rate": "マイナンバーカード交付率",
+    "data_utilization_plan": "官民データ活用推進計画",
+    "prior_support_years": "過去の支援",
+    "documents": "提出書類（申告）",
+    "model_condition": "分野別モデルの条件",
+}

@@ -11,12 +11,16 @@ from __future__ import annotations
 
 import gc
 import os
+from collections import deque
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.driver import Driver
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from reviewer.present.text import clean
@@ -28,8 +32,17 @@ from reviewer.tui.screens.chair import ChairScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.screens.help import HelpScreen
 from reviewer.tui.screens.queue import QueueScreen
+from reviewer.tui.widgets.messages import MessageLine
 
 chrome.install()
+
+
+class Told(NamedTuple):
+    """A message the app told (``ReviewerApp.told`` keeps the latest)."""
+
+    title: str
+    message: str
+    severity: str
 
 
 class ReviewerApp(App):
@@ -50,6 +63,7 @@ class ReviewerApp(App):
         self.identity = self.session.identity
         self.demo = demo
         self.export_dir = export_dir or Path.cwd()
+        self.told: deque[Told] = deque(maxlen=200)  # the messages of this session, latest last
 
     @property
     def chair(self) -> ChairDesk:
@@ -60,8 +74,9 @@ class ReviewerApp(App):
 
     _chair: ChairDesk | None = None
 
-    #: REVIEWER_NO_BLINK=1 stops cursor blinking (steady snapshots; some slow links too).
-    cursor_blink = not os.environ.get("REVIEWER_NO_BLINK")
+    #: REVIEWER_NO_BLINK=1 stops cursor blinking (steady snapshots); over SSH the cursor does
+    #: not blink either: each blink is a repaint sent over the link, for hours.
+    cursor_blink = not (os.environ.get("REVIEWER_NO_BLINK") or os.environ.get("SSH_CONNECTION"))
 
     def settle_cursors(self, screen: Screen[Any]) -> None:
         from textual.widgets import Input, TextArea
@@ -74,6 +89,34 @@ class ReviewerApp(App):
         if binding.key_display:
             return binding.key_display
         return chrome.key_display(binding.key.split(",")[0])
+
+    # -- messages -----------------------------------------------------------------------
+
+    def message_line(self) -> MessageLine | None:
+        """The message line of the topmost screen that has one (a dialog has none)."""
+        for screen in reversed(self.screen_stack):
+            lines = screen.query(MessageLine)
+            if lines:
+                return lines.first()
+        return None
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Messages go to the screen's message line, never over its text (a toast where no
+        screen has one). Every caller passes plain text: it is shown literally."""
+        self.told.append(Told(title, message, severity))
+        line = self.message_line()
+        if line is None:
+            super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+            return
+        line.tell(message, title, severity)
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            line = self.message_line()  # a message stays until the next key
+            if line is not None:
+                line.clear()
+        await super().on_event(event)
 
     def on_mount(self) -> None:
         self.theme = os.environ.get("REVIEWER_THEME", "textual-dark")
@@ -94,13 +137,25 @@ class ReviewerApp(App):
         loop = asyncio.get_running_loop()
         for sig in (signal.SIGHUP, signal.SIGTERM):
             try:
-                loop.add_signal_handler(sig, self._hang_up)
+                loop.add_signal_handler(sig, self.hang_up)
             except (NotImplementedError, RuntimeError, ValueError):  # not the main thread (tests)
                 return
 
-    def _hang_up(self) -> None:
+    def hang_up(self) -> None:
+        """The terminal is gone (SIGHUP, SIGTERM, end of input): save what is typed, exit."""
         self.save_typed()
         self.exit()
+
+    def get_driver_class(self) -> type[Driver]:
+        """On Linux terminals, the driver that ends the app when its terminal is gone."""
+        driver = super().get_driver_class()
+        from textual.drivers.linux_driver import LinuxDriver
+
+        if driver is LinuxDriver:
+            from reviewer.tui.driver import HangupDriver
+
+            return HangupDriver
+        return driver
 
     def save_typed(self) -> None:
         """Save whatever a scoring screen holds that its autosave has not yet saved."""
@@ -148,26 +203,29 @@ class ReviewerApp(App):
                    then: Callable[[], object] | None = None, placeholder: str = "") -> None:
         """Ask for a reason, run ``act(reason)`` (a workspace change), report the outcome."""
 
-        def done(reason: str | None) -> None:
-            if reason is None:
-                return
+        def attempt(reason: str) -> str | None:
+            """Run the change; what went wrong stays in the dialog with what was typed."""
             if not reason.strip():
-                self.notify("理由を入力してください。", severity="warning", markup=False)
-                return
+                return "理由を入力してください。"
             try:
                 act(reason.strip())
             except WorkspaceError as e:
-                self.notify("\n".join(clean(m) for m in e.messages), severity="error", markup=False)
+                return "\n".join(clean(m) for m in e.messages)
+            return None
+
+        def done(reason: str | None) -> None:
+            if reason is None:
                 return
             self.notify(done_message, markup=False)
             if then is not None:
                 then()
 
-        self.push_screen(InputDialog(title, prompt, placeholder=placeholder), done)
+        self.push_screen(InputDialog(title, prompt, placeholder=placeholder, attempt=attempt), done)
 
     def action_help(self) -> None:
         if not isinstance(self.screen, HelpScreen):
-            self.push_screen(HelpScreen())
+            self.push_screen(HelpScreen(chair=self.session.is_chair,
+                                        viewing_as_evaluator=self.session.viewing_as is not None))
 
     def action_switch_view(self) -> None:
         """Demo only: the chair switches to an evaluator's view and back."""

@@ -24,6 +24,7 @@ from reviewer.services.errors import WorkspaceError
 from reviewer.tui.chrome import paused_gc, safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
+from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.table import Column, LineTable
 
 if TYPE_CHECKING:
@@ -99,6 +100,7 @@ class ChairScreen(ReviewerScreen[None]):
                                 N("下書き", True), N("提出済", True), id="progress-applications")
             # the other views are built when first shown (a quicker first screen)
         yield Static(id="busy", classes="subbar", markup=False)
+        yield MessageLine()
         yield Footer()
 
     @staticmethod
@@ -327,21 +329,23 @@ class ChairScreen(ReviewerScreen[None]):
         prog = self.reviewer.chair.program(self.program_id)
         current = self.budget if self.budget is not None else prog.selection.budget_yen
 
+        def attempt(value: str) -> str | None:
+            if not value.strip():
+                return None
+            try:
+                words.parse_yen(value)
+            except ValueError as e:
+                return f"予算: {e}"
+            return None
+
         def done(value: str | None) -> None:
             if value is None:
                 return
-            if not value.strip():
-                self.budget = None
-            else:
-                try:
-                    self.budget = words.parse_yen(value)
-                except ValueError as e:
-                    self.app.notify(f"予算: {e}", severity="warning", markup=False)
-                    return
+            self.budget = words.parse_yen(value) if value.strip() else None
             self.compute()
 
         self.app.push_screen(InputDialog("予算を変えて試算", "予算額（円）。空欄で審査基準の予算に戻します。",
-                                         value="" if current is None else f"{current:,}"), done)
+                                         value="" if current is None else f"{current:,}", attempt=attempt), done)
 
     async def action_reopen(self) -> None:
         if self.view != "sheets":
@@ -360,17 +364,20 @@ class ChairScreen(ReviewerScreen[None]):
     def action_export(self) -> None:
         default = self.reviewer.chair.export_name(self.program_id, self.reviewer.export_dir)
 
+        def attempt(value: str) -> str | None:
+            if value.strip() and Path(value.strip()).expanduser().suffix.lower() != ".xlsx":
+                return "ファイル名は .xlsx で終えてください。"
+            return None
+
         def done(value: str | None) -> None:
-            if not value:
+            if not value or not value.strip():
                 return
-            path = Path(value).expanduser()
-            if path.suffix.lower() != ".xlsx":
-                self.app.notify("ファイル名は .xlsx で終えてください。", severity="warning", markup=False)
-                return
+            path = Path(value.strip()).expanduser()
             self._busy = "Excel に書き出し中"
             self.run_export(self.program_id, self.method, self.budget, path)
 
-        self.app.push_screen(InputDialog("Excel に書き出す", "書き出すファイル:", value=str(default)), done)
+        self.app.push_screen(InputDialog("Excel に書き出す", "書き出すファイル:", value=str(default), attempt=attempt),
+                             done)
 
     @work(thread=True, exclusive=True, group="export")
     def run_export(self, program: str, method: str, budget: int | None, path: Path) -> None:

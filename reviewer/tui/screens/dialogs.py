@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from rich.text import Text
@@ -25,6 +26,8 @@ class Dialog(ReviewerModal[Any]):
     }
     Dialog .title { text-style: bold; margin-bottom: 1; }
     Dialog .keys { color: $text-muted; margin-top: 1; }
+    Dialog .problem { display: none; margin-top: 1; text-style: bold; background: $error 30%; }
+    Dialog .problem.-shown { display: block; }
     """
 
 
@@ -50,24 +53,39 @@ class ConfirmDialog(Dialog):
 
 
 class InputDialog(Dialog):
+    """A line of input. With ``attempt``, Enter runs it on the text: a message back (what is
+    wrong) is shown in the dialog, which stays open with what was typed; None closes it."""
+
     BINDINGS = [Binding("escape", "cancel", "取消")]
 
-    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = ""):
+    def __init__(self, title: str, prompt: str, value: str = "", placeholder: str = "",
+                 attempt: Callable[[str], str | None] | None = None, max_length: int = 0,
+                 keys: str = "Enter: 決定    Esc: 取消"):
         super().__init__()
         self._title, self._prompt, self._value, self._placeholder = title, prompt, value, placeholder
+        self._attempt, self._max_length, self._keys = attempt, max_length, keys
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(safe(self._title), classes="title", markup=False)
             yield Static(safe(self._prompt, multiline=True), markup=False)  # may name an applicant
-            yield Input(value=self._value, placeholder=self._placeholder, id="dialog-input")
-            yield Static("Enter: 決定    Esc: 取消", classes="keys", markup=False)
+            yield Input(value=self._value, placeholder=self._placeholder, id="dialog-input",
+                        max_length=self._max_length)
+            yield Static("", id="dialog-problem", classes="problem", markup=False)
+            yield Static(self._keys, classes="keys", markup=False)
 
     def on_mount(self) -> None:
         self.reviewer.settle_cursors(self)
         self.query_one("#dialog-input", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        problem = self._attempt(event.value) if self._attempt is not None else None
+        if problem:
+            self.query_one("#dialog-problem", Static).update(Text.assemble(("入力を確かめてください: ", "bold"),
+                                                                           safe(problem, multiline=True)))
+            self.query_one("#dialog-problem", Static).add_class("-shown")
+            return
         self.dismiss(event.value)
 
     def action_cancel(self) -> None:

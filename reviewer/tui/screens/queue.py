@@ -7,15 +7,30 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Footer, Input, Static
 
-from reviewer.domain.vocabulary import SHEET_STATUS_LABELS
+from reviewer.domain.vocabulary import REOPENED_LABEL, SHEET_STATUS_LABELS
 from reviewer.present.result import field_code, percent_done
+from reviewer.present.text import clean, jst
+from reviewer.services.errors import WorkspaceError
 from reviewer.services.session import QueueEntry
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.table import Column, LineTable
 
 FILTERS = [("all", "すべて"), ("todo", SHEET_STATUS_LABELS[None]), ("draft", SHEET_STATUS_LABELS["draft"]),
-           ("submitted", SHEET_STATUS_LABELS["submitted"]), ("open", "未完了")]
+           ("reopened", REOPENED_LABEL), ("submitted", SHEET_STATUS_LABELS["submitted"]), ("open", "未完了")]
+
+
+def status_label(r: QueueEntry) -> str:
+    """未着手・下書き・差し戻し・提出済."""
+    if r.status == "draft" and r.reopened_at:
+        return REOPENED_LABEL
+    return SHEET_STATUS_LABELS[r.status]
+
+
+def entered_label(r: QueueEntry) -> str:
+    """How far the sheet is: "3/12" (items entered of those that apply)."""
+    return f"{r.entered}/{r.items}" if r.items is not None else str(r.entered)
 
 
 class QueueScreen(ReviewerScreen[None]):
@@ -23,6 +38,7 @@ class QueueScreen(ReviewerScreen[None]):
         Binding("enter", "open", "開く"),
         Binding("slash", "search", "検索"),
         Binding("s", "cycle_filter", "絞込"),
+        Binding("c", "calibration", "傾向"),
         Binding("escape", "reset", "解除", show=False),
     ]
 
@@ -42,10 +58,13 @@ class QueueScreen(ReviewerScreen[None]):
         rows = self.reviewer.session.queue(self.evaluator_id)
         self.show_program = len({r.program for r in rows}) > 1
         self.show_track = any(r.track for r in rows)
-        yield LineTable("状態", "申請ID", *(["事業"] if self.show_program else []), *(["要件"] if self.show_track else []),
+        yield LineTable("状態", Column("入力", right=True), "申請ID", *(["事業"] if self.show_program else []),
+                        *(["要件"] if self.show_track else []),
                         Column("申請者", max_width=30, flex=True, min_width=12), "総合通信局",
                         Column("件名", max_width=80, flex=True, min_width=16), id="queue")
+        yield Static(id="reopened", classes="subbar", markup=False)
         yield Static(id="filterbar", classes="subbar", markup=False)
+        yield MessageLine()
         yield Footer()
 
     def on_mount(self) -> None:
@@ -65,6 +84,7 @@ class QueueScreen(ReviewerScreen[None]):
         self.rows = session.queue(self.evaluator_id)
         done = sum(1 for r in self.rows if r.status == "submitted")
         drafts = sum(1 for r in self.rows if r.status == "draft")
+        reopened = sum(1 for r in self.rows if r.status == "draft" and r.reopened_at)
         total = len(self.rows)
         self.query_one("#title", Static).update(
             Text.assemble(("評価者 ", "bold"), safe(ev.name), f"（{ev.id}）", "  ", safe(ev.affiliation, style="dim")))
@@ -72,7 +92,8 @@ class QueueScreen(ReviewerScreen[None]):
         bar = _bar(done, total, 20)
         self.query_one("#progress", Static).update(
             Text.assemble("進捗 ", bar, f" 提出済 {done} / 割当 {total}（{pct}）  下書き {drafts}"
-                                        f"  未着手 {total - done - drafts}"))
+                                        + (f"（うち{REOPENED_LABEL} {reopened}）" if reopened else "")
+                                        + f"  未着手 {total - done - drafts}"))
         self.refresh_table()
 
     def visible_rows(self) -> list:
@@ -81,6 +102,8 @@ class QueueScreen(ReviewerScreen[None]):
             rows = [r for r in rows if r.status is None]
         elif self.filter in ("draft", "submitted"):
             rows = [r for r in rows if r.status == self.filter]
+        elif self.filter == "reopened":
+            rows = [r for r in rows if r.status == "draft" and r.reopened_at]
         elif self.filter == "open":
             rows = [r for r in rows if r.status != "submitted"]
         q = self.query_text.strip().lower()
@@ -93,7 +116,8 @@ class QueueScreen(ReviewerScreen[None]):
         table = self.query_one("#queue", LineTable)
         rows = self.visible_rows()
         table.set_rows(  # the cursor stays on the same application where it is still listed
-            [(Text(SHEET_STATUS_LABELS[r.status], style="bold" if r.status is None else ""), r.application,
+            [(Text(status_label(r), style="bold" if r.status is None or r.reopened_at else ""), entered_label(r),
+              r.application,
               *([r.program] if self.show_program else []),
               *([field_code(r.track, r.model)] if self.show_track else []),
               r.applicant or "", r.bureau, r.title or "") for r in rows],
@@ -102,6 +126,34 @@ class QueueScreen(ReviewerScreen[None]):
         shown = table.row_count
         self.query_one("#filterbar", Static).update(
             f"絞込: {label}（s で切替）  表示 {shown} 件" + (f"  検索: {self.query_text}" if self.query_text else ""))
+
+        self.show_reopened()
+
+    def show_reopened(self) -> None:
+        """Under the list: who sent back the sheet under the cursor, when and why."""
+        key = self.query_one("#queue", LineTable).cursor_key
+        row = next((r for r in self.rows if f"{r.program}/{r.application}" == key), None)
+        bar = self.query_one("#reopened", Static)
+        if row is None or not (row.status == "draft" and row.reopened_at):
+            bar.display = False
+            return
+        bar.display = True
+        bar.update(Text.assemble((f"{REOPENED_LABEL} ", "bold"), f"{row.application}  ",
+                                 safe(row.reopened_by_name or row.reopened_by or ""), f"  {jst(row.reopened_at)}  理由: ",
+                                 safe(row.reopen_reason or "")))
+
+    def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
+        self.show_reopened()
+
+    def action_calibration(self) -> None:
+        from reviewer.tui.screens.calibration import CalibrationPage
+
+        try:
+            calibration = self.reviewer.session.calibration(self.evaluator_id)
+        except WorkspaceError as e:
+            self.app.notify("\n".join(clean(m) for m in e.messages), severity="error", markup=False)
+            return
+        self.app.push_screen(CalibrationPage(calibration))
 
     def on_input_changed(self, event: Input.Changed) -> None:
         self.query_text = event.value

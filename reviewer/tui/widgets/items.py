@@ -11,12 +11,13 @@ from typing import TYPE_CHECKING, ClassVar
 
 from rich.text import Text
 from textual.binding import Binding, BindingType
+from textual.geometry import Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
 from reviewer.domain.vocabulary import CRITERION_KIND_LABELS
-from reviewer.tui.chrome import safe
+from reviewer.present.text import clean, width, wrap
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Criterion
@@ -44,19 +45,37 @@ class Item(Widget, can_focus=True):
         criterion_id: str
         value: object | None
 
-    def __init__(self, criterion: Criterion, value: object | None, readonly: bool = False):
-        super().__init__(id=f"item-{_css_id(criterion.id)}")
+    @dataclass
+    class Refused(Message):
+        """A change asked of a read-only (submitted) item."""
+
+        item: Item
+
+    def __init__(self, criterion: Criterion, value: object | None, readonly: bool = False, note: str = ""):
+        super().__init__(id=item_id(criterion.id))
         self.criterion = criterion
         self.readonly = readonly
+        self.note = note
         self.set_reactive(Item.value, value)
         if readonly:
             self.add_class("-readonly")
 
     def set_value(self, value: object | None) -> None:
-        if self.readonly or value == self.value:
+        if self.readonly:
+            self.post_message(self.Refused(self))
+            return
+        if value == self.value:
             return
         self.value = value
         self.post_message(self.Changed(self, self.criterion.id, value))
+
+    def set_note(self, note: str) -> None:
+        self.note = note
+        self.refresh(layout=True)
+
+    def set_readonly(self) -> None:
+        self.readonly = True
+        self.add_class("-readonly")
 
     def show(self, value: object | None) -> None:
         """Show a value saved elsewhere (merged in), without reporting it as a change."""
@@ -69,19 +88,36 @@ class Item(Widget, can_focus=True):
     def choices(self) -> list[tuple[object, str]]:
         raise NotImplementedError
 
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self.text(width).plain.split("\n"))
+
     def render(self) -> Text:
+        return self.text(self.content_region.width or self.size.width)
+
+    def text(self, cells: int) -> Text:
+        """The item at ``cells`` wide: its name wrapped the Japanese way (continuation lines
+        under the label), then the choices and whether it is entered."""
         c = self.criterion
         kind = CRITERION_KIND_LABELS[c.kind]
-        text = Text()
-        text.append(f"{c.id} ", style="bold")
-        text.append(f"[{kind}] ")
-        text.append_text(safe(c.label))
+        head = f"{c.id} [{kind}] "
+        name = head + clean(c.label)
+        text = Text(no_wrap=True, overflow="crop", end="")
+        for i, line in enumerate(wrap(name, max(cells, 8), hanging=min(width(head), max(cells, 8) // 2))):
+            if i:
+                text.append("\n")
+            if i == 0 and line.startswith(c.id):
+                text.append(c.id, style="bold")
+                text.append(line[len(c.id):])
+            else:
+                text.append(line)
         text.append("\n  ")
         for value, label in self.choices():
             chosen = value == self.value
             text.append(f"[{label}]" if chosen else f" {label} ", style="reverse bold" if chosen else "")
             text.append(" ")
         text.append("  " + ("未入力" if self.value is None else "入力済"), style="dim" if self.value is None else "")
+        if self.note:
+            text.append("  所見あり")
         return text
 
 
@@ -122,5 +158,6 @@ class ScoreItem(Item):
         self.set_value(max(0, min(5, current + delta)))
 
 
-def _css_id(cid: str) -> str:
-    return "".join(ch if ch.isalnum() else "_" for ch in cid)
+def item_id(cid: str) -> str:
+    """The widget id of a criterion's item."""
+    return "item-" + "".join(ch if ch.isalnum() else "_" for ch in cid)

@@ -1,0 +1,60 @@
+"""What an application states about itself, as the evaluator reads it above the text.
+
+The items ask the evaluator to judge exactly these (M4: the data utilisation plan; the field
+model's conditions; the documents; the My Number card rate; prior support), so the scoring
+screen lists them in the application's header, in the ministry's words.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reviewer.domain.vocabulary import DECLARATION_LABELS
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Application, Program
+
+NOT_DECLARED = "申告なし"
+
+#: Where a field model's description states its condition (「ただし、…」).
+CONDITION_MARK = "ただし"
+
+
+def model_condition(program: Program, track: str | None, model: int | None) -> str:
+    """The condition a field model's description sets (the text from 「ただし」 on), "" if none:
+    e.g. model ⑩ 「…十分な業務削減効果が得られるものに限る。」."""
+    if not track or model is None or model not in program.model_numbers:
+        return ""
+    description = program.model_numbers[model][1].description or ""
+    at = description.find(CONDITION_MARK)
+    return description[at:].strip() if at >= 0 else ""
+
+
+def _yes_no(value: bool | None) -> str:
+    return "記載なし" if value is None else ("はい" if value else "いいえ")
+
+
+def declared_facts(program: Program, app: Application) -> list[tuple[str, str]]:
+    """(label, value) lines of what the application declares and the conditions it applies under."""
+    d, facts = app.declarations, []
+    condition = model_condition(program, app.track, app.model)
+    if condition:
+        facts.append((DECLARATION_LABELS["model_condition"], condition))
+    if d.mynumber_card_rate is not None:
+        facts.append((DECLARATION_LABELS["mynumber_card_rate"], f"{d.mynumber_card_rate * 100:.1f}%"))
+    elif any(c.source == "mynumber_card_rate" for c in program.criteria):
+        facts.append((DECLARATION_LABELS["mynumber_card_rate"], NOT_DECLARED))
+    if d.data_utilization_plan is not None:
+        facts.append((DECLARATION_LABELS["data_utilization_plan"], d.data_utilization_plan))
+    elig = program.eligibility
+    if d.prior_support_years or elig.excluded_prior_support_years:
+        years = "、".join(f"{y}年度" for y in d.prior_support_years) or "なし"
+        what = f"{elig.prior_support_label}: " if elig.prior_support_label else ""
+        facts.append((DECLARATION_LABELS["prior_support_years"], what + years))
+    for req in elig.required_declarations:
+        facts.append(("申告", f"{_yes_no(getattr(d, req.key))}  {req.label}"))
+    if d.documents is not None:
+        facts.append((DECLARATION_LABELS["documents"], "、".join(d.documents) or "なし"))
+    elif elig.required_documents:
+        facts.append((DECLARATION_LABELS["documents"], NOT_DECLARED))
+    return facts

@@ -1,0 +1,43 @@
+"""An application as the evaluator reads it: a header of facts (the applicant, the track and
+field model with its conditions, the budget, what the application declares), the automatic
+checks, then its sections. Untrusted text is passed as data (the reader shows it literally)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
+from reviewer.present import result as words
+from reviewer.present.application import declared_facts
+from reviewer.tui.widgets.reader import BLANK, FACT, HEADING, PARA, Block
+
+if TYPE_CHECKING:
+    from reviewer.services.session import OpenedSheet
+
+
+def header_blocks(opened: OpenedSheet) -> list[Block]:
+    a, p = opened.application, opened.program
+    blocks = [Block(FACT, f"{a.applicant.name}（{APPLICANT_TYPE_LABELS[a.applicant.type]}、{a.applicant.prefecture}、"
+                          f"{a.bureau}総合通信局管内）", label="申請者")]
+    if a.track:
+        blocks.append(Block(FACT, words.field_label(p, a.track, a.model), label="要件"))
+    if a.consortium:
+        blocks.append(Block(FACT, "、".join(m.name for m in a.consortium), label="構成員"))
+    if p.gives_money:
+        b = a.budget
+        blocks.append(Block(FACT, f"総額 {words.yen(b.total_cost_yen)}（うち一般管理費 {words.yen(b.overhead_yen)}）"
+                                  f"  補助金申請額 {words.yen(b.requested_subsidy_yen)}", label="事業費"))
+    blocks += [Block(FACT, value, label=label) for label, value in declared_facts(p, a)]
+    return blocks
+
+
+def document_blocks(opened: OpenedSheet) -> list[Block]:
+    """The whole document of the scoring screen's reader."""
+    blocks = header_blocks(opened)
+    blocks += [Block(BLANK), Block(HEADING, "自動審査")]
+    for r in opened.checks:
+        blocks.append(Block(FACT, f"{r.label}: {r.message}", "" if r.passed else "bold",
+                            label="適合" if r.passed else "不適合"))
+    for s in opened.application.sections:
+        blocks += [Block(BLANK), Block(HEADING, s.heading), Block(PARA, s.body.strip())]
+    return blocks

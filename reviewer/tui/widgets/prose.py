@@ -1,0 +1,110 @@
+"""A few paragraphs of Japanese, wrapped by the app's own rules (禁則, hanging indents) to the
+widget's width: the description of the item being scored, beside the form.
+
+Content is a list of parts: ``Para(text, style)`` a paragraph (untrusted text is cleaned here
+and never read as markup), ``Choices(entries, chosen)`` a row of short entries (the meaning of
+each score) that wraps between entries only, with the chosen one shown reversed.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from rich.text import Text
+from textual.geometry import Size
+from textual.widget import Widget
+
+from reviewer.present.text import clean, width, wrap, wrap_text
+
+
+@dataclass(frozen=True)
+class Para:
+    text: str
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Choices:
+    entries: tuple[tuple[object, str], ...]
+    chosen: object = None
+
+
+Part = Para | Choices
+
+
+def _choice_lines(part: Choices, cells: int) -> list[list[tuple[str, str]]]:
+    lines: list[list[tuple[str, str]]] = [[]]
+    used = 0
+    for value, label in part.entries:
+        style = "reverse bold" if value == part.chosen else ""
+        label = clean(label)
+        w = width(label) + 2
+        if w > cells:  # an entry wider than the line: wrapped on lines of its own
+            if used:
+                lines.append([])
+            for piece in wrap(label, cells - 2, hanging=0):
+                lines[-1].append((f" {piece} ", style))
+                lines.append([])
+            used = 0
+            continue
+        if used and used + w > cells:
+            lines.append([])
+            used = 0
+        lines[-1].append((f" {label} ", style))
+        used += w
+    return [line for line in lines if line]
+
+
+def lay_out(parts: list[Part], cells: int) -> Text:
+    """The parts as lines of at most ``cells`` cells (no further wrapping needed)."""
+    cells = max(cells, 4)
+    out = Text(no_wrap=True, overflow="crop", end="")
+    first = True
+    for part in parts:
+        if isinstance(part, Para):
+            rows = [[(line, part.style)] for line in wrap_text(clean_keep_lines(part.text), cells)]
+        else:
+            rows = _choice_lines(part, cells)
+        for row in rows:
+            if not first:
+                out.append("\n")
+            first = False
+            for text, style in row:
+                out.append(text, style=style)
+    return out
+
+
+def clean_keep_lines(text: str) -> str:
+    """Control characters out, line breaks kept."""
+    return "\n".join(clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+class Prose(Widget):
+    DEFAULT_CSS = "Prose { height: auto; }"
+
+    def __init__(self, *, id: str | None = None, classes: str | None = None):  # noqa: A002 (Textual's name)
+        super().__init__(id=id, classes=classes)
+        self.parts: list[Part] = []
+        self._laid: tuple[int, Text] | None = None
+
+    def show(self, parts: list[Part]) -> None:
+        if parts == self.parts:
+            return
+        self.parts = parts
+        self._laid = None
+        self.refresh(layout=True)
+
+    def _text(self, cells: int) -> Text:
+        if self._laid is None or self._laid[0] != cells:
+            self._laid = (cells, lay_out(self.parts, cells))
+        return self._laid[1]
+
+    def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
+        return len(self._text(width).plain.split("\n")) if self.parts else 0
+
+    def render(self) -> Text:
+        return self._text(self.content_region.width or self.size.width)
+
+    def plain_lines(self) -> list[str]:
+        """What is shown, line by line (for tests and for reading back)."""
+        return self._text(self.content_region.width or self.size.width).plain.split("\n")
