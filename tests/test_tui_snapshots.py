@@ -39,6 +39,53 @@ def test_application_and_form(snap_compare, ws_path, size):
     assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size, run_before=open_first_draft)
 
 
+async def _open_first_draft(pilot):
+    await pilot.pause()
+    await pilot.press("s", "s", "enter")
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_reading_the_application(snap_compare, ws_path, size):
+    """Reading: the application paged down and searched (at 80x24 in the application-only view),
+    the hits highlighted, the focus back in the form."""
+    async def read(pilot):
+        await _open_first_draft(pilot)
+        if size[0] < 100:
+            await pilot.press("f6")
+        await pilot.press("pagedown", "slash", *"レセプト", "enter", "escape")
+        await pilot.pause()
+
+    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size, run_before=read)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_scoring_an_item(snap_compare, ws_path, size):
+    """Scoring: further down the form (at 80x24 in the form-only view), a score given and a
+    note written; the focused item's description and score meanings above the form."""
+    async def score(pilot):
+        await _open_first_draft(pilot)
+        if size[0] < 100:
+            await pilot.press("f6", "f6")
+        await pilot.press("down", "down", "down", "4", "m", *"根拠が弱い", "enter")
+        await pilot.pause()
+
+    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size, run_before=score)
+
+
+def test_submit_summary(snap_compare, ws_path):
+    async def submit(pilot):
+        await _open_first_draft(pilot)
+        await pilot.press("f2")
+        await pilot.pause()
+
+    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=(120, 40), run_before=submit)
+
+
+def test_calibration(snap_compare, ws_path):
+    assert snap_compare(ReviewerApp(ws_path, "e01"), terminal_size=(80, 24), press=["c"])
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_chair_progress(snap_compare, ws_path, size):
     assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_settle)

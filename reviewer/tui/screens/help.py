@@ -6,7 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
-from reviewer.present.text import pad
+from reviewer.present.text import pad, wrap
 from reviewer.tui.screens.dialogs import TextPage
 
 COMMON = ("全体", [
@@ -61,6 +61,9 @@ CHAIR = ("委員長", [
 ])
 
 
+KEY_CELLS = 20
+
+
 def sections(chair: bool, viewing_as_evaluator: bool) -> list[tuple[str, list[tuple[str, str]]]]:
     """The help's sections for a role."""
     evaluator = [QUEUE, READING, SCORING]
@@ -77,12 +80,17 @@ class HelpScreen(TextPage):
         self.chair, self.viewing_as_evaluator = chair, viewing_as_evaluator
 
     def page(self) -> Text:
+        # the page is at most 90 columns wide, less its border and padding
+        cells = max(min(self.app.size.width, 90) - 6, 40)
         text = Text()
         text.append("キー操作\n", style="bold")
         for section, keys in sections(self.chair, self.viewing_as_evaluator):
             text.append(f"\n{section}\n", style="bold underline")
             for key, what in keys:
-                text.append("  " + pad(key, 20), style="bold")
-                text.append(f"{what}\n")
+                text.append("  " + pad(key, KEY_CELLS), style="bold")
+                lines = wrap(what, cells - KEY_CELLS - 2)  # continuation lines under the description
+                text.append(lines[0] + "\n")
+                for line in lines[1:]:
+                    text.append(" " * (KEY_CELLS + 2) + line + "\n")
         text.append("\nEsc で閉じる", style="dim")
         return text

@@ -75,7 +75,7 @@ def summary_text(s: Summary) -> Text:
         t.append("-（未入力の項目があります" + ("" if s.rate is None else f"。入力済みの項目だけでは {s.rate:.2f}") + "）")
     else:
         t.append("-" if s.rate is None else f"{s.rate:.2f}")
-    t.append(f"    コメント {s.comment_chars} 字\n" if s.comment_chars else "    コメントなし\n")
+    t.append(f"\nコメント {s.comment_chars} 字\n" if s.comment_chars else "\nコメントなし\n")
     no_note = [line.criterion for line in s.lines if not line.note]
     if no_note:
         t.append("所見のない項目（任意）: " + "、".join(no_note) + "\n", style="dim")
