@@ -137,3 +137,20 @@ def test_calibration_loads_no_pandas(ws_path):
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60, cwd=ROOT)
     assert out.returncode == 0, out.stderr
     assert json.loads(out.stdout) == [1, 60.0, []]  # every item 3 of 5
+
+
+def test_the_command_line_shows_the_evaluators_own_calibration(sample):
+    from wsutil import run
+
+    with Workspace.open(sample) as ws:
+        own = {s.application for s in ws.sheets(evaluator="e01", status="submitted")}
+        others = {s.application for s in ws.sheets(status="submitted")} - own
+    out = run("calibration", "--workspace", str(sample), "--evaluator", "e01")
+    assert out.returncode == 0, out.stderr
+    assert f"提出済み {len(own)} 件" in out.stdout and "項目別の自分の平均点" in out.stdout
+    assert all(a in out.stdout for a in own) and not any(a in out.stdout for a in others)
+    data = json.loads(run("calibration", "--workspace", str(sample), "--evaluator", "e01", "--json").stdout)
+    assert data["count"] == len(own) and {s["application"] for s in data["sheets"]} == own
+    assert data["mean"] == pytest.approx(calibration_of(sample, "e01").mean)
+    bad = run("calibration", "--workspace", str(sample), "--evaluator", "nobody")
+    assert bad.returncode == 1 and "nobody" in bad.stderr and "Traceback" not in bad.stderr

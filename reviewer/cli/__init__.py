@@ -11,6 +11,7 @@ from reviewer.cli.commands import (
     cmd_assign,
     cmd_audit,
     cmd_authorized_keys,
+    cmd_calibration,
     cmd_demo,
     cmd_export,
     cmd_import_scores,
@@ -26,7 +27,8 @@ from reviewer.cli.commands import (
 from reviewer.cli.parser import build_parser
 
 __all__ = [
-    "build_parser", "cmd_assign", "cmd_audit", "cmd_authorized_keys", "cmd_demo", "cmd_export", "cmd_import_scores",
+    "build_parser", "cmd_assign", "cmd_audit", "cmd_authorized_keys", "cmd_calibration", "cmd_demo", "cmd_export",
+    "cmd_import_scores",
     "cmd_init", "cmd_rank", "cmd_reopen", "cmd_status", "cmd_synth", "cmd_template", "cmd_tui", "cmd_validate", "main",
 ]
 

@@ -23,7 +23,7 @@ def need_workspace(args: argparse.Namespace) -> Path:
 
 #: The commands that only read the workspace: they open a database they cannot write (a
 #: read-only file, folder or copy) read-only instead of refusing it.
-READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys"})
+READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys", "calibration"})
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -179,6 +179,34 @@ def cmd_status(args: argparse.Namespace) -> int:
                       str(a["submitted"])] for a in block["applications"]],
                     right={3, 4, 5}, max_width={1: 30}))
         print()
+    return 0
+
+
+def cmd_calibration(args: argparse.Namespace) -> int:
+    """An evaluator's own submitted sheets: rates, mean, spread, item means."""
+    from dataclasses import asdict
+
+    from reviewer.present import calibration as words
+    from reviewer.present.text import table
+    from reviewer.services.calibration import calibration
+
+    with open_workspace(args) as ws:
+        ws.person(args.evaluator)  # an unknown id is told, not an empty result
+        c = calibration(ws, args.evaluator)
+    if args.json:
+        print(json_text(asdict(c), indent=2))
+        return 0
+    print(words.TITLE)
+    if c.empty:
+        print(words.EMPTY)
+        return 0
+    print(words.summary_line(c))
+    print(words.NOTE)
+    print()
+    print(table(words.SHEET_HEADERS, words.sheet_rows(c), right={2}, max_width={1: 40}))
+    print()
+    print(words.CRITERIA_TITLE)
+    print(table(words.CRITERIA_HEADERS, words.criterion_rows(c), right={1, 2}, max_width={0: 50}))
     return 0
 
 

@@ -137,6 +137,14 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
     st.add_argument("--json", action="store_true", help="JSON で出力する")
     st.set_defaults(func=c.cmd_status)
 
+    cb = sub.add_parser("calibration", help="評価者自身の採点の傾向（提出済みの採点票の得点率・平均・ばらつき）",
+                        description="評価者の提出済みの採点票ごとの得点率（ランキングと同じ計算）、その平均・標準偏差・"
+                                    "最低・最高、項目別の平均点を表示します。ほかの評価者の採点票は読みません。")
+    workspace_option(cb)
+    cb.add_argument("--evaluator", required=True, metavar="ID")
+    cb.add_argument("--json", action="store_true", help="JSON で出力する")
+    cb.set_defaults(func=c.cmd_calibration)
+
     r = sub.add_parser("reopen", help="提出済みの採点票を下書きに差し戻す（委員長）")
     workspace_option(r)
     r.add_argument("--program", required=True, metavar="ID")
