@@ -24,6 +24,13 @@ async def _settle(pilot):
     await tuiutil.settle(pilot)
 
 
+async def _open_first_draft(pilot):
+    await pilot.pause()
+    await pilot.press("s", "s", "enter")
+    await pilot.pause()
+    await pilot.pause()  # the description box takes its height after the first layout
+
+
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_evaluator_list(snap_compare, ws_path, size):
     assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size)
@@ -31,18 +38,7 @@ def test_evaluator_list(snap_compare, ws_path, size):
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
 def test_application_and_form(snap_compare, ws_path, size):
-    async def open_first_draft(pilot):
-        await pilot.pause()
-        await pilot.press("s", "s", "enter")
-        await pilot.pause()
-
-    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size, run_before=open_first_draft)
-
-
-async def _open_first_draft(pilot):
-    await pilot.pause()
-    await pilot.press("s", "s", "enter")
-    await pilot.pause()
+    assert snap_compare(ReviewerApp(ws_path, "e04"), terminal_size=size, run_before=_open_first_draft)
 
 
 @pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])

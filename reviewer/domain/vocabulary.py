@@ -89,6 +89,11 @@ SCORE_SCALE_LABELS: dict[int, str] = {
     4: "優れている", 5: "特に優れている",
 }
 
+#: The same, short, for one line at 80 columns.
+SCORE_SCALE_SHORT_LABELS: dict[int, str] = {
+    0: "該当なし", 1: "不十分", 2: "やや不十分", 3: "標準的", 4: "優れている", 5: "特に優れている",
+}
+
 #: What a must judgement means for the application.
 MUST_SCALE_LABELS: dict[str, str] = {
     "pass": "要件を満たしている",

@@ -119,6 +119,8 @@ class ReviewerApp(App):
         await super().on_event(event)
 
     def on_mount(self) -> None:
+        # no animated scrolling: each frame is sent over the link (and the focus jumps anyway)
+        self.animation_level = "none"
         self.theme = os.environ.get("REVIEWER_THEME", "textual-dark")
         self.call_after_refresh(self.record_session)  # a durable write: after the first screen
         if self.identity.role == "chair":

@@ -25,7 +25,10 @@ class PlainScrollBarRender(ScrollBarRender):
 
 
 def install() -> None:
+    from reviewer.tui import patches
+
     ScrollBar.renderer = PlainScrollBarRender
+    patches.install()
 
 
 KEY_NAMES = {

@@ -14,7 +14,7 @@ from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, Footer, Input, Static
+from textual.widgets import ContentSwitcher, Input, Static
 
 from reviewer.domain.vocabulary import METHODS
 from reviewer.present import result as words
@@ -24,6 +24,7 @@ from reviewer.services.errors import WorkspaceError
 from reviewer.tui.chrome import paused_gc, safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
+from reviewer.tui.widgets.footer import KeyFooter
 from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.table import Column, LineTable
 
@@ -101,7 +102,7 @@ class ChairScreen(ReviewerScreen[None]):
             # the other views are built when first shown (a quicker first screen)
         yield Static(id="busy", classes="subbar", markup=False)
         yield MessageLine()
-        yield Footer()
+        yield KeyFooter()
 
     @staticmethod
     def build_view(view: str) -> Vertical:

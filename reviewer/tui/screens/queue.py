@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.widgets import Footer, Input, Static
+from textual.widgets import Input, Static
 
 from reviewer.domain.vocabulary import REOPENED_LABEL, SHEET_STATUS_LABELS
 from reviewer.present.result import field_code, percent_done
@@ -14,6 +14,7 @@ from reviewer.services.errors import WorkspaceError
 from reviewer.services.session import QueueEntry
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.widgets.footer import KeyFooter
 from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.table import Column, LineTable
 
@@ -65,7 +66,7 @@ class QueueScreen(ReviewerScreen[None]):
         yield Static(id="reopened", classes="subbar", markup=False)
         yield Static(id="filterbar", classes="subbar", markup=False)
         yield MessageLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
         table = self.query_one("#queue", LineTable)

@@ -17,7 +17,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
 from textual.timer import Timer
-from textual.widgets import Footer, Input, Static, TextArea
+from textual.widgets import Input, Static, TextArea
 
 from reviewer.domain.vocabulary import (
     CRITERION_KIND_LABELS,
@@ -25,6 +25,7 @@ from reviewer.domain.vocabulary import (
     MUST_SCALE_LABELS,
     REOPENED_LABEL,
     SCORE_SCALE_LABELS,
+    SCORE_SCALE_SHORT_LABELS,
     SHEET_STATUS_LABELS,
 )
 from reviewer.present.text import clean, jst
@@ -36,6 +37,7 @@ from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.screens.document import document_blocks
 from reviewer.tui.screens.submit import SubmitDialog, Summary
+from reviewer.tui.widgets.footer import KeyFooter
 from reviewer.tui.widgets.items import Item, MustItem, ScoreItem, item_id
 from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.prose import Choices, Para, Part, Prose
@@ -116,9 +118,10 @@ class ReviewScreen(ReviewerScreen[None]):
                     yield TextArea(self.comment, id="comment", soft_wrap=True, read_only=self.readonly,
                                    show_line_numbers=False)
         yield MessageLine()
-        yield Footer()
+        yield KeyFooter()
 
     def on_mount(self) -> None:
+        self.call_after_refresh(self.fix_criterion_height)
         self.reviewer.settle_cursors(self)
         self.update_status()
         self.update_heads()
@@ -134,6 +137,28 @@ class ReviewScreen(ReviewerScreen[None]):
 
     def on_resize(self, event: events.Resize) -> None:
         self.apply_view()
+        self.call_after_refresh(self.fix_criterion_height)
+
+    def criterion_cap(self) -> int:
+        """The most lines the description box may take (a longer description ends with a note
+        saying where to read it whole)."""
+        if not self.narrow:
+            return 14
+        return 10 if self.narrow_view == "form" else 5
+
+    def fix_criterion_height(self) -> None:
+        """One height for the description box, that of the longest description at this width:
+        moving between items then redraws the box alone, never the form below it."""
+        prose = self.query_one("#criterion", Prose)
+        cells = prose.content_region.width
+        if cells <= 0:
+            return
+        tallest = max((Prose.lines_for(self.criterion_parts(item), cells) for item in self.query(Item)), default=1)
+        height = min(tallest, self.criterion_cap())
+        more = "...（全文は F6 で採点欄だけを表示）" if self.narrow and self.narrow_view != "form" else "..."
+        prose.limit(height, more)
+        if prose.styles.height is None or prose.styles.height.value != height:
+            prose.styles.height = height
 
     def apply_view(self) -> None:
         """The narrow layout's view as classes; the focus never stays on a hidden item."""
@@ -154,6 +179,9 @@ class ReviewScreen(ReviewerScreen[None]):
             reader.can_focus = False
         self.update_heads()
         self.refresh_bindings()
+        if isinstance(self.focused, Item):
+            self.describe(self.focused)  # the words depend on the room there is
+        self.call_after_refresh(self.fix_criterion_height)
 
     def restore_form_focus(self) -> None:
         target = self.query(f"#{self._form_focus}") if self._form_focus else None
@@ -229,16 +257,20 @@ class ReviewScreen(ReviewerScreen[None]):
     def criterion_parts(self, item: Item) -> list[Part]:
         c = item.criterion
         parts: list[Part] = [Para(f"{c.id} [{CRITERION_KIND_LABELS[c.kind]}] {clean(c.label)}", "bold")]
+        short = self.narrow and self.narrow_view == "both"  # 80x24 with the application above
+        if c.kind == "must":
+            labels = MUST_LABELS if short else {v: f"{MUST_LABELS[v]}: {MUST_SCALE_LABELS[v]}" for v in MUST_LABELS}
+            parts.append(Choices(tuple((v, labels[v]) for v in ("pass", "fail")), item.value))
+        else:
+            scale = SCORE_SCALE_SHORT_LABELS if short else SCORE_SCALE_LABELS
+            parts.append(Choices(tuple((n, f"{n} {label}") for n, label in scale.items()), item.value))
         if c.description:
             parts.append(Para(c.description))
-        if c.kind == "must":
-            parts.append(Choices(tuple((v, f"{MUST_LABELS[v]}: {MUST_SCALE_LABELS[v]}") for v in ("pass", "fail")),
-                                 item.value))
-        else:
-            parts.append(Choices(tuple((n, f"{n} {label}") for n, label in SCORE_SCALE_LABELS.items()), item.value))
         note = self.notes.get(c.id, "")
         if note:
             parts.append(Para(f"所見: {note}"))
+        if short:
+            return parts  # the keys are in the help (F1) and the footer
         if self.readonly:
             parts.append(Para("提出済みのため変更できません", "dim"))
         else:
@@ -450,6 +482,7 @@ class ReviewScreen(ReviewerScreen[None]):
             item.set_note(self.notes.get(c.id, ""))
             self.save_draft()
             self.describe(item)
+            self.fix_criterion_height()
 
         self.app.push_screen(InputDialog(f"{c.id} の所見", f"{c.id} {c.label}（{NOTE_MAX:,} 字まで。空欄で消します）",
                                          value=self.notes.get(c.id, ""), max_length=NOTE_MAX,
@@ -496,6 +529,7 @@ class ReviewScreen(ReviewerScreen[None]):
         self.update_heads()
         self.describe(self.focused)
         self.refresh_bindings()
+        self.fix_criterion_height()
         self.app.notify(f"{self.app_obj.id} を提出しました。", markup=False)
 
     def action_save_next(self) -> None:

@@ -16,18 +16,22 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from reviewer.domain.vocabulary import CRITERION_KIND_LABELS
-from reviewer.present.text import clean, width, wrap
+from reviewer.domain.vocabulary import CRITERION_KIND_LABELS, MUST_LABELS
+from reviewer.present.text import clean, fit, width
+from reviewer.tui.widgets.prose import MARGIN, framed
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Criterion
+
+
+UNENTERED = "未入力"
 
 
 class Item(Widget, can_focus=True):
     """A criterion line: "ID ラベル" then the value choices."""
 
     DEFAULT_CSS = """
-    Item { height: auto; padding: 0 1; }
+    Item { height: auto; }
     Item:focus { background: $boost; }
     Item.-readonly { color: $text-muted; }
     """
@@ -85,39 +89,37 @@ class Item(Widget, can_focus=True):
     def action_clear(self) -> None:
         self.set_value(None)
 
-    def choices(self) -> list[tuple[object, str]]:
-        raise NotImplementedError
-
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
-        return len(self.text(width).plain.split("\n"))
+        return len(self.text(width - 2 * MARGIN).plain.split("\n"))
 
     def render(self) -> Text:
-        return self.text(self.content_region.width or self.size.width)
+        cells = self.content_region.width or self.size.width
+        return framed(self.text(cells - 2 * MARGIN), cells)
+
+    def value_label(self) -> str:
+        raise NotImplementedError
 
     def text(self, cells: int) -> Text:
-        """The item at ``cells`` wide: its name wrapped the Japanese way (continuation lines
-        under the label), then the choices and whether it is entered."""
+        """The item on one line ``cells`` wide: "ID [種別] label ... value" (the label cut to fit;
+        the whole label and description are above the form while the item has the focus)."""
         c = self.criterion
-        kind = CRITERION_KIND_LABELS[c.kind]
-        head = f"{c.id} [{kind}] "
-        name = head + clean(c.label)
+        head = f"{c.id} [{CRITERION_KIND_LABELS[c.kind]}] "
+        value = self.value_label()
+        tail = ("所見 " if self.note else "") + value
+        room = max(cells - width(head) - width(tail) - 2, 4)
+        label = fit(clean(c.label), room)
         text = Text(no_wrap=True, overflow="crop", end="")
-        for i, line in enumerate(wrap(name, max(cells, 8), hanging=min(width(head), max(cells, 8) // 2))):
-            if i:
-                text.append("\n")
-            if i == 0 and line.startswith(c.id):
-                text.append(c.id, style="bold")
-                text.append(line[len(c.id):])
-            else:
-                text.append(line)
-        text.append("\n  ")
-        for value, label in self.choices():
-            chosen = value == self.value
-            text.append(f"[{label}]" if chosen else f" {label} ", style="reverse bold" if chosen else "")
-            text.append(" ")
-        text.append("  " + ("未入力" if self.value is None else "入力済"), style="dim" if self.value is None else "")
+        # one run of text up to the value: each change of style costs some 25 bytes over SSH
+        text.append(head + label + " " * max(1, cells - width(head) - width(label) - width(tail)))
         if self.note:
-            text.append("  所見あり")
+            text.append("所見 ")
+        if self.value is None:
+            style = "dim"
+        elif self.value == "fail":
+            style = "bold reverse"
+        else:
+            style = "bold"
+        text.append(value, style=style)
         return text
 
 
@@ -130,8 +132,8 @@ class MustItem(Item):
         Binding("right", "choose('fail')", show=False),
     ]
 
-    def choices(self) -> list[tuple[object, str]]:
-        return [("pass", "適 合"), ("fail", "不適合")]
+    def value_label(self) -> str:
+        return UNENTERED if self.value is None else MUST_LABELS.get(str(self.value), str(self.value))
 
     def action_choose(self, value: str) -> None:
         self.set_value(value)
@@ -147,8 +149,8 @@ class ScoreItem(Item):
         Binding("right", "step(1)", show=False),
     ]
 
-    def choices(self) -> list[tuple[object, str]]:
-        return [(n, str(n)) for n in range(6)]
+    def value_label(self) -> str:
+        return UNENTERED if self.value is None else f"{self.value} 点"
 
     def action_choose(self, value: int) -> None:
         self.set_value(value)
