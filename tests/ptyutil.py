@@ -262,7 +262,7 @@ class PtyApp:
 
     def __init__(self, workspace: Path, evaluator: str, cols: int = 120, rows: int = 40, *,
                  cwd: Path | None = None, env: dict[str, str | None] | None = None, answer_sync: bool = True,
-                 command: list[str] | None = None):
+                 command: list[str] | None = None, controlling: bool = True):
         self.cols, self.rows = cols, rows
         self.answer_sync = answer_sync
         self.screen = Screen(cols, rows)
@@ -283,8 +283,10 @@ class PtyApp:
         self.master, slave = os.openpty()
         set_size(slave, cols, rows)
         program = command or [str(BIN / "reviewer")]  # the venv's script, as the SSH forced command runs it
-        argv = [sys.executable, "-c", _EXEC_WITH_CTTY, *program, "tui", "--workspace", str(workspace),
-                "--evaluator", evaluator]
+        # controlling=False: the pty is not the app's controlling terminal, so closing it sends
+        # no SIGHUP (as when sshd dies outright): the app only sees its input end
+        wrapper = [sys.executable, "-c", _EXEC_WITH_CTTY] if controlling else []
+        argv = [*wrapper, *program, "tui", "--workspace", str(workspace), "--evaluator", evaluator]
         try:
             self.proc = subprocess.Popen(argv, stdin=slave, stdout=slave, stderr=slave, start_new_session=True,
                                          close_fds=True, cwd=cwd or workspace.parent, env=e)
@@ -421,6 +423,13 @@ class PtyApp:
                              f"{', the app exited' if self.eof else ''}):\n{screen}")
 
     # -- stopping --------------------------------------------------------------------
+
+    def hang_up(self) -> None:
+        """Close the terminal's side of the pty, as a dropped connection does."""
+        try:
+            os.close(self.master)
+        except OSError:
+            pass
 
     def stop(self, timeout: float = 10.0) -> int | None:
         """SIGTERM (the app saves and exits), then SIGKILL; the exit status."""
