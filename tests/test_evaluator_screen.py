@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 from textual.widgets import Footer, Input, Static
-from tuiutil import sample_workspace
+from tuiutil import open_listed, sample_workspace
 
 from reviewer.present.text import NO_END, NO_START, width
 from reviewer.services.sheets import reopen_sheet
@@ -31,16 +31,7 @@ def ws_path(tmp_path, tmp_path_factory):
     return sample_workspace(tmp_path, tmp_path_factory.getbasetemp())
 
 
-async def open_review(pilot, key: str) -> ReviewScreen:
-    app = pilot.app
-    await pilot.pause()
-    table = app.screen.query_one("#queue", LineTable)
-    table.move_cursor(table.index_of(key))
-    table.focus()
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(app.screen, ReviewScreen)
-    return app.screen
+open_review = open_listed
 
 
 def stored(path, application: str, evaluator: str):

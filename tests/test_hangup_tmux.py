@@ -13,7 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
-from tmuxutil import tmux
+from tmuxutil import screen, tmux, wait_for
 from wsutil import make_inputs
 
 from reviewer.services.setup import init_workspace
@@ -50,23 +50,6 @@ def workspace(tmp_path):
 def stored(path: Path, program: str, application: str):
     with Workspace.open(path) as ws:
         return ws.sheet(program, application, "e01")
-
-
-def screen(name: str) -> str:
-    return tmux("capture-pane", "-p", "-t", name)
-
-
-def wait_for(name: str, text: str, timeout: float = 40, poll: float = 0.2) -> str:
-    deadline = time.monotonic() + timeout
-    out = ""
-    while time.monotonic() < deadline:
-        out = screen(name)
-        if text in out:
-            return out
-        if tmux("display", "-p", "-t", name, "#{pane_dead}").strip() == "1":
-            raise AssertionError(f"the app exited before {text!r} appeared:\n{out}")
-        time.sleep(poll)
-    raise AssertionError(f"{text!r} did not appear:\n{out}")
 
 
 def settled(name: str, timeout: float = 10) -> str:

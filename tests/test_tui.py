@@ -73,13 +73,7 @@ async def test_filter_and_search(ws_path):
 
 
 async def open_app(pilot, key):
-    app = pilot.app
-    table = app.screen.query_one("#queue", LineTable)
-    table.move_cursor(table.index_of(key))
-    table.focus()
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(app.screen, ReviewScreen)
+    await tuiutil.open_listed(pilot, key)
 
 
 async def test_score_autosaves_drafts(ws_path):

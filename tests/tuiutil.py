@@ -41,3 +41,20 @@ async def settle(pilot) -> None:
             break
         await pilot.pause(0.1)
     await pilot.pause()
+
+
+async def open_listed(pilot, key: str):
+    """Open the application ``key`` ("program/application") from the evaluator's list with
+    Enter, as a user would; the scoring screen it opened."""
+    from reviewer.tui.screens.review import ReviewScreen
+    from reviewer.tui.widgets.table import LineTable
+
+    app = pilot.app
+    await pilot.pause()
+    table = app.screen.query_one("#queue", LineTable)
+    table.move_cursor(table.index_of(key))
+    table.focus()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, ReviewScreen)
+    return app.screen
