@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from reviewer.services.calibration import Calibration
+    from reviewer.scoring.calibration import Calibration
 
 TITLE = "自分の採点の傾向（提出済みの採点票だけ。ほかの評価者の採点票は含みません）"
 NOTE = "（得点率は 0〜100。ランキングの評価者別の得点率と同じ計算です）"
