@@ -13,51 +13,31 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
-from textual.widgets import ContentSwitcher, Input, Static
+from textual.widget import Widget
+from textual.widgets import ContentSwitcher, Static
 
 from reviewer.domain.vocabulary import METHODS
 from reviewer.present import result as words
-from reviewer.present.text import clean, jst, pad
-from reviewer.services.chair import ChairDesk
+from reviewer.present.text import clean
 from reviewer.services.errors import WorkspaceError
-from reviewer.tui.chrome import paused_gc, safe
+from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
+from reviewer.tui.views.balance import BalanceView
+from reviewer.tui.views.progress import ProgressView
+from reviewer.tui.views.ranking import CUT_KEY, RankingView
+from reviewer.tui.views.sheets import SheetsView
 from reviewer.tui.widgets.footer import KeyFooter
 from reviewer.tui.widgets.messages import MessageLine
-from reviewer.tui.widgets.table import Column, LineTable
+from reviewer.tui.widgets.table import LineTable
 
 if TYPE_CHECKING:
     from reviewer.scoring import Result
 
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
 SPIN = "|/-\\"
-N = Column  # a number column is right-aligned
-
-
-class ApplicationProgress:
-    """The chair's list of applications (fewest submitted first) for a LineTable, read from
-    the workspace a page at a time: 20,000 applications open as fast as 20."""
-
-    def __init__(self, chair: ChairDesk, program: str):
-        self.chair, self.program = chair, program
-        self.count = chair.application_count(program)
-
-    def __len__(self) -> int:
-        return self.count
-
-    def window(self, start: int, stop: int) -> list[tuple[str, tuple[str, ...]]]:
-        return [(r.id, (r.id, r.applicant, r.bureau, str(r.assigned), str(r.drafted), str(r.submitted)))
-                for r in self.chair.application_progress(self.program, start, stop)]
-
-    def index_of(self, key: str) -> int | None:
-        return self.chair.application_progress_position(self.program, key)
-
-    def widths(self) -> list[int]:
-        """Upper bounds of the columns in terminal cells (a character is at most two)."""
-        w = self.chair.application_progress_widths(self.program)
-        return [w.id, 2 * w.applicant, 2 * w.bureau, w.digits, w.digits, w.digits]
+VIEW_CLASSES: dict[str, type[ProgressView | RankingView | BalanceView | SheetsView]] = {
+    "progress": ProgressView, "ranking": RankingView, "balance": BalanceView, "sheets": SheetsView}
 
 
 class ChairScreen(ReviewerScreen[None]):
@@ -92,32 +72,19 @@ class ChairScreen(ReviewerScreen[None]):
         yield Static(id="tabs", classes="subbar", markup=False)
         yield Static(id="summary", markup=False)
         with ContentSwitcher(initial="progress", id="views"):
-            with Vertical(id="progress"):
-                yield Static("評価者別（進捗の遅い順）", classes="label", markup=False)
-                yield LineTable("評価者", Column("氏名", max_width=16), N("割当", True), N("未着手", True),
-                                N("下書き", True), N("提出済", True), N("進捗", True), id="progress-evaluators")
-                yield Static("申請別（提出の少ない順）", classes="label", markup=False)
-                yield LineTable("申請ID", Column("申請者", max_width=30, flex=True), "総合通信局", N("割当", True),
-                                N("下書き", True), N("提出済", True), id="progress-applications")
+            yield ProgressView(id="progress")
             # the other views are built when first shown (a quicker first screen)
         yield Static(id="busy", classes="subbar", markup=False)
         yield MessageLine()
         yield KeyFooter()
 
     @staticmethod
-    def build_view(view: str) -> Vertical:
-        if view == "ranking":
-            return Vertical(
-                LineTable(N("順位", True), "申請ID", Column("申請者", max_width=24, flex=True, min_width=14), "総合通信局",
-                          N("得点率", True), N("加点", True), N("合計", True), N("評価", True), N("申請額", True), "採択",
-                          Column("注記", max_width=60, flex=True), id="ranking-table"), id="ranking")
-        if view == "balance":
-            return Vertical(Static("集計中...", id="balance-bars", markup=False), id="balance")
-        return Vertical(
-            Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False),
-            Input(placeholder="絞込: 申請ID・評価者・申請者（Enter）", id="sheets-filter"),
-            LineTable("評価者", "申請ID", Column("申請者", max_width=30, flex=True), "提出日時（日本時間）", id="sheets-table"),
-            id="sheets")
+    def build_view(view: str) -> Widget:
+        return VIEW_CLASSES[view](id=view)
+
+    def view_widget(self, view: str) -> Widget | None:
+        found = self.query_one("#views", ContentSwitcher).query_children(f"#{view}")
+        return found.first() if found else None
 
     def on_mount(self) -> None:
         self.set_interval(0.2, self._tick)
@@ -149,42 +116,32 @@ class ChairScreen(ReviewerScreen[None]):
         self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
 
     def fill_progress(self) -> None:
-        desk = self.reviewer.chair
         names = {e.id: e.name for e in self.reviewer.session.people()}
-        evs = sorted(desk.evaluator_progress(self.program_id).by_evaluator.items(),
-                     key=lambda kv: (kv[1].submitted / kv[1].assigned, kv[0]))
-        self.query_one("#progress-evaluators", LineTable).set_rows(
-            [(ev, names.get(ev, ""), str(c.assigned), str(c.not_started), str(c.drafted), str(c.submitted),
-              words.percent_done(c.submitted, c.assigned)) for ev, c in evs], [ev for ev, _ in evs])
-        self.query_one("#progress-applications", LineTable).set_source(ApplicationProgress(desk, self.program_id))
-        total = sum(c.assigned for _, c in evs)
-        done = sum(c.submitted for _, c in evs)
-        self._progress_line = words.progress_line(done, total)
+        self._progress_line = self.query_one(ProgressView).fill(self.reviewer.chair, self.program_id, names)
 
     def fill_view(self) -> None:
         """Fill the view on screen if its data changed since it was last filled."""
         view = self.view
         if view not in self._stale or view != "sheets" and self.result is None:
             return
+        widget = self.view_widget(view)
+        if widget is None:
+            return
         self._stale.discard(view)
-        if view == "sheets":
-            self.fill_sheets()
+        if isinstance(widget, SheetsView):
+            widget.fill(self.reviewer.chair, self.program_id)
         elif self.result is None:
             return
-        elif view == "ranking":
-            with paused_gc():
-                self.fill_ranking(self.result)
-        elif view == "balance":
-            self.fill_balance(self.result)
+        elif isinstance(widget, (RankingView, BalanceView)):
+            widget.fill(self.result)
 
     def fill_sheets(self) -> None:
-        q = self.query_one("#sheets-filter", Input).value.strip().lower()
-        sheets = [s for s in self.reviewer.chair.submitted(self.program_id)
-                  if not q or q in s.evaluator.lower() or q in s.application.lower() or q in (s.applicant or "").lower()]
-        with paused_gc():
-            self.query_one("#sheets-table", LineTable).set_rows(
-                [(s.evaluator, s.application, s.applicant or "", jst(s.submitted_at)) for s in sheets],
-                [f"{s.application}/{s.evaluator}" for s in sheets])
+        sheets = self.view_widget("sheets")
+        if isinstance(sheets, SheetsView):
+            sheets.fill(self.reviewer.chair, self.program_id)
+
+    def on_sheets_view_refill(self) -> None:
+        self.fill_sheets()
 
     def compute(self) -> None:
         self._busy = "集計中"
@@ -215,58 +172,6 @@ class ChairScreen(ReviewerScreen[None]):
         self._stale |= {"ranking", "balance"}
         self.fill_view()
 
-    def fill_ranking(self, result: Result) -> None:
-        p = result.program
-        cut = result.cut_rank
-        rows, keys = [], []
-        for a in result.applications:
-            style = "" if a.eligible else "dim"
-            rows.append([Text(c, style=style) for c in (
-                str(a.rank) if a.rank else "-", a.id, a.applicant or "", a.bureau,
-                words.rate(a.score_rate), words.points(a.bonus), words.rate(a.total), str(a.reviews),
-                f"{a.requested_subsidy_yen:,}")]
-                + [Text(words.SELECTED_SHORT if a.selected else "", style="bold"),
-                   Text(" ".join(words.notes(a, p)), style=style)])
-            keys.append(a.id)
-            if cut is not None and a.rank == cut:
-                rows.append([Text("----"), Text("--------"), Text(words.CUT_LINE, style="bold reverse"),
-                             *[Text("----")] * 7, Text("（予算・枠の範囲）", style="bold")])
-                keys.append("--cut--")
-        self.query_one("#ranking-table", LineTable).set_rows(rows, keys)
-
-    def fill_balance(self, result: Result) -> None:
-        from reviewer.domain.vocabulary import BALANCE_LABELS as labels
-
-        text = Text()
-        text.append("総合通信局別（#: 申請  =: 対象  採: 採択候補）\n", style="bold")
-        peak = max([b.applications for b in result.balance] + [1])
-        scale = max(1, -(-peak // 30))
-        for b in result.balance:
-            text.append(pad(clean(b.bureau), 8))
-            text.append(" " * (b.selected // scale), style="reverse bold")
-            text.append("=" * ((b.eligible - b.selected) // scale))
-            text.append("#" * ((b.applications - b.eligible) // scale), style="dim")
-            quota = f"  枠 {words.range_text(b.min, b.max)}" if words.range_text(b.min, b.max) else ""
-            text.append(f"  申請 {b.applications} 対象 {b.eligible} 採択 {b.selected}{quota}  ")
-            text.append(labels[b.status], style="bold" if b.status != "ok" else "")
-            text.append("\n")
-        if result.field_balance:
-            share = result.program.selection.max_field_share
-            limit = f"（採択に占める割合の上限 {share:.0%}）" if share else ""
-            text.append(f"\n要件・分野別モデル別{limit}\n", style="bold")
-            for f in result.field_balance:
-                name = (f"要件{f.key}" if f.kind == "track" else f"  {f.key} {f.name}")
-                text.append(pad(clean(name)[:24], 26))  # a model's name comes from the criteria file
-                text.append(" " * f.selected, style="reverse bold")
-                text.append("=" * (f.eligible - f.selected))
-                text.append(f"  申請 {f.applications} 対象 {f.eligible} 採択 {f.selected}")
-                if f.share is not None:
-                    text.append(f"（{f.share:.0%}）")
-                if f.flagged:
-                    text.append("  偏りあり", style="bold reverse")
-                text.append("\n")
-        self.query_one("#balance-bars", Static).update(text)
-
     def _tick(self) -> None:
         busy = self.query_one("#busy", Static)
         if self._busy:
@@ -279,7 +184,7 @@ class ChairScreen(ReviewerScreen[None]):
 
     def on_line_table_row_selected(self, event: LineTable.RowSelected) -> None:
         """Enter on an application (ranking or progress list): its result in detail."""
-        if event.table.id not in ("ranking-table", "progress-applications") or not event.key or event.key == "--cut--":
+        if event.table.id not in ("ranking-table", "progress-applications") or not event.key or event.key == CUT_KEY:
             return
         if self.result is None or not any(a.id == event.key for a in self.result.applications):
             self.app.notify("集計中です。少し待ってからもう一度開いてください。", markup=False)
@@ -287,11 +192,6 @@ class ChairScreen(ReviewerScreen[None]):
         from reviewer.tui.screens.detail import ApplicationDetail
 
         self.app.push_screen(ApplicationDetail(self.result, event.key))
-
-    def on_input_submitted(self, event: Input.Submitted) -> None:
-        if event.input.id == "sheets-filter":
-            self.fill_sheets()
-            self.query_one("#sheets-table", LineTable).focus()
 
     async def action_view(self, view: str) -> None:
         self.view = view
@@ -302,7 +202,7 @@ class ChairScreen(ReviewerScreen[None]):
         self.fill_view()
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
-        focus = {"progress": "#progress-evaluators", "ranking": "#ranking-table", "sheets": "#sheets-table"}.get(view)
+        focus = VIEW_CLASSES[view].FOCUS
         if focus:
             self.query_one(focus, LineTable).focus()
 
@@ -353,10 +253,10 @@ class ChairScreen(ReviewerScreen[None]):
             await self.action_view("sheets")
             self.app.notify("差し戻す採点票を選んで r を押してください。", markup=False)
             return
-        key = self.query_one("#sheets-table", LineTable).cursor_key
-        if key is None:
+        picked = self.query_one(SheetsView).selected()
+        if picked is None:
             return
-        application, evaluator = key.split("/", 1)
+        application, evaluator = picked
         self.reviewer.ask_reason(
             "採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:",
             lambda reason: self.reviewer.chair.reopen(self.program_id, application, evaluator, reason),

@@ -1,0 +1,50 @@
+"""採点票: the submitted sheets (r reopens one), filtered by application, evaluator or applicant."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.containers import Vertical
+from textual.message import Message
+from textual.widgets import Input, Static
+
+from reviewer.present.text import jst
+from reviewer.services.chair import ChairDesk
+from reviewer.tui.chrome import paused_gc
+from reviewer.tui.widgets.table import Column, LineTable
+
+
+class SheetsView(Vertical):
+    FOCUS = "#sheets-table"
+
+    def compose(self) -> ComposeResult:
+        yield Static("提出済みの採点票（r で差し戻し）", classes="label", markup=False)
+        yield Input(placeholder="絞込: 申請ID・評価者・申請者（Enter）", id="sheets-filter")
+        yield LineTable("評価者", "申請ID", Column("申請者", max_width=30, flex=True), "提出日時（日本時間）",
+                        id="sheets-table")
+
+    def fill(self, desk: ChairDesk, program: str) -> None:
+        q = self.query_one("#sheets-filter", Input).value.strip().lower()
+        sheets = [s for s in desk.submitted(program)
+                  if not q or q in s.evaluator.lower() or q in s.application.lower() or q in (s.applicant or "").lower()]
+        with paused_gc():
+            self.query_one("#sheets-table", LineTable).set_rows(
+                [(s.evaluator, s.application, s.applicant or "", jst(s.submitted_at)) for s in sheets],
+                [f"{s.application}/{s.evaluator}" for s in sheets])
+
+    def selected(self) -> tuple[str, str] | None:
+        """(application, evaluator) of the sheet under the cursor."""
+        key = self.query_one("#sheets-table", LineTable).cursor_key
+        if key is None:
+            return None
+        application, evaluator = key.split("/", 1)
+        return application, evaluator
+
+    @on(Input.Submitted, "#sheets-filter")
+    def filter_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Refill())
+        self.query_one("#sheets-table", LineTable).focus()
+
+    class Refill(Message):
+        """The filter changed: the screen fills the view again."""
