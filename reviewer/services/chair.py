@@ -12,10 +12,10 @@ from reviewer.services import sheets
 from reviewer.services.results import Export, export_workbook, score_workspace
 from reviewer.services.session import Session
 from reviewer.workspace import Workspace, WorkspaceError
-from reviewer.workspace.records import ApplicationProgress, Progress, ProgressWidths, SubmittedSheet
+from reviewer.workspace.records import ApplicationProgress, Progress, ProgressWidths, SheetRecord, SubmittedSheet
 
 if TYPE_CHECKING:
-    from reviewer.domain.model import Program
+    from reviewer.domain.model import Application, Program
     from reviewer.scoring import Result
 
 
@@ -63,6 +63,20 @@ class ChairDesk:
 
     def submitted(self, program: str) -> list[SubmittedSheet]:
         return self.ws.submitted_list(program)
+
+    # -- sheets and applications, read (the chair reads submitted sheets only) ---------------
+
+    def sheet(self, program: str, application: str, evaluator: str) -> SheetRecord | None:
+        """A submitted sheet (None for a draft or no sheet: a chair does not read drafts)."""
+        s = self.ws.sheet(program, application, evaluator)
+        return s if s is not None and s.status == "submitted" else None
+
+    def application_sheets(self, program: str, application: str) -> list[SheetRecord]:
+        """The application's submitted sheets, by evaluator."""
+        return self.ws.sheets(program=program, status="submitted", application=application)
+
+    def application(self, program: str, application: str) -> Application | None:
+        return self.ws.application(program, application)
 
     # -- changes ------------------------------------------------------------------------
 

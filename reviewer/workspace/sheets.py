@@ -57,9 +57,10 @@ class SheetQueries(AssignmentQueries):
         return SheetRecord.from_row(row) if row else None
 
     def sheets(self, program: str | None = None, evaluator: str | None = None,
-               status: str | None = None) -> list[SheetRecord]:
+               status: str | None = None, application: str | None = None) -> list[SheetRecord]:
         sql, args = "SELECT * FROM sheets WHERE 1=1", []
-        for col, val in (("program", program), ("evaluator", evaluator), ("status", status)):
+        for col, val in (("program", program), ("evaluator", evaluator), ("status", status),
+                         ("application", application)):
             if val is not None:
                 sql += f" AND {col} = ?"
                 args.append(val)
