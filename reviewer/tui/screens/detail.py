@@ -2,19 +2,21 @@
 
 Opened with Enter on the ranking (or on the progress list once the ranking is computed):
 the automatic checks with their messages, the must items' pass/fail counts, each
-evaluator's sheet rate, comment and notes per criterion, the item means, the bonus and the
-selection outcome.
+evaluator's sheet rate, comment and notes per criterion, every item of the sheets side by side
+(evaluators as columns, the spread of each scored item), the item means, the bonus and the
+selection outcome; ``t`` opens the application's text.
 Comments, names and the criteria's labels are untrusted text, shown literally and cleaned.
 """
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
 from textual.binding import Binding
 
 from reviewer.present import result as words
+from reviewer.present import sheets as sheet_words
 from reviewer.present.text import clean, pad, width
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
@@ -23,6 +25,7 @@ from reviewer.tui.screens.dialogs import TextPage
 if TYPE_CHECKING:
     from reviewer.domain.model import Program
     from reviewer.scoring import AppResult, Result
+    from reviewer.tui.app import ReviewerApp
 
 
 def _num(x: float | None, fmt: str = ".2f") -> str:
@@ -42,6 +45,7 @@ def detail_text(result: Result, app_id: str) -> Text:
         t.append("\n")
     _musts(t, a, result.program)
     _evaluators(t, a, result)
+    _items(t, a, result)
     if a.criterion_means:
         crit = result.program.criteria_by_id
         t.append("\n項目別の平均（0〜5）\n", style="bold")
@@ -132,13 +136,27 @@ def _notes(t: Text, notes: dict[str, str], prog: Program) -> None:
         t.append("\n")
 
 
+def _items(t: Text, a: AppResult, result: Result) -> None:
+    """The items of the application's sheets side by side: an evaluator a column, the spread."""
+    sheets = [(s.evaluator, s.scores) for s in result.sheets if s.application == a.id]
+    if not sheets:
+        return
+    evaluators, rows = sheet_words.item_grid(result.program, a.track, a.applicant_type, sheets)
+    t.append(f"\n項目別の採点（評価者別、{sheet_words.SPREAD}: 最高 - 最低）\n", style="bold")
+    cells = max(10, min(30, 60 - 6 * len(evaluators)))  # the labels give way to more evaluators
+    for line in sheet_words.grid_text(evaluators, rows, a.sheet_rates, label_cells=cells).splitlines():
+        t.append("  ")
+        t.append_text(safe(line))
+        t.append("\n")
+
+
 class ApplicationDetail(TextPage):
-    BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "閉じる")]
+    BINDINGS = [Binding("escape,enter,q", "app.pop_screen", "閉じる"), Binding("t", "text", "申請書")]
     DEFAULT_CSS = """
     ApplicationDetail > VerticalScroll { width: 100; }
     """
     PAGE_ID = "detail"
-    KEYS = "Esc / Enter: 閉じる  PgUp / PgDn: スクロール"
+    KEYS = "Esc / Enter: 閉じる  t: 申請書  PgUp / PgDn: スクロール"
 
     def __init__(self, result: Result, app_id: str):
         super().__init__()
@@ -146,3 +164,15 @@ class ApplicationDetail(TextPage):
 
     def page(self) -> Text:
         return detail_text(self.result, self.app_id)
+
+    def action_text(self) -> None:
+        """The application's text in the reader."""
+        from reviewer.tui.screens.sheet_detail import ApplicationText
+
+        program = self.result.program
+        application = cast("ReviewerApp", self.app).chair.application(program.id, self.app_id)
+        if application is None:
+            self.app.notify("申請書が見つかりません（取り込み直されたなど）。", markup=False)
+            return
+        a = next(x for x in self.result.applications if x.id == self.app_id)
+        self.app.push_screen(ApplicationText(program, application, a.checks))

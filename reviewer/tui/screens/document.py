@@ -12,6 +12,8 @@ from reviewer.present.application import declared_facts
 from reviewer.tui.widgets.reader import BLANK, FACT, HEADING, PARA, Block
 
 if TYPE_CHECKING:
+    from reviewer.domain.model import Application, Program
+    from reviewer.rules.checks import CheckResult
     from reviewer.services.session import OpenedSheet
 
 
@@ -41,3 +43,10 @@ def document_blocks(opened: OpenedSheet) -> list[Block]:
     for s in opened.application.sections:
         blocks += [Block(BLANK), Block(HEADING, s.heading), Block(PARA, s.body.strip())]
     return blocks
+
+
+def application_blocks(program: Program, application: Application, checks: list[CheckResult]) -> list[Block]:
+    """The same document for an application read without a sheet (the chair's pages)."""
+    from reviewer.services.session import OpenedSheet
+
+    return document_blocks(OpenedSheet("", program, application, checks, None))

@@ -8,7 +8,11 @@ comes up at once.
 
 It draws with spaces only (no box characters: they are East Asian ambiguous width). The
 header stays put while the rows scroll; a cursor row moves with Up/Down/PgUp/PgDn/Home/End
-and the mouse; Enter (or a click on the cursor row) posts ``RowSelected``.
+and the mouse; Enter (or a click on the cursor row) posts ``RowSelected``. Left/Right scroll a
+table wider than the terminal sideways; ``frozen`` leading columns (an id, a rank) stay at the
+left meanwhile, only the columns after them scroll. Flex columns shrink so that the table fits the
+terminal's width, or with ``fit`` so that its first ``fit`` columns do (the later ones are then
+reached by scrolling, while the ones that matter keep their room).
 Untrusted text is data: cells are shown literally (never parsed as markup), with control
 and format characters removed.
 
@@ -186,15 +190,28 @@ class LineTable(ScrollView, can_focus=True):
         row: int
         key: str | None
 
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
     @dataclass
     class RowSelected(Message):
         table: LineTable
         row: int
         key: str | None
 
-    def __init__(self, *columns: Column | str, id: str | None = None, classes: str | None = None):
+        @property
+        def control(self) -> LineTable:
+            return self.table
+
+    def __init__(self, *columns: Column | str, id: str | None = None, classes: str | None = None,
+                 frozen: int = 0, fit: int | None = None):
         super().__init__(id=id, classes=classes)
         self.columns = [c if isinstance(c, Column) else Column(c) for c in columns]
+        #: Leading columns drawn at the left whatever the sideways scroll (0: none).
+        self.frozen = max(0, min(frozen, len(self.columns)))
+        #: The leading columns the flex columns shrink to fit in the width (None: all).
+        self.fit = fit
         self._source: RowSource = ListSource([], [], self.columns)
         self._count = 0
         self._pages: dict[int, list[tuple[str | None, tuple[str | Text, ...]]]] = {}
@@ -250,8 +267,9 @@ class LineTable(ScrollView, can_focus=True):
         """Column widths for a viewport ``room`` cells wide: flex columns give up what is missing."""
         if room not in self._fitted:
             widths = list(self._widths)
-            over = self._total(widths) - room
-            flex = [i for i, col in enumerate(self.columns) if col.flex]
+            fit = len(widths) if self.fit is None else self.fit
+            over = self._total(widths[:fit]) - room
+            flex = [i for i, col in enumerate(self.columns[:fit]) if col.flex]
             while over > 0 and flex:  # the widest flex column gives up a cell, until it fits
                 i = max(flex, key=lambda j: widths[j] - self.columns[j].min_width)
                 if widths[i] <= self.columns[i].min_width:
@@ -390,4 +408,13 @@ class LineTable(ScrollView, can_focus=True):
             elif row % 2:
                 style += self.get_component_rich_style("line-table--even")
             strip = self._line(self._entry(row)[1], widths, style)
-        return strip.crop_extend(scroll_x, scroll_x + width, style)
+        return self._scrolled(strip, widths, scroll_x, width, style)
+
+    def _scrolled(self, strip: Strip, widths: list[int], scroll_x: int, width: int, style: Style) -> Strip:
+        """The part of a line in view: the frozen columns, then the rest from ``scroll_x`` on
+        (the whole line scrolls where the frozen columns would leave no room)."""
+        left = 1 + sum(widths[:self.frozen]) + GUTTER * self.frozen if self.frozen else 0
+        if not left or not scroll_x or left >= width:
+            return strip.crop_extend(scroll_x, scroll_x + width, style)
+        rest = strip.crop(left + scroll_x, left + scroll_x + width - left)
+        return Strip.join([strip.crop(0, left), rest]).crop_extend(0, width, style)
