@@ -343,10 +343,27 @@ def test_field_balance_flags_a_model_holding_too_much_of_the_selection():
     sheets = [sheet("A", "e1", 100), sheet("B", "e1", 80), sheet("C", "e1", 60), sheet("D", "e1", 40, "fail")]
     r = score_program(prog, {a.id: a for a in apps}, sheets)
     fb = {(f.kind, f.key): f for f in r.field_balance}
-    assert (fb[("track", "X")].applications, fb[("track", "X")].selected) == (4, 3)
+    # the program's only track holds every selection: no imbalance to flag
+    assert (fb[("track", "X")].applications, fb[("track", "X")].selected) == (4, 3) and not fb[("track", "X")].flagged
     m1, m2 = fb[("model", "1")], fb[("model", "2")]
     assert (m1.applications, m1.eligible, m1.selected) == (2, 2, 2) and m1.share == pytest.approx(2 / 3) and m1.flagged
     assert (m2.applications, m2.eligible, m2.selected) == (2, 1, 1) and not m2.flagged
+
+
+def test_field_balance_flags_a_track_holding_too_much_of_the_selection(tmp_path, tmp_path_factory):
+    """The sample r2-iot: 要件B holds 10 of 16 selected (62.5 %) against max_field_share 0.5."""
+    from tuiutil import sample_workspace
+
+    from reviewer.services.results import score_workspace
+    from reviewer.workspace import Workspace
+
+    with Workspace.open(sample_workspace(tmp_path, tmp_path_factory.getbasetemp())) as ws:
+        r = score_workspace(ws, "r2-iot")
+    assert r.program.selection.max_field_share == 0.5
+    for f in r.field_balance:
+        assert f.flagged == (f.share is not None and f.share > 0.5 + 1e-9), (f.kind, f.key, f.share)
+    b = next(f for f in r.field_balance if (f.kind, f.key) == ("track", "B"))
+    assert b.share == pytest.approx(10 / 16) and b.flagged
 
 
 @pytest.mark.parametrize("seed", range(6))

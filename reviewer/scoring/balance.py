@@ -1,6 +1,8 @@
 """The balance of the selection (SPEC §4): per bureau, the applications, the eligible and the
 selected ones against the program's minimum and maximum (``bureau_status``); per track and field
-model, the same counts and the model's share of the selection, flagged above ``max_field_share``.
+model, the same counts and its share of the selection, flagged above ``max_field_share`` (「取り組む
+分野が偏ることがないように」): a track or a model alike, where the program has more than one of that
+kind to choose from (a program's only track holds everything and is no imbalance).
 """
 
 from __future__ import annotations
@@ -37,21 +39,24 @@ def bureau_balance(results: list[AppResult], sel: Selection) -> list[BureauBalan
 
 
 def _field(kind: str, key: str, name: str, mine: list[AppResult], n_sel: int, share_max: float | None) -> FieldBalance:
+    """``share_max`` None: not flagged (no limit, or nothing else of the kind to choose)."""
     selected = sum(1 for a in mine if a.selected)
     share = selected / n_sel if n_sel else None
     return FieldBalance(kind, key, name, len(mine), sum(1 for a in mine if a.eligible), selected,
-                        share, share is not None and share_max is not None
-                        and kind == "model" and share > share_max + EPS)
+                        share, share is not None and share_max is not None and share > share_max + EPS)
 
 
 def field_balance(results: list[AppResult], program: Program) -> list[FieldBalance]:
-    """Each track, followed by its field models; only a model's share is flagged."""
+    """Each track, followed by its field models; a track's or a model's share over the limit is
+    flagged (where there is more than one track, or more than one model, in the program)."""
     fields: list[FieldBalance] = []
     n_sel = sum(1 for a in results if a.selected)
     share_max = program.selection.max_field_share
+    track_max = share_max if len(program.tracks) > 1 else None
+    model_max = share_max if sum(len(t.models) for t in program.tracks) > 1 else None
     for t in program.tracks:
-        fields.append(_field("track", t.id, t.name, [a for a in results if a.track == t.id], n_sel, share_max))
+        fields.append(_field("track", t.id, t.name, [a for a in results if a.track == t.id], n_sel, track_max))
         for m in t.models:
             mine = [a for a in results if a.model == m.number]
-            fields.append(_field("model", str(m.number), m.name, mine, n_sel, share_max))
+            fields.append(_field("model", str(m.number), m.name, mine, n_sel, model_max))
     return fields

@@ -2,59 +2,98 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from reviewer.present import result as words
-from reviewer.present.text import clean, pad
+from reviewer.present import charts
 
 if TYPE_CHECKING:
     from reviewer.scoring import Result
 
+#: How the terminal app draws the charts' styles (``present.charts``).
+STYLES: dict[str, str] = {
+    charts.PLAIN: "", charts.HEAD: "bold", charts.SELECTED: "reverse bold", charts.ELIGIBLE: "",
+    charts.OUT: "dim", charts.FLAG: "bold reverse", charts.AXIS: "dim", charts.DOT: "dim",
+    charts.MARK: "bold", charts.PANEL: "bold underline", charts.OWN: "reverse bold",
+}
 
-def balance_text(result: Result) -> Text:
-    from reviewer.domain.vocabulary import BALANCE_LABELS as labels
 
-    text = Text()
-    text.append("総合通信局別（#: 申請  =: 対象  採: 採択候補）\n", style="bold")
-    peak = max([b.applications for b in result.balance] + [1])
-    scale = max(1, -(-peak // 30))
-    for b in result.balance:
-        text.append(pad(clean(b.bureau), 8))
-        text.append(" " * (b.selected // scale), style="reverse bold")
-        text.append("=" * ((b.eligible - b.selected) // scale))
-        text.append("#" * ((b.applications - b.eligible) // scale), style="dim")
-        quota = f"  枠 {words.range_text(b.min, b.max)}" if words.range_text(b.min, b.max) else ""
-        text.append(f"  申請 {b.applications} 対象 {b.eligible} 採択 {b.selected}{quota}  ")
-        text.append(labels[b.status], style="bold" if b.status != "ok" else "")
-        text.append("\n")
-    if result.field_balance:
-        share = result.program.selection.max_field_share
-        limit = f"（採択に占める割合の上限 {share:.0%}）" if share else ""
-        text.append(f"\n要件・分野別モデル別{limit}\n", style="bold")
-        for f in result.field_balance:
-            name = (f"要件{f.key}" if f.kind == "track" else f"  {f.key} {f.name}")
-            text.append(pad(clean(name)[:24], 26))  # a model's name comes from the criteria file
-            text.append(" " * f.selected, style="reverse bold")
-            text.append("=" * (f.eligible - f.selected))
-            text.append(f"  申請 {f.applications} 対象 {f.eligible} 採択 {f.selected}")
-            if f.share is not None:
-                text.append(f"（{f.share:.0%}）")
-            if f.flagged:
-                text.append("  偏りあり", style="bold reverse")
+def chart_text(lines: list[charts.Line]) -> Text:
+    """Chart lines as Rich text, one line each (never wrapped)."""
+    text = Text(no_wrap=True, overflow="crop", end="")
+    for i, line in enumerate(lines):
+        if i:
             text.append("\n")
+        for part, style in line:
+            text.append(part, style=STYLES[style])
     return text
 
 
-class BalanceView(VerticalScroll):
-    FOCUS = None
+class ChartView(VerticalScroll):
+    """A chart laid out for the view's width (again when it changes), scrolled with the keys
+    when focused (Up/Down, PgUp/PgDn, Home/End). Subclasses say what ``BODY`` holds."""
+
+    DEFAULT_CSS = """
+    ChartView { scrollbar-gutter: stable; }
+    ChartView > Static { width: 1fr; padding: 0 1; text-wrap: nowrap; text-overflow: clip; }
+    """
+    BODY = "chart"
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self._laid_for = -1
 
     def compose(self) -> ComposeResult:
-        yield Static("集計中...", id="balance-bars", markup=False)
+        yield Static("集計中...", id=self.BODY, markup=False)
+
+    def chart(self, cells: int) -> list[charts.Line] | None:
+        """The chart in ``cells`` (None before there is anything to show)."""
+        raise NotImplementedError
+
+    def cells(self) -> int:
+        """The cells a line has: the view's width (as last laid out, also while hidden) less
+        the scrollbar's and the text's padding; 0 or less before the first layout."""
+        body = self.query_one(f"#{self.BODY}", Static)
+        return self.outer_size.width - self.gutter.width - body.styles.gutter.width
+
+    def lay_out(self, force: bool = True) -> None:
+        cells = self.cells()
+        if cells <= 0:  # not laid out yet: once it is (a Resize follows, or the next refresh)
+            self._laid_for = -1
+            if force:
+                self.call_after_refresh(self.lay_out, False)
+            return
+        if not force and cells == self._laid_for:
+            return
+        lines = self.chart(cells)
+        if lines is not None:
+            self._laid_for = cells
+            self.query_one(f"#{self.BODY}", Static).update(chart_text(lines))
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.lay_out(force=False)
+
+    def on_show(self) -> None:
+        """Take the focus when shown, so the keys scroll the chart (``FOCUS`` is None: the
+        chair's screen focuses only tables)."""
+        self.focus()
+
+
+class BalanceView(ChartView):
+    """バランス: the quotas, then bars per bureau and per track and field model."""
+
+    FOCUS = None
+    BODY = "balance-bars"
+    result: Result | None = None
+
+    def chart(self, cells: int) -> list[charts.Line] | None:
+        return None if self.result is None else charts.balance_lines(self.result, cells)
 
     def fill(self, result: Result) -> None:
-        self.query_one("#balance-bars", Static).update(balance_text(result))
+        self.result = result
+        self.lay_out()
