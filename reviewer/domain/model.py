@@ -506,6 +506,9 @@ class Evaluator(Strict):
     #: lg_codes or application ids this evaluator must not review.
     conflicts: list[Ident] = []
     ssh_public_keys: list[Annotated[str, AfterValidator(_ssh_key)]] = []
+    #: A chair's keys for fetching the exported workbooks (read-only SFTP of the workspace's
+    #: export folder): keys of their own, since a key opens one forced command only.
+    download_keys: list[Annotated[str, AfterValidator(_ssh_key)]] = []
     #: Where the evaluator is based (optional): lets automatic assignment avoid the
     #: applications of the evaluator's own bureau.
     prefecture: Prefecture | None = None
@@ -513,6 +516,25 @@ class Evaluator(Strict):
     @property
     def bureau(self) -> str | None:
         return regions.bureau_of(self.prefecture) if self.prefecture else None
+
+
+def _check_download_keys(evaluators: list[Evaluator]) -> None:
+    """Download keys only for chairs, and each a key of its own: authorized_keys runs the
+    command of the first line with a key, so a key both logging in and downloading would do
+    only one of them."""
+    first: dict[str, tuple[int, str, int]] = {}
+    for i, ev in enumerate(evaluators):
+        if ev.download_keys and ev.role != "chair":
+            raise LocatedError(("evaluators", i, "download_keys"),
+                               'download_keys は委員長（role = "chair"）だけに書けます')
+        for field in ("ssh_public_keys", "download_keys"):
+            for j, key in enumerate(getattr(ev, field)):
+                body = " ".join(key.split()[:2])  # the type and the key, without the comment
+                place = first.setdefault(body, (i, field, j))
+                if place != (i, field, j) and "download_keys" in (field, place[1]):
+                    raise LocatedError(("evaluators", i, field, j),
+                                       f"この鍵は evaluators[{place[0]}].{place[1]}[{place[2]}] にもあります。"
+                                       "ダウンロード用の鍵は、ほかのどこにもない別の鍵にしてください")
 
 
 class Assignment(Strict):
@@ -539,6 +561,7 @@ class Panel(Strict):
                 raise LocatedError(("evaluators", i, "os_user"),
                                    f"os_user {u} が複数の評価者に割り当てられています（evaluators[{first[u]}] と同じ）")
             first[u] = i
+        _check_download_keys(self.evaluators)
         known = set(ids)
         for i, a in enumerate(self.assignments):
             if a.evaluator not in known:

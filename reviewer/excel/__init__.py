@@ -18,6 +18,7 @@ import xlsxwriter.exceptions
 from reviewer.excel import balance, comments, eligibility, evaluators, overview, ranking
 from reviewer.excel.book import Book
 from reviewer.files.private import private_file
+from reviewer.present.text import JST
 from reviewer.scoring import Result
 
 __all__ = ["SHEETS", "write_workbook"]
@@ -42,7 +43,8 @@ def write_workbook(result: Result, path: Path, generated_at: datetime | None = N
 
 
 def _write_sheets(book: Book, result: Result, generated_at: datetime | None) -> None:
-    generated = (generated_at or datetime.now().astimezone()).strftime("%Y-%m-%d %H:%M")
+    when = generated_at or datetime.now(JST)
+    generated = (when.astimezone(JST) if when.tzinfo else when).strftime("%Y-%m-%d %H:%M")  # Japan time
     overview.write(book, result, generated)
     ranking.write(book, result, generated)
     balance.write_regions(book, result)

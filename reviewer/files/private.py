@@ -7,6 +7,7 @@ and is renamed onto the target; a failure removes it and leaves the target as it
 
 from __future__ import annotations
 
+import itertools
 import os
 import tempfile
 from collections.abc import Iterator
@@ -32,3 +33,21 @@ def private_file(path: Path, mode: str = "wb", **open_args: Any) -> Iterator[tup
     finally:
         if tmp is not None:
             tmp.unlink(missing_ok=True)
+
+
+def unused_path(folder: Path, stem: str, suffix: str, reserve: bool = False) -> Path:
+    """``folder/stem+suffix``, or ``stem-2``, ``stem-3``, ... where that name is taken: a name
+    no file has. With ``reserve`` the file is made there and then (empty, 0600, O_EXCL), so no
+    other writer takes the name before this one replaces it with its content."""
+    for n in itertools.count(1):
+        path = Path(folder) / f"{stem}{'' if n == 1 else f'-{n}'}{suffix}"
+        if not reserve:
+            if not os.path.lexists(path):
+                return path
+            continue
+        try:
+            os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600))
+        except FileExistsError:
+            continue
+        return path
+    raise AssertionError("unreachable")  # pragma: no cover - itertools.count never ends

@@ -7,11 +7,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewer.files.private import unused_path
 from reviewer.rules import access
 from reviewer.services import sheets
-from reviewer.services.results import Export, export_workbook, score_workspace
+from reviewer.services.results import Export, export_stem, export_workbook, score_workspace
 from reviewer.services.session import Session
-from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.workspace import Workspace, WorkspaceError, exports_folder
 from reviewer.workspace.records import ApplicationProgress, Progress, ProgressWidths, SheetRecord, SubmittedSheet
 
 if TYPE_CHECKING:
@@ -43,6 +44,11 @@ class ChairDesk:
 
     def last_change(self) -> int:
         return self.ws.last_change()
+
+    def data_version(self) -> int:
+        """Changes when another session has committed anything (``last_change`` tells whether
+        it changed data): the screen's cheap check, every second."""
+        return self.ws.data_version()
 
     # -- progress -----------------------------------------------------------------------
 
@@ -95,8 +101,14 @@ class ChairDesk:
             return export_workbook(ws, program, path, self.session.actor, method=method, budget_yen=budget,
                                    make_folder=True)
 
+    def export_path(self, program: str, folder: Path | None = None, when: datetime | None = None) -> Path:
+        """The export's default file: ``program-YYYYMMDD-HHMMSS.xlsx`` in Japan time, in ``folder``
+        or else the workspace's export folder (which ``export`` makes, 0700), with ``-2``, ``-3``,
+        ... where a file has that name."""
+        return self.export_name(program, folder or exports_folder(self.session.path), when)
+
     @staticmethod
     def export_name(program: str, folder: Path, when: datetime | None = None) -> Path:
-        """The export's default file: the program and the time, in the export folder."""
-        stamp = (when or datetime.now()).strftime("%Y%m%d-%H%M%S")
-        return Path(folder) / f"{program}-{stamp}.xlsx"
+        """The export's default file in ``folder``: the program and the time in Japan, a name
+        no file has yet."""
+        return unused_path(Path(folder), export_stem(program, when), ".xlsx")

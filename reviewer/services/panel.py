@@ -7,6 +7,7 @@ import shlex
 from pathlib import Path
 from typing import Any
 
+from reviewer.rules import access
 from reviewer.rules.assign import Plan, plan_assignment
 from reviewer.workspace import Workspace, WorkspaceError
 from reviewer.workspace.audit import ChainCheck
@@ -64,27 +65,45 @@ def names(ws: Workspace) -> dict[str, str]:
     return {e.id: e.name for e in ws.people()}
 
 
-def authorized_keys_lines(ws: Workspace, reviewer: str) -> list[str]:
+def authorized_keys_lines(ws: Workspace, reviewer: str, sftp_server: str | None = None) -> list[str]:
     """One line per key: the key may run only this evaluator's app (restrict: no forwarding,
     no agent, no X11, no user rc; pty: a terminal for the app). The command ignores whatever
-    the client asks to run.
+    the client asks to run. Then one line per chair's download key: ``reviewer download``
+    (the export folder's read-only sftp-server, ``services.download``), restrict and no pty;
+    ``sftp_server`` (else the one found here) is written into it.
 
     ``reviewer`` is the command that starts reviewer, quoted for the shell (``shlex.quote``).
     sshd runs ``command="..."`` with the account's shell after undoing one escape only, ``\\"``
     for ``"`` (a backslash before anything else stays as it is), so quotes are escaped and
     backslashes are not. A line break cannot be written in authorized_keys at all."""
-    workspace = str(Path(ws.path).resolve())
+    workspace = shlex.quote(str(Path(ws.path).resolve()))
     lines = []
     for ev in ws.panel().evaluators:
         for key in ev.ssh_public_keys:
-            command = f"{reviewer} tui --workspace {shlex.quote(workspace)} --evaluator {shlex.quote(ev.id)}"
-            option = command.replace('"', '\\"')
-            line = f'command="{option}",restrict,pty {key}'
-            if any(ch in line for ch in "\r\n\0"):
-                raise WorkspaceError(f"評価者 {ev.id}: authorized_keys の1行に書けない文字（改行など）が"
-                                     f"コマンドのパスか鍵にあります: {line!r}")
-            lines.append(line)
+            command = f"{reviewer} tui --workspace {workspace} --evaluator {shlex.quote(ev.id)}"
+            lines.append(_key_line(ev.id, command, "restrict,pty", key))
+    downloads = [(ev, key) for ev in ws.panel().evaluators for key in ev.download_keys]
+    if downloads:
+        from reviewer.services.download import find_sftp_server
+
+        server = shlex.quote(str(find_sftp_server(sftp_server)))
+        for ev, key in downloads:
+            problem = access.chair_problem(ev.id, ev.role, "書き出しのダウンロード")
+            if problem:
+                raise WorkspaceError(problem)
+            command = f"{reviewer} download --workspace {workspace} --sftp-server {server}"
+            lines.append(_key_line(ev.id, command, "restrict", key))
     return lines
+
+
+def _key_line(evaluator: str, command: str, options: str, key: str) -> str:
+    """``command="...",options key``, refused where a line break or NUL would split it."""
+    option = command.replace('"', '\\"')
+    line = f'command="{option}",{options} {key}'
+    if any(ch in line for ch in "\r\n\0"):
+        raise WorkspaceError(f"評価者 {evaluator}: authorized_keys の1行に書けない文字（改行など）が"
+                             f"コマンドのパスか鍵にあります: {line!r}")
+    return line
 
 
 def template_for(ws: Workspace, evaluator_id: str, program: str | None) -> str:

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.files.private import unused_path
+from reviewer.present.text import JST
+from reviewer.workspace import Workspace, WorkspaceError, make_exports_folder
 
 if TYPE_CHECKING:
     from reviewer.scoring import Result
@@ -38,7 +40,7 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
                     budget_yen: int | None = None, generated_at: datetime | None = None,
                     make_folder: bool = False) -> Export:
     """Score the program and write its workbook to ``path`` (created whole or not at all, mode
-    0600; its folder made where missing with ``make_folder``); the export is audited with the
+    0600; its folder made where missing with ``make_folder``, 0700); the export is audited with the
     file, method and budget, so a workspace that cannot record it is refused before writing."""
     from reviewer.excel import write_workbook
 
@@ -51,9 +53,29 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
     result = score_workspace(ws, program_id, method=method, budget_yen=budget_yen)
     try:
         if make_folder:
-            path.parent.mkdir(parents=True, exist_ok=True)
+            path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
         write_workbook(result, path, generated_at=generated_at)
     except OSError as e:
         raise WorkspaceError(f"{path}: 書き込めません（{e.strerror or e}）") from None
     ws.record(actor, "export", program_id, detail=f"{os.path.abspath(path)} method={method} budget={result.budget_yen}")
     return Export(path, result)
+
+
+def export_stem(program_id: str, when: datetime | None = None) -> str:
+    """An export's default file name without ``.xlsx``: the program and the time in Japan to
+    the second (``r2-iot-20261202-093015``); a time without a zone is taken as the server's."""
+    when = (when or datetime.now(timezone.utc)).astimezone(JST)
+    return f"{program_id}-{when:%Y%m%d-%H%M%S}"
+
+
+def export_to_folder(ws: Workspace, program_id: str, actor: str, method: str = "mean",
+                     budget_yen: int | None = None, when: datetime | None = None) -> Export:
+    """``export_workbook`` into the workspace's export folder (made 0700 where missing) under
+    the default name, ``-2``, ``-3``, ... added where it is taken: a file is never replaced."""
+    ws.program(program_id)
+    path = unused_path(make_exports_folder(ws.path), export_stem(program_id, when), ".xlsx", reserve=True)
+    try:
+        return export_workbook(ws, program_id, path, actor, method=method, budget_yen=budget_yen)
+    except BaseException:
+        path.unlink(missing_ok=True)  # the reserved name, empty or not recorded as an export
+        raise

@@ -154,6 +154,12 @@ class Connected:
     def db_path(self) -> Path:
         return Path(self.path) / DB_NAME
 
+    def data_version(self) -> int:
+        """SQLite's ``PRAGMA data_version`` of this connection: it differs from the last value
+        read when another connection has committed a change meanwhile (this one's own commits
+        leave it). A few microseconds: a screen may ask every second."""
+        return int(self.conn.execute("PRAGMA data_version").fetchone()[0])
+
     def tuples(self) -> sqlite3.Cursor:
         """A cursor that returns plain tuples (for records built with ``_make``)."""
         cur = self.conn.cursor()
