@@ -181,12 +181,13 @@ def test_progress_counters_follow_every_change(ws):
     assert ws.progress("r2-iot").by_application["T-0001"] == (1, 0, 0)
 
 
-def test_application_progress_lists_every_application_fewest_submitted_first(ws):
+def test_application_progress_lists_every_application_most_left_first(ws):
     save_sheet(ws, "r2-iot", "T-0001", "e01", FULL, status="submitted")
     save_sheet(ws, "r2-iot", "T-0002", "e01", {"A1": 1})
     rows = ws.application_progress("r2-iot")
-    assert [r[0] for r in rows] == ["T-0002", "T-0003", "T-0001"]
-    assert rows[0][3:] == (2, 1, 0) and rows[-1][3:] == (2, 0, 1)
+    # 2 left each, the one not even started first; then 1 left
+    assert [r[0] for r in rows] == ["T-0003", "T-0002", "T-0001"]
+    assert rows[0][3:] == (2, 0, 0) and rows[1][3:] == (2, 1, 0) and rows[-1][3:] == (2, 0, 1)
     assert all(isinstance(r[1], str) and r[2] for r in rows)  # applicant and bureau
     assert ws.application_progress("r2-iot", 1, 3) == rows[1:3]   # a window of the same order
     assert ws.application_progress("r2-iot", 5, 9) == []

@@ -31,7 +31,7 @@ def session(tmp_path):
 
 def test_demo_in_a_real_terminal(session, tmp_path):
     out = wait_for(session, "委員長 松本 洋子")
-    assert "評価者別（進捗の遅い順）" in out and "e04" in out
+    assert "評価者別（残りの多い順" in out and "e04" in out
     tmux("send-keys", "-t", session, "2")
     out = wait_for(session, "ここまで採択候補")
     assert "IOT-0023" in out and "採択" in out

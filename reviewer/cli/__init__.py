@@ -12,11 +12,14 @@ from reviewer.cli.commands import (
     cmd_audit,
     cmd_authorized_keys,
     cmd_calibration,
+    cmd_conflicts,
     cmd_demo,
+    cmd_download,
     cmd_export,
     cmd_import_scores,
     cmd_init,
     cmd_rank,
+    cmd_reassign,
     cmd_reopen,
     cmd_status,
     cmd_synth,
@@ -27,7 +30,8 @@ from reviewer.cli.commands import (
 from reviewer.cli.parser import build_parser
 
 __all__ = [
-    "build_parser", "cmd_assign", "cmd_audit", "cmd_authorized_keys", "cmd_calibration", "cmd_demo", "cmd_export",
+    "build_parser", "cmd_assign", "cmd_audit", "cmd_authorized_keys", "cmd_calibration", "cmd_conflicts", "cmd_demo",
+    "cmd_download", "cmd_export", "cmd_reassign",
     "cmd_import_scores",
     "cmd_init", "cmd_rank", "cmd_reopen", "cmd_status", "cmd_synth", "cmd_template", "cmd_tui", "cmd_validate", "main",
 ]

@@ -23,7 +23,7 @@ def need_workspace(args: argparse.Namespace) -> Path:
 
 #: The commands that only read the workspace: they open a database they cannot write (a
 #: read-only file, folder or copy) read-only instead of refusing it.
-READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys", "calibration"})
+READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys", "calibration", "conflicts"})
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -220,6 +220,36 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reassign(args: argparse.Namespace) -> int:
+    from reviewer.services.assignments import assign_evaluator
+
+    with open_workspace(args) as ws:
+        assign_evaluator(ws, args.program, args.application, args.evaluator, chair=args.chair,
+                         reason=args.reason, actor=f"{args.chair} ({actor()})")
+        name = ws.person(args.evaluator).name
+    print(f"割り当てました: {args.program} / {args.application} / {args.evaluator}（{clean(name)}）")
+    return 0
+
+
+def cmd_conflicts(args: argparse.Namespace) -> int:
+    from reviewer.present.text import jst, table
+    from reviewer.services.assignments import declarations
+
+    with open_workspace(args) as ws:
+        found = declarations(ws, args.program)
+    if args.json:
+        print(json_text([d._asdict() for d in found], indent=2))
+        return 0
+    if not found:
+        print(f"事業 {args.program}: 利害関係の申出はありません。")
+        return 0
+    print(f"事業 {args.program}: 利害関係の申出 {len(found)} 件（新しい順。割当: その申請のいまの割当の数）")
+    print(table(["評価者", "氏名", "申請ID", "申請者", "理由", "申出日時（日本時間）", "割当"],
+                [[d.evaluator, d.name, d.application, d.applicant, d.reason, jst(d.at), str(d.assigned)]
+                 for d in found], right={6}, max_width={3: 30, 4: 40}))
+    return 0
+
+
 def cmd_audit(args: argparse.Namespace) -> int:
     if args.verify:
         return verify_audit(args)
@@ -274,13 +304,25 @@ def cmd_authorized_keys(args: argparse.Namespace) -> int:
 
     reviewer = shlex.quote(args.reviewer) if args.reviewer else reviewer_executable()
     with open_workspace(args) as ws:
-        lines = authorized_keys_lines(ws, reviewer)
+        lines = authorized_keys_lines(ws, reviewer, args.sftp_server)
     if not lines:
         print("評価者名簿に ssh_public_keys がありません。", file=sys.stderr)
         return 1
+    if any(" download --workspace " in line for line in lines):
+        from reviewer.services.download import confinement_problem
+
+        problem = confinement_problem()
+        if problem:
+            print(f"注意: {problem}。ダウンロード用の鍵での接続は断られます。", file=sys.stderr)
     for line in lines:
         print(line)
     return 0
+
+
+def cmd_download(args: argparse.Namespace) -> int:
+    from reviewer.services.download import serve_downloads
+
+    serve_downloads(need_workspace(args), args.sftp_server)  # replaces this process (or raises)
 
 
 # -- results ----------------------------------------------------------------------------
@@ -300,13 +342,16 @@ def cmd_rank(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from reviewer.services.results import export_workbook
+    from reviewer.services.results import export_to_folder, export_workbook
 
-    out = Path(args.output)
-    if out.suffix.lower() != ".xlsx":
+    out = Path(args.output) if args.output else None
+    if out and out.suffix.lower() != ".xlsx":
         raise UsageError("--output は .xlsx のファイル名です")
     with open_workspace(args) as ws:
-        export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget)
+        if out:
+            export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget)
+        else:
+            out = export_to_folder(ws, args.program, actor(), method=args.method, budget_yen=args.budget).path
     print(f"Excel ワークブックを書き出しました: {out}")
     return 0
 

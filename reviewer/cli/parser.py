@@ -32,6 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _input_commands(sub, c)
     _panel_commands(sub, c)
+    _conflict_commands(sub, c)
+    _ssh_commands(sub, c)
     _result_commands(sub, c)
     _app_commands(sub, c)
     return parser
@@ -57,6 +59,12 @@ def _yen(value: str) -> int:
 def _reason(value: str) -> str:
     if not value.strip():
         raise argparse.ArgumentTypeError("差し戻しの理由を書いてください（空白だけの理由は受け付けません）")
+    return value
+
+
+def _assign_reason(value: str) -> str:
+    if not value.strip():
+        raise argparse.ArgumentTypeError("割当の理由を書いてください（空白だけの理由は受け付けません）")
     return value
 
 
@@ -154,13 +162,6 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
     r.add_argument("--reason", type=_reason, required=True, help="差し戻しの理由（空でないこと）")
     r.set_defaults(func=c.cmd_reopen)
 
-    ak = sub.add_parser("authorized-keys", help="SSH の authorized_keys を出力する（鍵ごとに評価者の端末アプリを強制）",
-                        description="評価者名簿の ssh_public_keys から、鍵ごとに「reviewer tui --workspace W --evaluator ID」"
-                                    "を強制する authorized_keys の行（restrict,pty）を出力します。")
-    workspace_option(ak)
-    ak.add_argument("--reviewer", metavar="PATH", help="サーバー上の reviewer コマンドの絶対パス（既定: このコマンド）")
-    ak.set_defaults(func=c.cmd_authorized_keys)
-
     au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
     workspace_option(au)
     au.add_argument("--program", metavar="ID")
@@ -170,6 +171,54 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
     au.add_argument("--verify", action="store_true",
                     help="監査ログのハッシュの連鎖を検査し、合わない最初の記録を示す（改ざんの検出）")
     au.set_defaults(func=c.cmd_audit)
+
+
+def _ssh_commands(sub: Subparsers, c: Any) -> None:
+    ak = sub.add_parser("authorized-keys", help="SSH の authorized_keys を出力する（鍵ごとに評価者の端末アプリを強制）",
+                        description="評価者名簿の ssh_public_keys から、鍵ごとに「reviewer tui --workspace W --evaluator ID」"
+                                    "を強制する authorized_keys の行（restrict,pty）を出力します。続いて委員長の "
+                                    "download_keys から、鍵ごとに「reviewer download --workspace W」（書き出し用のフォルダを"
+                                    "読むだけの sftp-server）を強制する行（restrict）を出力します。")
+    workspace_option(ak)
+    ak.add_argument("--reviewer", metavar="PATH", help="サーバー上の reviewer コマンドの絶対パス（既定: このコマンド）")
+    ak.add_argument("--sftp-server", metavar="PATH",
+                    help="ダウンロード用の行に書く OpenSSH の sftp-server のパス（既定: /usr/lib/openssh/sftp-server など、"
+                         "見つかったもの）")
+    ak.set_defaults(func=c.cmd_authorized_keys)
+
+    dl = sub.add_parser("download", help="書き出し用のフォルダを読むだけの sftp-server になる（委員長のダウンロード用の鍵）",
+                        description="ワークスペースの書き出し用のフォルダ（W/exports）だけを読める（Landlock で限った）"
+                                    "読み取り専用の OpenSSH sftp-server を起動します。authorized_keys の強制コマンドとして"
+                                    "使います（reviewer authorized-keys が書きます）。")
+    workspace_option(dl)
+    dl.add_argument("--sftp-server", metavar="PATH", help="OpenSSH の sftp-server のパス（既定: 見つかったもの）")
+    dl.set_defaults(func=c.cmd_download)
+
+
+def _conflict_commands(sub: Subparsers, c: Any) -> None:
+    """The chair and declared conflicts of interest: list them, assign another evaluator."""
+    ra = sub.add_parser("reassign", help="申請に評価者を1人割り当てる（委員長: 利害関係の申出で抜けた評価者の代わりなど）",
+                        description="申請に評価者を1人、委員長の操作として割り当て、理由とともに監査ログに記録します"
+                                    "（自動割当の assign とは別: ほかの割当は変えません）。割り当てられるのは、その事業の"
+                                    "評価者（role = \"evaluator\"）で、申請と利害関係（評価者名簿の conflicts）がなく、まだ"
+                                    "割り当てられておらず、その申請の利害関係を申し出ていない人だけです。申出の一覧は "
+                                    "reviewer conflicts で見られます。")
+    workspace_option(ra)
+    ra.add_argument("--program", required=True, metavar="ID")
+    ra.add_argument("--application", required=True, metavar="ID")
+    ra.add_argument("--evaluator", required=True, metavar="ID", help="割り当てる評価者の ID")
+    ra.add_argument("--chair", required=True, metavar="ID", help="割り当てる委員長の評価者 ID")
+    ra.add_argument("--reason", type=_assign_reason, required=True,
+                    help="割当の理由（空でないこと。例: 「利害関係の申出（e02）の代わり」）")
+    ra.set_defaults(func=c.cmd_reassign)
+
+    cf = sub.add_parser("conflicts", help="利害関係の申出（取り下げられた割当）の一覧を表示する",
+                        description="評価者が申し出た利害関係（取り下げられた割当）を、新しい順に、評価者・申請・理由・"
+                                    "日時（日本時間）と、その申請のいまの割当の数とともに表示します。")
+    workspace_option(cf)
+    cf.add_argument("--program", required=True, metavar="ID")
+    cf.add_argument("--json", action="store_true", help="JSON で出力する")
+    cf.set_defaults(func=c.cmd_conflicts)
 
 
 def _result_commands(sub: Subparsers, c: Any) -> None:
@@ -183,7 +232,8 @@ def _result_commands(sub: Subparsers, c: Any) -> None:
     ex = sub.add_parser("export", help="審査結果の Excel ワークブックを書き出す")
     workspace_option(ex)
     ex.add_argument("--program", required=True, metavar="ID")
-    ex.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx")
+    ex.add_argument("--output", type=Path, metavar="FILE.xlsx",
+                    help="書き出すファイル（既定: ワークスペースの書き出し用のフォルダ W/exports に「事業ID-日本時間.xlsx」）")
     _scoring_options(ex)
     ex.set_defaults(func=c.cmd_export)
 

@@ -65,7 +65,8 @@ AUDIT_LABELS: dict[str, str] = {
     "init": "初期化", "criteria-add": "審査基準の登録", "criteria-change": "審査基準の変更",
     "application-add": "申請の登録", "application-change": "申請の差し替え", "panel-load": "評価者名簿の読込",
     "assign": "自動割当", "sheet-create": "採点票の作成", "sheet-update": "採点票の更新", "sheet-submit": "採点票の提出",
-    "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出", "export": "Excel 書き出し",
+    "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出", "assignment-add": "割当の追加",
+    "export": "Excel 書き出し",
     "session-start": "端末アプリの起動", "application-open": "申請の閲覧",
 }
 #: Audit actions that record an event and change no data.

@@ -1,10 +1,11 @@
 """Who is assigned what: default, panel and automatic assignments, and withdrawals for a
-declared conflict of interest (the reason is kept; a withdrawn pair is never assigned again).
+declared conflict of interest (the reason is kept; a withdrawn pair is never assigned again),
+the chair's list of those declarations and an assignment a chair makes by hand.
 Who *may* be assigned is ``reviewer.rules.access``; this module only stores it."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, NamedTuple
 
 from reviewer.rules.access import not_assigned
 from reviewer.workspace import clock
@@ -13,6 +14,18 @@ from reviewer.workspace.errors import WorkspaceError
 from reviewer.workspace.records import AssignmentRecord, SheetRecord
 
 _COLUMNS = "program, application, evaluator, source, active, withdrawn_reason, withdrawn_at"
+
+
+class Declaration(NamedTuple):
+    """A declared conflict of interest (a withdrawn assignment) as the chair's list shows it."""
+
+    evaluator: str
+    name: str                 # the evaluator's ("" when no longer on the panel)
+    application: str
+    applicant: str
+    reason: str
+    at: str                   # when it was declared (stored UTC time)
+    assigned: int             # the application's active assignments now
 
 
 def _record(row: tuple[Any, ...]) -> AssignmentRecord:
@@ -109,3 +122,40 @@ class AssignmentQueries(ContentQueries):
                 (reason, clock.now(), program, application, evaluator))
             self.audit_log(actor, "conflict-declared", program, application, evaluator,
                            old=dict(SheetRecord.from_row(sheet).content()) if sheet else None, detail=reason)
+
+    # -- the chair's view of declared conflicts ------------------------------------------------
+
+    def declarations(self, program: str) -> list[Declaration]:
+        """The program's declared conflicts of interest (its withdrawn assignments), the newest
+        first, with the evaluator's name, the applicant and the application's active
+        assignments now."""
+        return [Declaration._make(r) for r in self.tuples().execute(
+            "SELECT a.evaluator, COALESCE(e.name, ''), a.application, p.applicant, COALESCE(a.withdrawn_reason, ''),"
+            " COALESCE(a.withdrawn_at, ''), COALESCE(g.assigned, 0)"
+            " FROM assignments a"
+            " JOIN applications p INDEXED BY applications_summary ON p.program = a.program AND p.id = a.application"
+            " LEFT JOIN evaluators e ON e.id = a.evaluator"
+            " LEFT JOIN progress g ON g.program = a.program AND g.kind = 'application' AND g.key = a.application"
+            " WHERE a.program = ? AND a.active = 0 ORDER BY a.withdrawn_at DESC, a.application, a.evaluator",
+            (program,))]
+
+    def application_assignments(self, program: str, application: str) -> dict[str, AssignmentRecord]:
+        """The application's stored assignments (active or withdrawn), by evaluator."""
+        return {r[2]: _record(r) for r in self.tuples().execute(
+            f"SELECT {_COLUMNS} FROM assignments WHERE program = ? AND application = ?", (program, application))}
+
+    def add_assignment(self, program: str, application: str, evaluator: str, source: str, actor: str,
+                       reason: str) -> None:
+        """One assignment made by hand (a chair's, in place of a declared conflict) with its audit
+        entry, in one transaction; refused where the pair is stored already (active, or
+        withdrawn: a withdrawn pair is never assigned again). Who may be assigned is the
+        service's to check (``reviewer.services.assignments``)."""
+        with self.write():
+            row = self.assignment(program, application, evaluator)
+            if row is not None:
+                state = "すでにあります" if row.active else f"取り下げられています（{row.withdrawn_reason}）"
+                raise WorkspaceError(f"申請 {application} の評価者 {evaluator} の割当は{state}")
+            self.conn.execute("INSERT INTO assignments(program, application, evaluator, source) VALUES (?,?,?,?)",
+                              (program, application, evaluator, source))
+            self.audit_log(actor, "assignment-add", program, application, evaluator,
+                           new={"source": source, "active": True}, detail=reason)
