@@ -244,13 +244,15 @@ async def test_chair_progress_and_balance(ws_path):
         assert table_keys(app, "#progress-evaluators")  # r2-iot first: e04 is late
         t = app.screen.query_one("#progress-evaluators", LineTable)
         assert t.row_at(0)[0] == "e04"
+        assert t.row_at(0)[-1] == "2026-04-01 09:30"  # 最終操作, Japan time (the sample's fixed clock)
         with Workspace.open(ws_path) as ws:
             ids = {r.id for r in ws.application_rows("r2-iot")}
-        keys = table_keys(app, "#progress-applications")  # every application, fewest submitted first
+        keys = table_keys(app, "#progress-applications")  # every application, the most left to do first
         assert set(keys) == ids and len(keys) == len(ids)
-        submitted = [int(app.screen.query_one("#progress-applications", LineTable).row_at(i)[5])
-                     for i in range(len(keys))]
-        assert submitted == sorted(submitted)
+        table = app.screen.query_one("#progress-applications", LineTable)
+        order = [(int(r[3]) - int(r[5]), int(r[4])) for r in map(table.row_at, range(len(keys)))]  # (left, drafts)
+        assert order == sorted(order, key=lambda o: (-o[0], o[1]))
+        assert order[0] == (1, 1) and order[-1] == (0, 0)  # 3 of 4 submitted before 3 of 3
         await pilot.press("3")
         await pilot.pause()
         bars = str(app.screen.query_one("#balance-bars", Static).render())

@@ -97,34 +97,54 @@ def test_chair_ranking(snap_compare, ws_path, size):
     assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=ranking)
 
 
-def test_chair_balance(snap_compare, ws_path):
-    async def balance(pilot):
+def _chair_view(*keys: str):
+    async def run(pilot):
         await _settle(pilot)
-        await pilot.press("3")
-        await _settle(pilot)
+        for key in keys:
+            await pilot.press(key)
+            await _settle(pilot)
 
-    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(120, 40), run_before=balance)
+    return run
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_balance(snap_compare, ws_path, size):
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_chair_view("3"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_evaluators(snap_compare, ws_path, size):
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_chair_view("6"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_sheet_detail(snap_compare, ws_path, size):
+    """Enter on a submitted sheet: its items, notes and comment."""
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_chair_view("4", "enter"))
 
 
 def test_help(snap_compare, ws_path):
     assert snap_compare(ReviewerApp(ws_path, "e01"), terminal_size=(80, 24), press=["f1"])
 
 
-def test_chair_sheets(snap_compare, ws_path):
-    async def sheets(pilot):
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_sheets(snap_compare, ws_path, size):
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_chair_view("4"))
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_application_detail(snap_compare, ws_path, size):
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_chair_view("2", "down", "enter"))
+
+
+def test_chair_what_if(snap_compare, ws_path):
+    """A what-if budget: the ranking says who enters and who leaves against the program's own."""
+    async def what_if(pilot):
+        await _chair_view("2")(pilot)
+        await pilot.press("b")
+        await pilot.pause()
+        pilot.app.screen.query_one("Input").value = "100,000,000"
+        await pilot.press("enter")
         await _settle(pilot)
-        await pilot.press("4")
-        await pilot.pause()
 
-    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(80, 24), run_before=sheets)
-
-
-def test_chair_application_detail(snap_compare, ws_path):
-    async def detail(pilot):
-        await _settle(pilot)
-        await pilot.press("2")
-        await pilot.pause()
-        await pilot.press("down", "enter")
-        await pilot.pause()
-
-    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(120, 40), run_before=detail)
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(120, 40), run_before=what_if)

@@ -62,8 +62,8 @@ def write_fields(book: Book, r: Result) -> None:
     sh = book.sheet(FIELDS_SHEET)
     share = r.program.selection.max_field_share
     sh.title(f"{words.FIELDS}別のバランス",
-             f"採択候補に占める割合が {share:.0%} を超える{FIELD_KIND_LABELS['track']}・{FIELD_KIND_LABELS['model']}に印を付けます"
-             if share
+             f"採択候補に占める割合が {share:.0%} を超える"
+             f"{FIELD_KIND_LABELS['track']}・{FIELD_KIND_LABELS['model']}に印を付けます" if share
              else "偏りの上限の定めなし")
     headers = ["区分", "番号", "名称", "申請数", "対象数", "採択候補数", "採択候補に占める割合", "偏り"]
     hr = HEADER_ROW

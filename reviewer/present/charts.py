@@ -378,7 +378,7 @@ def evaluator_lines(result: Result, names: dict[str, str], cells: int) -> list[L
     of their sheet rates, and the rates on a strip (``strip``) over one 0–100 axis, under a
     legend and the axis; ``names`` maps an evaluator's id to a name (else the result's)."""
     stats = by_mean(result.evaluator_stats)
-    head: list[Line] = [[("評価者別の採点率（平均の低い順: 上ほど厳しめ）", HEAD)]]
+    head: list[Line] = [[("評価者別の得点率（平均の低い順: 上ほど厳しめ）", HEAD)]]
     if not stats:
         return head + [[("提出された採点票はまだありません", PLAIN)]]
     panel = panel_mean(result)

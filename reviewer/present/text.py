@@ -321,3 +321,15 @@ def wrap_text(text: str, cells: int) -> list[str]:
     text after the paragraph's own mark (``hanging_indent``), a leading full-width space kept
     on the first line only."""
     return [" " * s.indent + text[s.start:s.end] if s.end > s.start else "" for s in wrap_text_spans(text, cells)]
+
+
+def pack(items: list[str], cells: int, gap: int = 2) -> list[str]:
+    """Items on lines of at most ``cells`` cells, ``gap`` spaces between items on a line, broken
+    only between items (an item wider than a line has a line of its own)."""
+    lines: list[str] = []
+    for item in (i for i in items if i):
+        if lines and width(lines[-1]) + gap + width(item) <= cells:
+            lines[-1] += " " * gap + item
+        else:
+            lines.append(item)
+    return lines

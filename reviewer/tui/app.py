@@ -62,7 +62,7 @@ class ReviewerApp(App):
         self.session = Session(workspace, evaluator_id, demo=demo, actor=actor)
         self.identity = self.session.identity
         self.demo = demo
-        self.export_dir = export_dir or Path.cwd()
+        self.export_dir = export_dir  # None: the workspace's export folder
         self.told: deque[Told] = deque(maxlen=200)  # the messages of this session, latest last
 
     @property

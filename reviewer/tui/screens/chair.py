@@ -18,12 +18,14 @@ from textual.widgets import ContentSwitcher, Static
 
 from reviewer.domain.vocabulary import METHODS
 from reviewer.present import result as words
-from reviewer.present.text import clean
+from reviewer.present.text import clean, pack
 from reviewer.services.errors import WorkspaceError
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
+from reviewer.tui.views.assignments import AssignmentsView
 from reviewer.tui.views.balance import BalanceView
+from reviewer.tui.views.evaluators import EvaluatorsView
 from reviewer.tui.views.progress import ProgressView
 from reviewer.tui.views.ranking import CUT_KEY, RankingView
 from reviewer.tui.views.sheets import SheetsView
@@ -32,25 +34,36 @@ from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.table import LineTable
 
 if TYPE_CHECKING:
+    from textual.timer import Timer
+
     from reviewer.scoring import Result
 
-VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票")]
+VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票"),
+         ("assignments", "5 割当"), ("evaluators", "6 評価者")]
 SPIN = "|/-\\"
-VIEW_CLASSES: dict[str, type[ProgressView | RankingView | BalanceView | SheetsView]] = {
-    "progress": ProgressView, "ranking": RankingView, "balance": BalanceView, "sheets": SheetsView}
+CHECK_SECONDS = 1.0  # how often the screen asks the workspace whether another session changed it
+OWN_METHOD = "mean"  # the program's own result: this method (score_workspace's default), its budget
+VIEW_CLASSES: dict[str, type[ProgressView | RankingView | BalanceView | SheetsView | AssignmentsView
+                              | EvaluatorsView]] = {
+    "progress": ProgressView, "ranking": RankingView, "balance": BalanceView, "sheets": SheetsView,
+    "assignments": AssignmentsView, "evaluators": EvaluatorsView}
 
 
 class ChairScreen(ReviewerScreen[None]):
     BINDINGS = [
-        Binding("1", "view('progress')", "進捗"),
-        Binding("2", "view('ranking')", "順位"),
-        Binding("3", "view('balance')", "バランス"),
-        Binding("4", "view('sheets')", "採点票"),
+        # the view keys are on the tab line above; the footer keeps to 80 columns
+        Binding("1", "view('progress')", "進捗", show=False),
+        Binding("2", "view('ranking')", "順位", show=False),
+        Binding("3", "view('balance')", "バランス", show=False),
+        Binding("4", "view('sheets')", "採点票", show=False),
+        Binding("5", "view('assignments')", "割当", show=False),
+        Binding("6", "view('evaluators')", "評価者", show=False),
         Binding("p", "switch_program", "事業"),
         Binding("m", "cycle_method", "集計"),
         Binding("b", "budget", "予算"),
         Binding("r", "reopen", "差戻し"),
         Binding("x", "export", "Excel"),
+        Binding("f5", "reload", "更新", key_display="F5"),
     ]
 
     def __init__(self, chair_id: str, program: str | None = None):
@@ -62,10 +75,21 @@ class ChairScreen(ReviewerScreen[None]):
         self.method = "mean"
         self.budget: int | None = None
         self.result: Result | None = None
-        self._stale = {"ranking", "balance", "sheets"}  # views to fill when next shown
+        #: the program's own result (its method and budget) beside a what-if result; None when
+        #: ``result`` is the program's own
+        self.baseline: Result | None = None
+        self._own: tuple[tuple[str, int], Result] | None = None  # the latest own result, by (program, change)
+        self._stale = {"ranking", "balance", "sheets", "assignments", "evaluators"}  # views to fill when next shown
         self.view = "progress"
-        self._busy: str | None = None
+        self._busy: str | None = None  # what the busy line says is under way (None: nothing)
+        self._tasks: dict[str, str] = {}  # the tasks under way ("scoring", "export") and their labels
+        self._spinner: Timer | None = None  # turns the busy line's spinner, only while a task runs
+        self._shown_busy = ""  # what the busy line shows now
         self._spin = 0
+        self._scoring = False  # the scoring worker runs
+        self._again = False    # asked to score meanwhile: once more when it ends
+        self._seen = 0         # the workspace's last change (audit seq) shown
+        self._version = 0      # the connection's data_version at the last check
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="titlebar", markup=False)
@@ -87,9 +111,9 @@ class ChairScreen(ReviewerScreen[None]):
         return found.first() if found else None
 
     def on_mount(self) -> None:
-        self.set_interval(0.2, self._tick)
         self._resumes = 0
-        self.refresh_all()
+        self.refresh_all(first=True)
+        self._checker = self.set_interval(CHECK_SECONDS, self.check_changes)
 
     def on_screen_resume(self) -> None:
         self._resumes += 1
@@ -97,88 +121,188 @@ class ChairScreen(ReviewerScreen[None]):
         # from a dialog, the detail view, an evaluator's screen in the demo) reload only when
         # the workspace has changed meanwhile (here or in another session)
         if self._resumes > 1 and self.reviewer.chair.last_change() != self._seen:
-            self.refresh_all()
+            self.reload()
+
+    def check_changes(self) -> None:
+        """Every CHECK_SECONDS: reload when another session has changed the workspace. A check
+        that finds nothing (``data_version``, microseconds; ``last_change`` only after another
+        connection committed) draws nothing and scores nothing. Under a dialog too (the
+        screen shows beneath it); not while another screen covers it (the detail view, an
+        evaluator's screen in the demo): the return to this screen checks."""
+        if not self.is_current:
+            return
+        desk = self.reviewer.chair
+        version = desk.data_version()
+        if version == self._version:
+            return
+        self._version = version
+        if desk.last_change() != self._seen:  # not only a session or an opened application
+            self.reload()
 
     # -- data --------------------------------------------------------------------------
 
-    def refresh_all(self) -> None:
-        desk = self.reviewer.chair
-        self._seen = desk.last_change()
+    def refresh_all(self, first: bool = False) -> None:
+        """The title and tabs (the program), and the program's data (``reload``)."""
         name = self.reviewer.session.program_names()[self.program_id]
         chair = self.reviewer.identity
         self.query_one("#title", Static).update(Text.assemble(
             ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", safe(name, style="bold"), f"（{self.program_id}）"))
         self.query_one("#tabs", Static).update(Text("  ".join(
             f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
+        self.reload(first)
+
+    def reload(self, first: bool = False) -> None:
+        """Show the workspace as it is now: progress and the sheets at once, the result once
+        scored (in the worker; the views keep their cursor rows, by key)."""
+        desk = self.reviewer.chair
+        self._seen = desk.last_change()
+        self._version = desk.data_version()
         self.fill_progress()
-        self._stale.add("sheets")
+        self._stale |= {"sheets", "assignments"}
         self.fill_view()
-        self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
+        if first:
+            self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
+        else:
+            self.compute()
 
     def fill_progress(self) -> None:
         names = {e.id: e.name for e in self.reviewer.session.people()}
         self._progress_line = self.query_one(ProgressView).fill(self.reviewer.chair, self.program_id, names)
+        self.show_summary()
+
+    def show_summary(self) -> None:
+        """The summary line: the progress, and the result's budget, bonus, method and selection
+        (once the program is scored)."""
+        from reviewer.domain.vocabulary import METHOD_LABELS
+
+        result = self.result
+        items = [getattr(self, "_progress_line", "")]
+        if result is not None and result.program.id == self.program_id:
+            p = result.program
+            money = p.gives_money or self.budget is not None
+            if money:
+                items += [words.budget_text(result, self.budget is not None), f"申請額合計 {words.yen(result.demand_yen)}"]
+            if words.bonus_names(p):
+                items.append(f"自動加点: {words.bonus_state(result)}")
+            items += [f"集計: {METHOD_LABELS[result.method]}",
+                      f"{words.SELECTED} {len(result.selected)} 件" + (f" {words.yen(result.selected_yen)}" if money else "")]
+        self._summary_items = items
+        self.pack_summary()
+
+    def pack_summary(self) -> None:
+        """The summary's items on as few lines as fit, never broken inside an item."""
+        summary = self.query_one("#summary", Static)
+        cells = (summary.content_region.width or self.app.size.width - 2) or 78
+        summary.update("\n".join(pack(getattr(self, "_summary_items", []), cells)))
+
+    def on_resize(self) -> None:
+        self.pack_summary()
 
     def fill_view(self) -> None:
         """Fill the view on screen if its data changed since it was last filled."""
         view = self.view
-        if view not in self._stale or view != "sheets" and self.result is None:
+        if view not in self._stale or view not in ("sheets", "assignments") and self.result is None:
             return
         widget = self.view_widget(view)
         if widget is None:
             return
         self._stale.discard(view)
-        if isinstance(widget, SheetsView):
+        if isinstance(widget, (SheetsView, AssignmentsView)):
             widget.fill(self.reviewer.chair, self.program_id)
         elif self.result is None:
             return
-        elif isinstance(widget, (RankingView, BalanceView)):
+        elif isinstance(widget, RankingView):
+            widget.fill(self.result, baseline=self.baseline)
+        elif isinstance(widget, BalanceView):
             widget.fill(self.result)
+        elif isinstance(widget, EvaluatorsView):
+            widget.fill(self.result, {e.id: e.name for e in self.reviewer.session.people()})
 
     def fill_sheets(self) -> None:
         sheets = self.view_widget("sheets")
         if isinstance(sheets, SheetsView):
             sheets.fill(self.reviewer.chair, self.program_id)
 
+    def on_assignments_view_assigned(self) -> None:
+        self.refresh_all()  # the progress counts change with the new assignment
+
     def on_sheets_view_refill(self) -> None:
         self.fill_sheets()
 
     def compute(self) -> None:
-        self._busy = "集計中"
-        self.run_scoring(self.program_id, self.method, self.budget)
-
-    @work(thread=True, exclusive=True, group="scoring")
-    def run_scoring(self, program: str, method: str, budget: int | None) -> None:
-        result = self.reviewer.chair.score(program, method, budget)  # a connection of the worker's own
-        self.app.call_from_thread(self.show_result, result)
-
-    def show_result(self, result: Result) -> None:
-        from reviewer.domain.vocabulary import METHOD_LABELS
-
-        if result.program.id != self.program_id:
+        """Score the program as now set, in the worker (one at a time: asked while it runs, it
+        runs once more after). Beside a what-if (a budget or another method) the program's own
+        result too, unless the one at hand is of the same program and data."""
+        if self._scoring:
+            self._again = True
             return
-        self.result = result
-        self._busy = None
-        self._tick()  # the busy line clears now, not at the next tick
-        p = result.program
-        budget = words.budget_text(result, self.budget is not None)
-        bonus = f"  自動加点: {words.bonus_state(result)}" if words.bonus_names(p) else ""
-        money = p.gives_money or self.budget is not None
-        self.query_one("#summary", Static).update(Text.assemble(
-            f"{getattr(self, '_progress_line', '')}",
-            f"  {budget}  申請額合計 {words.yen(result.demand_yen)}" if money else "",
-            bonus, f"  集計: {METHOD_LABELS[result.method]}",
-            f"  {words.SELECTED} {len(result.selected)} 件" + (f" {words.yen(result.selected_yen)}" if money else "")))
-        self._stale |= {"ranking", "balance"}
-        self.fill_view()
+        self._scoring, self._again = True, False
+        self.set_busy("scoring", "集計中")
+        data = (self.program_id, self._seen)
+        own = self._own is not None and self._own[0] == data
+        self.run_scoring(self.program_id, self.method, self.budget, data, not own)
+
+    @staticmethod
+    def is_own(method: str, budget: int | None) -> bool:
+        """Whether scoring so gives the program's own result."""
+        return method == OWN_METHOD and budget is None
+
+    @work(thread=True, group="scoring")  # one at a time (``compute``): a rerun must not cancel the one ending
+    def run_scoring(self, program: str, method: str, budget: int | None, data: tuple[str, int],
+                    with_own: bool) -> None:
+        desk = self.reviewer.chair  # each scoring on a connection of the worker's own
+        result = desk.score(program, method, budget)
+        own = desk.score(program, OWN_METHOD, None) if with_own and not self.is_own(method, budget) else None
+        self.app.call_from_thread(self.show_result, result, own, data, (method, budget))
+
+    def show_result(self, result: Result, own: Result | None, data: tuple[str, int],
+                    asked: tuple[str, int | None]) -> None:
+        """A scoring's result (``own``: the program's own beside a what-if, None when it is
+        that or the one at hand serves; ``data``: the program and the change it was asked at;
+        ``asked``: its method and budget): shown if the program, method and budget are still
+        the ones set; then once more if asked meanwhile."""
+        method, budget = asked
+        self._scoring = False
+        mine = self.is_own(method, budget)
+        if mine:
+            own = result
+        if own is not None:
+            self._own = (data, own)
+        if (result.program.id, method, budget) == (self.program_id, self.method, self.budget):
+            self.result = result
+            self.baseline = None if mine else self._own[1] if self._own and self._own[0] == data else None
+            self.show_summary()
+            self._stale |= {"ranking", "balance", "evaluators"}
+            self.fill_view()
+        if self._again:
+            self.compute()
+        else:
+            self.set_busy("scoring", None)
+
+    def set_busy(self, task: str, label: str | None) -> None:
+        """A task begins (its label) or ends (None) on the busy line; the spinner turns only
+        while a task runs (idle, the screen draws nothing)."""
+        if label is None:
+            self._tasks.pop(task, None)
+        else:
+            self._tasks[task] = label
+        self._busy = next(iter(self._tasks.values()), None)
+        if self._busy and self._spinner is None:
+            self._spinner = self.set_interval(0.2, self._tick)
+        elif not self._busy and self._spinner is not None:
+            self._spinner.stop()
+            self._spinner = None
+        self._tick()  # now, not at the next turn
 
     def _tick(self) -> None:
-        busy = self.query_one("#busy", Static)
         if self._busy:
             self._spin = (self._spin + 1) % len(SPIN)
-            busy.update(f"{SPIN[self._spin]} {self._busy}...")
+            text = f"{SPIN[self._spin]} {self._busy}..."
         else:
-            busy.update(getattr(self, "_last_message", ""))
+            text = getattr(self, "_last_message", "")
+        if text != self._shown_busy:
+            self._shown_busy = text
+            self.query_one("#busy", Static).update(text, layout=False)  # one line high: no layout
 
     # -- actions --------------------------------------------------------------------------
 
@@ -204,7 +328,11 @@ class ChairScreen(ReviewerScreen[None]):
             f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
         focus = VIEW_CLASSES[view].FOCUS
         if focus:
-            self.query_one(focus, LineTable).focus()
+            self.query_one(focus).focus()
+
+    def action_reload(self) -> None:
+        """F5: the workspace as it is now, at once (scored again even if nothing changed)."""
+        self.reload()
 
     def action_switch_program(self) -> None:
         if len(self.programs) < 2:
@@ -260,10 +388,10 @@ class ChairScreen(ReviewerScreen[None]):
         self.reviewer.ask_reason(
             "採点票の差し戻し", f"{application} の評価者 {evaluator} の採点票を下書きに戻します。理由:",
             lambda reason: self.reviewer.chair.reopen(self.program_id, application, evaluator, reason),
-            f"{application} / {evaluator} の採点票を差し戻しました。", then=self.refresh_all)
+            f"{application} / {evaluator} の採点票を差し戻しました。", then=self.reload)
 
     def action_export(self) -> None:
-        default = self.reviewer.chair.export_name(self.program_id, self.reviewer.export_dir)
+        default = self.reviewer.chair.export_path(self.program_id, self.reviewer.export_dir)
 
         def attempt(value: str) -> str | None:
             if value.strip() and Path(value.strip()).expanduser().suffix.lower() != ".xlsx":
@@ -274,7 +402,7 @@ class ChairScreen(ReviewerScreen[None]):
             if not value or not value.strip():
                 return
             path = Path(value.strip()).expanduser()
-            self._busy = "Excel に書き出し中"
+            self.set_busy("export", "Excel に書き出し中")
             self.run_export(self.program_id, self.method, self.budget, path)
 
         self.app.push_screen(InputDialog("Excel に書き出す", "書き出すファイル:", value=str(default), attempt=attempt),
@@ -290,11 +418,10 @@ class ChairScreen(ReviewerScreen[None]):
         self.app.call_from_thread(self.export_done, path, None)
 
     def export_done(self, path: Path | None, error: str | None) -> None:
-        self._busy = None
         if error:
             self._last_message = f"書き出せませんでした: {error}"
             self.app.notify(self._last_message, severity="error", markup=False)
         else:
             self._last_message = f"書き出しました: {path}"
             self.app.notify(self._last_message, title="Excel", markup=False)
-        self._tick()
+        self.set_busy("export", None)
