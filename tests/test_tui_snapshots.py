@@ -148,3 +148,18 @@ def test_chair_what_if(snap_compare, ws_path):
         await _settle(pilot)
 
     assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=(120, 40), run_before=what_if)
+
+
+@pytest.mark.parametrize("size", SIZES, ids=["80x24", "120x40"])
+def test_chair_assignments(snap_compare, ws_path, size):
+    """The 割当 view with two conflict declarations (fixed times: the snapshot stays the same)."""
+    from unittest import mock
+
+    from reviewer.services.sheets import declare_conflict
+    from reviewer.workspace import Workspace
+
+    with Workspace.open(ws_path) as ws, mock.patch("reviewer.workspace.clock.now",
+                                                   return_value="2026-04-02T05:10:00.000+00:00"):
+        declare_conflict(ws, "r2-iot", "IOT-0026", "e04", "申請者の顧問を務めている", actor="e04")
+        declare_conflict(ws, "r2-iot", "IOT-0027", "e04", "構成員の企業と取引関係がある", actor="e04")
+    assert snap_compare(ReviewerApp(ws_path, "chair"), terminal_size=size, run_before=_chair_view("5"))

@@ -17,7 +17,7 @@ from textual.binding import Binding
 
 from reviewer.present import result as words
 from reviewer.present import sheets as sheet_words
-from reviewer.present.text import clean, pad, width
+from reviewer.present.text import clean, pad, width, wrap, wrap_text
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.dialogs import TextPage
@@ -32,19 +32,22 @@ def _num(x: float | None, fmt: str = ".2f") -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def detail_text(result: Result, app_id: str) -> Text:
-    """The chair's view of one application of a scoring ``Result``."""
+def detail_text(result: Result, app_id: str, cells: int = 96) -> Text:
+    """The chair's view of one application of a scoring ``Result``, ``cells`` wide."""
     a = next(x for x in result.applications if x.id == app_id)
     t = Text()
     _heading(t, a, result.program)
     _outcome(t, a, result.program)
     t.append("\n自動審査\n", style="bold")
     for c in a.checks:
-        t.append("  [適] " if c.passed else "  [否] ", style="" if c.passed else "bold")
-        t.append_text(safe(f"{c.label}: {c.message}"))
-        t.append("\n")
+        mark = "  [適] " if c.passed else "  [否] "
+        # continuation lines under the message, the Japanese way
+        for i, line in enumerate(wrap(clean(f"{c.label}: {c.message}"), max(cells - len(mark), 10))):
+            t.append(mark if i == 0 else " " * len(mark), style="" if c.passed else "bold")
+            t.append_text(safe(line))
+            t.append("\n")
     _musts(t, a, result.program)
-    _evaluators(t, a, result)
+    _evaluators(t, a, result, cells)
     _items(t, a, result)
     if a.criterion_means:
         crit = result.program.criteria_by_id
@@ -106,7 +109,19 @@ def _musts(t: Text, a: AppResult, prog: Program) -> None:
         t.append("  否が半数以上: 対象外\n" if failed else "\n", style="bold")
 
 
-def _evaluators(t: Text, a: AppResult, result: Result) -> None:
+def _indented(t: Text, text: str, cells: int, indent: int = 6) -> None:
+    """Untrusted text wrapped the Japanese way under an indent (no markup, cleaned)."""
+    for line in wrap_text(clean_lines(text), max(cells - indent, 10)):
+        t.append(" " * indent)
+        t.append_text(safe(line, style="dim"))
+        t.append("\n")
+
+
+def clean_lines(text: str) -> str:
+    return "\n".join(clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
+def _evaluators(t: Text, a: AppResult, result: Result, cells: int = 96) -> None:
     """Each evaluator's sheet rate, highest first, with their comment and notes."""
     names = {s.evaluator: s.name for s in result.evaluator_stats}
     t.append("\n評価者別の得点率\n", style="bold")
@@ -120,20 +135,16 @@ def _evaluators(t: Text, a: AppResult, result: Result) -> None:
         t.append_text(safe(pad(clean(names.get(e, "")), w)))
         t.append(f"  {a.sheet_rates[e]:6.2f}\n")
         if comments.get(e):
-            t.append("      ")
-            t.append_text(safe(comments[e], style="dim"))
-            t.append("\n")
-        _notes(t, notes.get(e) or {}, result.program)
+            _indented(t, comments[e], cells)
+        _notes(t, notes.get(e) or {}, result.program, cells)
     if not ids:
         t.append("  提出済みの採点票はまだありません\n")
 
 
-def _notes(t: Text, notes: dict[str, str], prog: Program) -> None:
+def _notes(t: Text, notes: dict[str, str], prog: Program, cells: int = 96) -> None:
     """An evaluator's notes, one criterion a line, in the criteria file's order."""
     for line in words.note_lines(prog, notes):
-        t.append("      ")
-        t.append_text(safe(line, style="dim"))
-        t.append("\n")
+        _indented(t, line, cells)
 
 
 def _items(t: Text, a: AppResult, result: Result) -> None:
@@ -163,7 +174,8 @@ class ApplicationDetail(TextPage):
         self.result, self.app_id = result, app_id
 
     def page(self) -> Text:
-        return detail_text(self.result, self.app_id)
+        # the page is at most 100 columns wide, less its border, padding, scrollbar and margin
+        return detail_text(self.result, self.app_id, max(min(self.app.size.width, 100) - 8, 40))
 
     def action_text(self) -> None:
         """The application's text in the reader."""

@@ -14,7 +14,7 @@ from textual.containers import Vertical
 from textual.message import Message
 from textual.widgets import Static
 
-from reviewer.present.text import clean, jst
+from reviewer.present.text import clean, jst, pack
 from reviewer.services import assignments
 from reviewer.services.chair import ChairDesk
 from reviewer.services.errors import WorkspaceError
@@ -67,9 +67,11 @@ class AssignmentsView(Vertical):
         detail = self.query_one("#assignments-detail", Static)
         detail.display = d is not None
         if d is not None:
-            detail.update(Text.assemble(
-                safe(f"{d.evaluator} {d.name}  {d.application} {d.applicant}  {jst(d.at)}  割当 {d.assigned}"), "\n",
-                ("理由: ", "bold"), safe(d.reason, multiline=True)))
+            items = [f"{d.evaluator} {clean(d.name)}", f"{d.application} {clean(d.applicant)}", jst(d.at),
+                     f"割当 {d.assigned}"]
+            cells = (detail.content_region.width or self.app.size.width - 2) or 78
+            detail.update(Text.assemble("\n".join(pack(items, cells)), "\n",  # never broken inside an item
+                                        ("理由: ", "bold"), safe(d.reason, multiline=True)))
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         self.show_detail(event.key)
