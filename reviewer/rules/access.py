@@ -117,6 +117,32 @@ def assignment_problem(evaluator: Evaluator | None, evaluator_id: str, app: Appl
     return None
 
 
+def _who(ev: Evaluator) -> str:
+    return f"評価者 {ev.id}（{ev.name}）"
+
+
+def assignable_problem(panel: Panel, evaluator_id: str, app: Application, active: bool | None,
+                       withdrawn_reason: str | None) -> str | None:
+    """Why a chair may not assign ``evaluator_id`` to ``app`` (None when they may): on the panel
+    and the program, an evaluator (not a chair), no conflict of interest, not assigned already
+    (``active`` True) and not withdrawn from it (``active`` False: they declared a conflict)."""
+    problem = evaluator_problem(panel, evaluator_id, app.program)  # on the panel, of the program
+    ev = panel.evaluator(evaluator_id)
+    if problem or ev is None:
+        return problem or unknown_evaluator(evaluator_id)
+    if not default_reviewer(ev, app.program):
+        return f"{ev.id}（{ev.name}）は委員長（chair）です。割り当てられるのは評価者（role = \"evaluator\"）だけです"
+    if conflict(ev, app):
+        why = "、".join(sorted(set(ev.conflicts) & (app.lg_codes | {app.id})))
+        return f"{_who(ev)}は申請 {app.id} と利害関係があります（評価者名簿の conflicts: {why}）"
+    if active:
+        return f"{_who(ev)}はすでに申請 {app.id} に割り当てられています"
+    if active is not None:
+        return (f"{_who(ev)}は申請 {app.id} について利害関係を申し出ています（{withdrawn_reason}）。"
+                "同じ評価者には割り当てません")
+    return None
+
+
 def chair_problem(person_id: str, role: str, action: str = "差し戻し") -> str | None:
     """Why ``person_id`` may not take a chair's action (None for a chair)."""
     if role != "chair":

@@ -18,7 +18,7 @@ from reviewer.workspace import Workspace, WorkspaceError
 from reviewer.workspace.assignments import Declaration
 
 if TYPE_CHECKING:
-    from reviewer.domain.model import Application, Evaluator, Panel
+    from reviewer.domain.model import Application, Panel
     from reviewer.workspace.records import AssignmentRecord
 
 __all__ = ["Candidate", "Declaration", "assign_evaluator", "assignment_problem", "candidates", "declarations",
@@ -45,29 +45,12 @@ def default_reason(withdrawn: str) -> str:
     return f"利害関係の申出（{withdrawn}）の代わり"
 
 
-def _who(ev: Evaluator) -> str:
-    return f"評価者 {ev.id}（{ev.name}）"
-
-
 def assignment_problem(panel: Panel, evaluator_id: str, app: Application,
                        stored: AssignmentRecord | None) -> str | None:
-    """Why ``evaluator_id`` may not be assigned ``app`` (None when they may), given their
-    stored assignment of it (active or withdrawn) if any."""
-    problem = access.evaluator_problem(panel, evaluator_id, app.program)  # on the panel, of the program
-    ev = panel.evaluator(evaluator_id)
-    if problem or ev is None:
-        return problem or access.unknown_evaluator(evaluator_id)
-    if not access.default_reviewer(ev, app.program):
-        return f"{ev.id}（{ev.name}）は委員長（chair）です。割り当てられるのは評価者（role = \"evaluator\"）だけです"
-    if access.conflict(ev, app):
-        why = "、".join(sorted(set(ev.conflicts) & (app.lg_codes | {app.id})))
-        return f"{_who(ev)}は申請 {app.id} と利害関係があります（評価者名簿の conflicts: {why}）"
-    if stored is not None and stored.active:
-        return f"{_who(ev)}はすでに申請 {app.id} に割り当てられています"
-    if stored is not None:
-        return (f"{_who(ev)}は申請 {app.id} について利害関係を申し出ています（{stored.withdrawn_reason}）。"
-                "同じ評価者には割り当てません")
-    return None
+    """Why ``evaluator_id`` may not be assigned ``app`` (``rules.access.assignable_problem``),
+    given their stored assignment of it (active or withdrawn) if any."""
+    return access.assignable_problem(panel, evaluator_id, app, None if stored is None else stored.active,
+                                     stored.withdrawn_reason if stored is not None else None)
 
 
 def _application(ws: Workspace, program: str, application: str) -> Application:
