@@ -288,7 +288,7 @@ async def test_help_per_role(ws_path):
         await pilot.press("f1")
         await pilot.pause()
         text = app.screen.page().plain
-        assert "\n委員長\n" in text and "Excel" in text and "所見" not in text
+        assert "\n委員長\n" in text and "Excel" in text and "その項目の所見（メモ）を書く" not in text
 
 
 async def test_dialogs_keep_the_input_and_say_what_is_wrong(ws_path):
