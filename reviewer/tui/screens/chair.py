@@ -251,9 +251,19 @@ class ChairScreen(ReviewerScreen[None]):
     def run_scoring(self, program: str, method: str, budget: int | None, data: tuple[str, int],
                     with_own: bool) -> None:
         desk = self.reviewer.chair  # each scoring on a connection of the worker's own
-        result = desk.score(program, method, budget)
-        own = desk.score(program, OWN_METHOD, None) if with_own and not self.is_own(method, budget) else None
+        try:
+            result = desk.score(program, method, budget)
+            own = desk.score(program, OWN_METHOD, None) if with_own and not self.is_own(method, budget) else None
+        except WorkspaceError as e:  # a workspace busy, read-only or damaged: told, the app goes on
+            self.app.call_from_thread(self.scoring_failed, "\n".join(clean(m) for m in e.messages))
+            return
         self.app.call_from_thread(self.show_result, result, own, data, (method, budget))
+
+    def scoring_failed(self, message: str) -> None:
+        self._scoring = False
+        self._again = False  # the next change or F5 tries again
+        self.set_busy("scoring", None)
+        self.app.notify(message, title="集計できません", severity="error", markup=False)
 
     def show_result(self, result: Result, own: Result | None, data: tuple[str, int],
                     asked: tuple[str, int | None]) -> None:
