@@ -20,6 +20,8 @@ class SheetsView(Vertical):
     FOCUS = "#sheets-table"
     #: The program last filled in.
     program: str | None = None
+    #: The filter as last submitted with Enter (a refresh never applies half-typed text)
+    applied = ""
 
     def compose(self) -> ComposeResult:
         yield Static("提出済みの採点票（Enter で項目・所見・コメント、r で差し戻し）", classes="label", markup=False)
@@ -29,7 +31,7 @@ class SheetsView(Vertical):
 
     def fill(self, desk: ChairDesk, program: str) -> None:
         self.program = program
-        q = self.query_one("#sheets-filter", Input).value.strip().lower()
+        q = self.applied
         sheets = [s for s in desk.submitted(program)
                   if not q or q in s.evaluator.lower() or q in s.application.lower() or q in (s.applicant or "").lower()]
         with paused_gc():
@@ -61,6 +63,7 @@ class SheetsView(Vertical):
     @on(Input.Submitted, "#sheets-filter")
     def filter_submitted(self, event: Input.Submitted) -> None:
         event.stop()
+        self.applied = event.value.strip().lower()
         self.post_message(self.Refill())
         self.query_one("#sheets-table", LineTable).focus()
 
