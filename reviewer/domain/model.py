@@ -445,6 +445,22 @@ class Section(Strict):
     body: Text
 
 
+class Area(Strict):
+    """主な実施地域 (SPEC §6.1): the prefecture that decides the bureau, and its municipalities."""
+
+    prefecture: Prefecture
+    lg_codes: list[LgCode] = []
+
+    @model_validator(mode="after")
+    def _codes(self) -> Area:
+        want = regions.PREFECTURE_CODES[self.prefecture]
+        for i, code in enumerate(self.lg_codes):
+            if code[:2] != want:
+                raise LocatedError(("lg_codes", i), f"lg_code {code} の上2桁 {code[:2]} は"
+                                                    f"{self.prefecture}のコード {want} と一致しません")
+        return self
+
+
 class Application(Strict):
     id: Ident
     program: Ident
@@ -456,10 +472,13 @@ class Application(Strict):
     budget: ApplicationBudget
     declarations: Declarations = Declarations()
     sections: list[Section] = []
+    #: 主な実施地域 (SPEC §6.1): when given, its prefecture decides the bureau.
+    area: Area | None = None
 
     @property
     def bureau(self) -> str:
-        return regions.bureau_of(self.applicant.prefecture)
+        """The bureau of the main implementation area, else of the applicant's seat (SPEC §6.1)."""
+        return regions.bureau_of(self.area.prefecture if self.area else self.applicant.prefecture)
 
     @property
     def lg_codes(self) -> set[str]:
@@ -468,6 +487,8 @@ class Application(Strict):
         if self.applicant.lg_code:
             codes.add(self.applicant.lg_code)
         codes.update(self.applicant.related_lg_codes)
+        if self.area:
+            codes.update(self.area.lg_codes)
         return codes
 
 

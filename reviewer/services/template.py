@@ -56,12 +56,13 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
         sheet = ws.sheet(program_id, aid, evaluator_id)
         saved = sheet.scores if sheet else {}
         track = f" / {field_label(prog, app.track, app.model)}" if app.track else ""
+        area = f"主な実施地域 {app.area.prefecture}、" if app.area else ""
         lines += [
             "",
             f"# {'─' * 40}",
             f"# {aid}: {comment_text(app.title)}",
             f"# 申請者: {comment_text(app.applicant.name)}（{APPLICANT_TYPE_LABELS[app.applicant.type]}、"
-            f"{app.applicant.prefecture}、{app.bureau}）{track}",
+            f"{app.applicant.prefecture}、{area}{app.bureau}）{track}",
             "[[sheets]]",
             f"application = {toml_string(aid)}",
             f"status = {toml_string(sheet.status if sheet else 'draft')}",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from reviewer.domain import regions
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 from reviewer.present import result as words
 from reviewer.present.application import declared_facts
@@ -19,8 +20,11 @@ if TYPE_CHECKING:
 
 def header_blocks(opened: OpenedSheet) -> list[Block]:
     a, p = opened.application, opened.program
-    blocks = [Block(FACT, f"{a.applicant.name}（{APPLICANT_TYPE_LABELS[a.applicant.type]}、{a.applicant.prefecture}、"
-                          f"{a.bureau}総合通信局管内）", label="申請者")]
+    seat = "" if a.area else f"、{a.bureau}総合通信局管内"
+    blocks = [Block(FACT, f"{a.applicant.name}（{APPLICANT_TYPE_LABELS[a.applicant.type]}、{a.applicant.prefecture}"
+                          f"{seat}）", label="申請者")]
+    if a.area:
+        blocks.append(Block(FACT, area_text(a), label="主な実施地域"))
     if a.track:
         blocks.append(Block(FACT, words.field_label(p, a.track, a.model), label="要件"))
     if a.consortium:
@@ -31,6 +35,14 @@ def header_blocks(opened: OpenedSheet) -> list[Block]:
                                   f"  補助金申請額 {words.yen(b.requested_subsidy_yen)}", label="事業費"))
     blocks += [Block(FACT, value, label=label) for label, value in declared_facts(p, a)]
     return blocks
+
+
+def area_text(a: Application) -> str:
+    """The main implementation area (SPEC §6.1): its prefecture, municipalities and bureau."""
+    assert a.area is not None
+    known = regions.municipalities()
+    names = "、".join(known[c].name if c in known else c for c in a.area.lg_codes)
+    return f"{a.area.prefecture}{f'（{names}）' if names else ''}、{a.bureau}総合通信局管内"
 
 
 def document_blocks(opened: OpenedSheet) -> list[Block]:
