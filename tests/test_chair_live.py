@@ -66,11 +66,11 @@ def count_scoring(app: ReviewerApp, delays: list[float] | None = None) -> list[t
     calls: list[tuple] = []
     waits = list(delays or [])
 
-    def score(program, method, budget):
-        calls.append((program, method, budget))
+    def score(program, method, budget, selection=None):
+        calls.append((program, method, budget) + ((selection,) if selection else ()))  # a strategy's what-if
         if waits:
             time.sleep(waits.pop(0))
-        return real(program, method, budget)
+        return real(program, method, budget, selection)
 
     desk.score = score  # type: ignore[method-assign]
     return calls
@@ -239,3 +239,28 @@ async def test_a_what_if_keeps_the_programs_own_result_beside_it(ws_path):
         await pilot.press("enter")
         await settle(pilot)
         assert screen.baseline is None and screen.result.method == "mean"
+
+
+async def test_a_selection_strategy_is_a_what_if_too(ws_path):
+    """``s`` cycles the strategy from the criteria file's (r2-iot: greedy); another is a what-if
+    beside the program's own result, and the summary names it; back at greedy, the own result."""
+    app = ReviewerApp(ws_path, "chair")
+    async with app.run_test(size=(120, 40)) as pilot:
+        await settle(pilot)
+        screen = app.screen
+        assert isinstance(screen, ChairScreen)
+        own = screen.result
+        assert own is not None and own.selection == "greedy" and "選定: 順に選ぶ（greedy）" in summary(screen)
+        calls = count_scoring(app)
+        await pilot.press("s")
+        await settle(pilot)
+        assert calls == [(PROGRAM, "mean", None, "quota")]
+        assert screen.result.selection == "quota" and screen.baseline is own
+        assert "選定: 下限を先に満たす（quota）" in summary(screen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.result.selection == "optimal" and "選定: 最適化（optimal）" in summary(screen)
+        await pilot.press("s")
+        await settle(pilot)
+        assert screen.selection is None and screen.baseline is None and screen.result.selection == "greedy"
+        assert calls[-1] == (PROGRAM, "mean", None)

@@ -280,12 +280,15 @@ def test_disagreement_is_a_spread_above_30():
 def test_json_shape():
     r = run([application("A"), application("B")], [sheet("A", "e1", 60)])
     j = r.to_json()
-    assert list(j) == ["program", "budget_yen", "oversubscribed", "method", "applications", "balance"]
+    assert list(j) == ["program", "budget_yen", "oversubscribed", "method", "selection", "selection_notes",
+                       "applications", "balance"]  # min_selected_met only with a min_selected
     assert list(j["applications"][0]) == ["id", "rank", "eligible", "reasons", "panel_score", "max_points",
                                           "score_rate", "bonus", "total", "reviews", "selected", "bureau",
                                           "requested_subsidy_yen", "disagreement"]
     assert [a["id"] for a in j["applications"]] == ["A", "B"]
-    assert list(j["balance"][0]) == ["bureau", "applications", "eligible", "selected", "min", "max", "status"]
+    assert list(j["balance"][0]) == ["bureau", "applications", "eligible", "selected", "min", "max", "status",
+                                     "min_met"]
+    assert j["selection"] == "greedy" and j["balance"][0]["min_met"] is None
 
 
 def test_evaluator_statistics_and_criterion_means():

@@ -333,7 +333,8 @@ def cmd_rank(args: argparse.Namespace) -> int:
     from reviewer.services.results import score_workspace
 
     with open_workspace(args) as ws:
-        result = score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False)
+        result = score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False,
+                                 selection=args.selection)
     if args.json:
         print(json_text(result.to_json(), indent=2))
     else:
@@ -349,9 +350,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         raise UsageError("--output は .xlsx のファイル名です")
     with open_workspace(args) as ws:
         if out:
-            export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget)
+            export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget,
+                            selection=args.selection)
         else:
-            out = export_to_folder(ws, args.program, actor(), method=args.method, budget_yen=args.budget).path
+            out = export_to_folder(ws, args.program, actor(), method=args.method, budget_yen=args.budget,
+                                   selection=args.selection).path
     print(f"Excel ワークブックを書き出しました: {out}")
     return 0
 

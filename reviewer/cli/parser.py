@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from reviewer import __version__
-from reviewer.domain.vocabulary import METHODS
+from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
 
 
 class Parser(argparse.ArgumentParser):
@@ -71,6 +71,9 @@ def _assign_reason(value: str) -> str:
 def _scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
     p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
+    p.add_argument("--selection", choices=list(SELECTION_STRATEGIES),
+                   help="選定方式（審査基準の [selection] strategy を上書き: greedy 順に選ぶ、quota 下限を先に満たす、"
+                        "optimal 最適化）")
 
 
 def _input_commands(sub: Subparsers, c: Any) -> None:

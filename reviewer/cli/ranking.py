@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 def print_ranking(result: Result, what_if: bool = False) -> None:
     prog = result.program
     print(f"{clean(prog.name)}（{prog.id}）")  # names and labels come from the criteria file: cleaned
-    print(f"集計方法: {METHOD_LABELS[result.method]}　{words.budget_text(result, what_if)}"
+    print(f"集計方法: {METHOD_LABELS[result.method]}　{words.strategy_text(result)}　{words.budget_text(result, what_if)}"
           f"　申請額合計（自動審査通過分）: {words.yen(result.demand_yen)}" + ("　予算超過" if result.oversubscribed else ""))
     if words.bonus_names(prog):
         print(f"自動加点（{clean(words.bonus_names(prog))}）: {words.bonus_state(result)}")
@@ -28,6 +28,8 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
                 [[b.bureau, str(b.applications), str(b.eligible), str(b.selected),
                   "-" if b.min is None else str(b.min), "-" if b.max is None else str(b.max),
                   BALANCE_LABELS[b.status]] for b in result.balance], right={1, 2, 3, 4, 5}))
+    for note in result.selection_notes:
+        print(f"下限を満たせない: {note}")
     if result.field_balance:
         share = prog.selection.max_field_share
         print()

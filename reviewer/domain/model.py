@@ -252,6 +252,8 @@ class Selection(Strict):
     bureau_max: Annotated[int, Field(ge=0, le=1_000_000)] | None = None
     #: Flag a field (track/model) holding more than this share of the selection.
     max_field_share: Annotated[float, Field(allow_inf_nan=False, gt=0, le=1)] | None = None
+    #: How the selection is made (SPEC §6.5): greedy down the ranking, the minimums first, or optimal.
+    strategy: Literal["greedy", "quota", "optimal"] = "greedy"
     note: OptText = ""
 
     @model_validator(mode="after")

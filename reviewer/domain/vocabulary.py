@@ -34,6 +34,10 @@ METHODS: tuple[str, ...] = ("mean", "median", "trimmed", "zscore")
 METHOD_LABELS: dict[str, str] = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均（最高・最低を除く）",
                                  "zscore": "評価者ごとの標準化（zスコア）"}
 
+#: The selection strategies (SPEC §6.5), with labels.
+SELECTION_STRATEGIES: tuple[str, ...] = ("greedy", "quota", "optimal")
+SELECTION_LABELS: dict[str, str] = {"greedy": "順に選ぶ", "quota": "下限を先に満たす", "optimal": "最適化"}
+
 #: A bureau's balance status.
 BALANCE_LABELS: dict[str, str] = {"under": "下限未満", "over": "上限超過", "unserved": "採択なし", "ok": "適正"}
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from reviewer import __version__
-from reviewer.domain.vocabulary import METHOD_LABELS
+from reviewer.domain.vocabulary import METHOD_LABELS, SELECTION_LABELS
 from reviewer.excel.book import YEN, Book, Sheet, safe_text
 from reviewer.present import result as words
 from reviewer.present.text import width
@@ -61,6 +61,8 @@ def _rows(book: Book, r: Result, generated: str) -> list[tuple[str, Any, Any]]:
         ("予算超過（応募額 > 予算）", "はい" if r.oversubscribed else "いいえ", cell),
         ("自動加点（マイナンバーカード交付率など）", words.bonus_sentence(r), cell),
         ("集計方法", f"{METHOD_LABELS[r.method]}（{r.method}）", cell),
+        ("選定方式", f"{SELECTION_LABELS[r.selection]}（{r.selection}）", cell),
+        *([("下限を満たせない", "\n".join(r.selection_notes), cell)] if r.selection_notes else []),
         ("申請数", len(r.applications), count),
         ("順位付けの対象（適格）", len(r.ranked), count),
         (words.SELECTED, len(r.selected), count),

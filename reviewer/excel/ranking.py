@@ -34,7 +34,8 @@ def write(book: Book, r: Result, generated: str) -> None:
     sh = book.sheet(SHEET)
     p = r.program
     sh.title(f"{p.name} 審査結果（ランキング）",
-             f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　自動加点: {words.bonus_state(r)}"
+             f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　{words.strategy_text(r)}"
+             f"　自動加点: {words.bonus_state(r)}"
              f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}　作成: {generated}")
     columns = _columns(p)
     hr = HEADER_ROW

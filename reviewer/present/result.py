@@ -10,6 +10,7 @@ from reviewer.domain.limits import MAX_YEN
 from reviewer.domain.vocabulary import (
     CHECK_LABELS,
     MUST_REASON_PREFIX,
+    SELECTION_LABELS,
     UNSCORED,
     UNSCORED_LABEL,
 )
@@ -158,6 +159,11 @@ def cut_line(result: Result) -> str:
 # -- the program's result ----------------------------------------------------------------
 
 
+def strategy_text(result: Result) -> str:
+    """"選定: 下限を先に満たす（quota）": the selection strategy used (SPEC §6.5)."""
+    return f"選定: {SELECTION_LABELS[result.selection]}（{result.selection}）"
+
+
 def budget_text(result: Result, what_if: bool = False) -> str:
     """"予算 250,000,000円" (with "（試算）" for a what-if), or "予算なし"."""
     if result.budget_yen is None:
@@ -198,7 +204,17 @@ def selection_text(result: Result) -> str:
     if s.bureau_min is not None or s.bureau_max is not None:
         parts.append(f"総合通信局ごとに {range_text(s.bureau_min, s.bureau_max)}")
     text = "、".join(parts) or "条件なし"
-    return text + "。順位の高い順に、条件に収まる申請を採択候補とし、収まらない申請は見送って次へ進む。"
+    return text + "。" + RULES[result.selection]
+
+
+#: How each selection strategy applies the conditions (SPEC §6.5).
+RULES = {
+    "greedy": "順位の高い順に、条件に収まる申請を採択候補とし、収まらない申請は見送って次へ進む。",
+    "quota": "まず下限に満たない総合通信局の申請を順位の高い順に、条件に収まる限り採択候補とし、"
+             "次に残りの申請を順位の高い順に、条件に収まる申請を採択候補とする。",
+    "optimal": "条件の中で、満たす下限の数が最も多く、次に合計点の和が最も大きい組を採択候補とする"
+               "（同じ組が複数あれば、順位の高い申請を含む組）。",
+}
 
 
 def agreement_text(ag: Agreement) -> str:

@@ -2,7 +2,7 @@
 
 ``score_program`` composes the stages into one ``Result``: the sheet rates and the method
 (``rates``), each application's checks, must verdicts, oversubscription and auto bonus
-(``applications``), the ranking (``ranking``), the greedy selection (``selection``), the
+(``applications``), the ranking (``ranking``), the selection by its strategy (``selection``), the
 regional and field balance (``balance``), and the evaluator and criterion statistics and the
 agreement (``statistics``). ``rank --json``, the workbook and the chair's screen only render it.
 Drafts never count. Importing the package loads no pandas (``score_program`` and ``agreement``
@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from reviewer.domain.model import Application, Program
-from reviewer.domain.vocabulary import METHODS
+from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
 from reviewer.scoring.applications import build_results, check_applications
 from reviewer.scoring.balance import bureau_balance, bureau_status, field_balance
 from reviewer.scoring.ranking import rank, ranking
@@ -41,14 +41,19 @@ def score_program(
     method: str = "mean",
     budget_yen: int | None = None,
     evaluator_names: dict[str, str] | None = None,
+    selection: str | None = None,
 ) -> Result:
     """Score, rank and select. ``sheets`` are the submitted sheets of the program
-    (callers pass only submitted ones); ``budget_yen`` overrides the program's budget."""
+    (callers pass only submitted ones); ``budget_yen`` overrides the program's budget and
+    ``selection`` its selection strategy (SPEC §6.5)."""
     from reviewer.scoring.rates import aggregate, read_sheets  # pandas
     from reviewer.scoring.statistics import agreement, criterion_means, evaluator_stats
 
     if method not in METHODS:
         raise ValueError(f"集計方法は {', '.join(METHODS)} のいずれかです（{method!r}）")
+    strategy = selection or program.selection.strategy
+    if strategy not in SELECTION_STRATEGIES:
+        raise ValueError(f"選定方式は {', '.join(SELECTION_STRATEGIES)} のいずれかです（{strategy!r}）")
     submitted = [s for s in sheets if s.application in applications]
     budget = budget_yen if budget_yen is not None else program.selection.budget_yen
     if not program.gives_money and budget_yen is None:
@@ -60,7 +65,7 @@ def score_program(
     demand = check_applications(program, applications, budget)
     results = build_results(applications, criteria, rates, aggregated.rates, demand)
     ranked = rank(results)
-    select(ranked, program.selection, budget)
+    notes = select(ranked, program.selection, budget, strategy)
     rest = [a for a in results if not a.eligible]  # already by id
 
     return Result(program=program, method=method, budget_yen=budget, demand_yen=demand.demand_yen,
@@ -68,7 +73,7 @@ def score_program(
                   balance=bureau_balance(results, program.selection), field_balance=field_balance(results, program),
                   evaluator_stats=evaluator_stats(rates.frame, evaluator_names or {}, aggregated.mu),
                   criterion_means=criterion_means(program, rates.values), agreement=agreement(rates.frame),
-                  sheets=submitted)
+                  sheets=submitted, selection=strategy, selection_notes=notes)
 
 
 def __getattr__(name: str) -> Any:

@@ -89,7 +89,13 @@ class BureauBalance:
 
     def to_json(self) -> dict[str, Any]:
         return {"bureau": self.bureau, "applications": self.applications, "eligible": self.eligible,
-                "selected": self.selected, "min": self.min, "max": self.max, "status": self.status}
+                "selected": self.selected, "min": self.min, "max": self.max, "status": self.status,
+                "min_met": self.min_met}
+
+    @property
+    def min_met(self) -> bool | None:
+        """Whether the bureau's minimum is met; None where it has none."""
+        return None if self.min is None else self.selected >= self.min
 
 
 @dataclass
@@ -136,6 +142,8 @@ class Result:
     criterion_means: dict[str, float]
     agreement: Agreement
     sheets: list[SheetInput] = field(default_factory=list)
+    selection: str = "greedy"         # the strategy used (SPEC §6.5)
+    selection_notes: list[str] = field(default_factory=list)  # the minimums not met, and why
 
     @property
     def ranked(self) -> list[AppResult]:
@@ -161,6 +169,12 @@ class Result:
             "budget_yen": self.budget_yen,
             "oversubscribed": self.oversubscribed,
             "method": self.method,
+            "selection": self.selection,
+            "selection_notes": self.selection_notes,
             "applications": [a.to_json() for a in self.applications],
             "balance": [b.to_json() for b in self.balance],
-        }
+        } | self._min_selected_json()
+
+    def _min_selected_json(self) -> dict[str, Any]:
+        lo = self.program.selection.min_selected
+        return {} if lo is None else {"min_selected_met": len(self.selected) >= lo}

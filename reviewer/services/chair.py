@@ -92,14 +92,16 @@ class ChairDesk:
 
     # -- results (each on a connection of its own: they run in worker threads) ------------
 
-    def score(self, program: str, method: str, budget: int | None) -> Result:
+    def score(self, program: str, method: str, budget: int | None, selection: str | None = None) -> Result:
+        """``selection``: a selection strategy other than the criteria file's (SPEC §6.5)."""
         with Workspace.open(self.session.path) as ws:
-            return score_workspace(ws, program, method=method, budget_yen=budget)
+            return score_workspace(ws, program, method=method, budget_yen=budget, selection=selection)
 
-    def export(self, program: str, method: str, budget: int | None, path: Path) -> Export:
+    def export(self, program: str, method: str, budget: int | None, path: Path,
+               selection: str | None = None) -> Export:
         with Workspace.open(self.session.path) as ws:
             return export_workbook(ws, program, path, self.session.actor, method=method, budget_yen=budget,
-                                   make_folder=True)
+                                   make_folder=True, selection=selection)
 
     def export_path(self, program: str, folder: Path | None = None, when: datetime | None = None) -> Path:
         """The export's default file: ``program-YYYYMMDD-HHMMSS.xlsx`` in Japan time, in ``folder``

@@ -16,7 +16,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
-from reviewer.domain.vocabulary import METHODS
+from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
 from reviewer.present import result as words
 from reviewer.present.text import clean, pack
 from reviewer.services.errors import WorkspaceError
@@ -42,7 +42,8 @@ VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance",
          ("assignments", "5 割当"), ("evaluators", "6 評価者")]
 SPIN = "|/-\\"
 CHECK_SECONDS = 1.0  # how often the screen asks the workspace whether another session changed it
-OWN_METHOD = "mean"  # the program's own result: this method (score_workspace's default), its budget
+OWN_METHOD = "mean"  # the program's own result: this method (score_workspace's default), its budget and strategy
+Asked = tuple[str, "int | None", "str | None"]  # a scoring's method, budget (None: its own) and strategy (None: its own)
 VIEW_CLASSES: dict[str, type[ProgressView | RankingView | BalanceView | SheetsView | AssignmentsView
                               | EvaluatorsView]] = {
     "progress": ProgressView, "ranking": RankingView, "balance": BalanceView, "sheets": SheetsView,
@@ -61,6 +62,7 @@ class ChairScreen(ReviewerScreen[None]):
         Binding("p", "switch_program", "事業"),
         Binding("m", "cycle_method", "集計"),
         Binding("b", "budget", "予算"),
+        Binding("s", "cycle_selection", "選定"),
         Binding("r", "reopen", "差戻し"),
         Binding("x", "export", "Excel"),
         Binding("f5", "reload", "更新", key_display="F5"),
@@ -74,6 +76,8 @@ class ChairScreen(ReviewerScreen[None]):
         self.programs = mine
         self.method = "mean"
         self.budget: int | None = None
+        #: the selection strategy of a what-if; None: the criteria file's (SPEC §6.5)
+        self.selection: str | None = None
         self.result: Result | None = None
         #: the program's own result (its method and budget) beside a what-if result; None when
         #: ``result`` is the program's own
@@ -184,8 +188,9 @@ class ChairScreen(ReviewerScreen[None]):
                 items += [words.budget_text(result, self.budget is not None), f"申請額合計 {words.yen(result.demand_yen)}"]
             if words.bonus_names(p):
                 items.append(f"自動加点: {words.bonus_state(result)}")
-            items += [f"集計: {METHOD_LABELS[result.method]}",
+            items += [f"集計: {METHOD_LABELS[result.method]}", words.strategy_text(result),
                       f"{words.SELECTED} {len(result.selected)} 件" + (f" {words.yen(result.selected_yen)}" if money else "")]
+            items += [f"下限を満たせない: {n}" for n in result.selection_notes]
         self._summary_items = items
         self.pack_summary()
 
@@ -240,24 +245,23 @@ class ChairScreen(ReviewerScreen[None]):
         self.set_busy("scoring", "集計中")
         data = (self.program_id, self._seen)
         own = self._own is not None and self._own[0] == data
-        self.run_scoring(self.program_id, self.method, self.budget, data, not own)
+        self.run_scoring(self.program_id, (self.method, self.budget, self.selection), data, not own)
 
     @staticmethod
-    def is_own(method: str, budget: int | None) -> bool:
-        """Whether scoring so gives the program's own result."""
-        return method == OWN_METHOD and budget is None
+    def is_own(method: str, budget: int | None, selection: str | None = None) -> bool:
+        """Whether scoring so gives the program's own result (its method, budget and strategy)."""
+        return method == OWN_METHOD and budget is None and selection is None
 
     @work(thread=True, group="scoring")  # one at a time (``compute``): a rerun must not cancel the one ending
-    def run_scoring(self, program: str, method: str, budget: int | None, data: tuple[str, int],
-                    with_own: bool) -> None:
+    def run_scoring(self, program: str, asked: Asked, data: tuple[str, int], with_own: bool) -> None:
         desk = self.reviewer.chair  # each scoring on a connection of the worker's own
         try:
-            result = desk.score(program, method, budget)
-            own = desk.score(program, OWN_METHOD, None) if with_own and not self.is_own(method, budget) else None
+            result = desk.score(program, *asked)
+            own = desk.score(program, OWN_METHOD, None) if with_own and not self.is_own(*asked) else None
         except WorkspaceError as e:  # a workspace busy, read-only or damaged: told, the app goes on
             self.app.call_from_thread(self.scoring_failed, "\n".join(clean(m) for m in e.messages))
             return
-        self.app.call_from_thread(self.show_result, result, own, data, (method, budget))
+        self.app.call_from_thread(self.show_result, result, own, data, asked)
 
     def scoring_failed(self, message: str) -> None:
         self._scoring = False
@@ -266,19 +270,18 @@ class ChairScreen(ReviewerScreen[None]):
         self.app.notify(message, title="集計できません", severity="error", markup=False)
 
     def show_result(self, result: Result, own: Result | None, data: tuple[str, int],
-                    asked: tuple[str, int | None]) -> None:
+                    asked: Asked) -> None:
         """A scoring's result (``own``: the program's own beside a what-if, None when it is
         that or the one at hand serves; ``data``: the program and the change it was asked at;
-        ``asked``: its method and budget): shown if the program, method and budget are still
+        ``asked``: its method, budget and strategy): shown if the program and these are still
         the ones set; then once more if asked meanwhile."""
-        method, budget = asked
         self._scoring = False
-        mine = self.is_own(method, budget)
+        mine = self.is_own(*asked)
         if mine:
             own = result
         if own is not None:
             self._own = (data, own)
-        if (result.program.id, method, budget) == (self.program_id, self.method, self.budget):
+        if (result.program.id, asked) == (self.program_id, (self.method, self.budget, self.selection)):
             self.result = result
             self.baseline = None if mine else self._own[1] if self._own and self._own[0] == data else None
             self.show_summary()
@@ -354,7 +357,7 @@ class ChairScreen(ReviewerScreen[None]):
         def done(choice: str | None) -> None:
             if choice:
                 self.program_id = choice
-                self.budget = None
+                self.budget = self.selection = None
                 self.refresh_all()
 
         self.app.push_screen(PickDialog("事業を選ぶ", options), done)
@@ -362,6 +365,14 @@ class ChairScreen(ReviewerScreen[None]):
     def action_cycle_method(self) -> None:
         keys = list(METHODS)
         self.method = keys[(keys.index(self.method) + 1) % len(keys)]
+        self.compute()
+
+    def action_cycle_selection(self) -> None:
+        """The next selection strategy for a what-if; back at the criteria file's, its own."""
+        own = self.reviewer.chair.program(self.program_id).selection.strategy
+        keys = list(SELECTION_STRATEGIES)
+        nxt = keys[(keys.index(self.selection or own) + 1) % len(keys)]
+        self.selection = None if nxt == own else nxt
         self.compute()
 
     def action_budget(self) -> None:
@@ -413,15 +424,16 @@ class ChairScreen(ReviewerScreen[None]):
                 return
             path = Path(value.strip()).expanduser()
             self.set_busy("export", "Excel に書き出し中")
-            self.run_export(self.program_id, self.method, self.budget, path)
+            self.run_export(self.program_id, (self.method, self.budget, self.selection), path)
 
         self.app.push_screen(InputDialog("Excel に書き出す", "書き出すファイル:", value=str(default), attempt=attempt),
                              done)
 
     @work(thread=True, exclusive=True, group="export")
-    def run_export(self, program: str, method: str, budget: int | None, path: Path) -> None:
+    def run_export(self, program: str, asked: Asked, path: Path) -> None:
         try:
-            self.reviewer.chair.export(program, method, budget, path)
+            method, budget, selection = asked
+            self.reviewer.chair.export(program, method, budget, path, selection)
         except WorkspaceError as e:
             self.app.call_from_thread(self.export_done, None, "\n".join(clean(m) for m in e.messages))
             return
