@@ -63,7 +63,7 @@ class ChairScreen(ReviewerScreen[None]):
         Binding("m", "cycle_method", "集計"),
         Binding("b", "budget", "予算"),
         Binding("s", "cycle_selection", "選定"),
-        Binding("r", "reopen", "差戻し"),
+        Binding("r", "reopen", "差戻"),
         Binding("x", "export", "Excel"),
         Binding("f5", "reload", "更新", key_display="F5"),
     ]

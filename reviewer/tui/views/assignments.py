@@ -33,7 +33,8 @@ class AssignmentsView(Vertical):
     #assignments-table { height: 1fr; }
     #assignments-detail { height: auto; max-height: 4; padding: 0 1; background: $boost; }
     """
-    BINDINGS = [Binding("a", "assign", "割当")]
+    # the view's heading names the key (「a: 代わりの評価者を割り当てる」): the footer keeps to 80 columns
+    BINDINGS = [Binding("a", "assign", "割当", show=False)]
 
     desk: ChairDesk | None = None
     program = ""
