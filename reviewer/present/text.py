@@ -48,6 +48,11 @@ def clean(text: str) -> str:
     return "".join(" " if unicodedata.category(ch) in UNSHOWN else ch for ch in text)
 
 
+def clean_lines(text: str) -> str:
+    """``clean`` line by line: line breaks (any of \\r\\n, \\r, \\n) kept as \\n."""
+    return "\n".join(clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
+
+
 def _json_escape(ch: str) -> str:
     n = ord(ch)
     if n > 0xFFFF:  # beyond the BMP: a surrogate pair, as JSON writes it

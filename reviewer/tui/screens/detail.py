@@ -17,7 +17,7 @@ from textual.binding import Binding
 
 from reviewer.present import result as words
 from reviewer.present import sheets as sheet_words
-from reviewer.present.text import clean, pad, width, wrap, wrap_text
+from reviewer.present.text import clean, clean_lines, pad, width, wrap, wrap_text
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.dialogs import TextPage
@@ -115,10 +115,6 @@ def _indented(t: Text, text: str, cells: int, indent: int = 6) -> None:
         t.append(" " * indent)
         t.append_text(safe(line, style="dim"))
         t.append("\n")
-
-
-def clean_lines(text: str) -> str:
-    return "\n".join(clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 def _evaluators(t: Text, a: AppResult, result: Result, cells: int = 96) -> None:

@@ -13,7 +13,7 @@ from textual.containers import Vertical, VerticalScroll
 from textual.widgets import Static
 
 from reviewer.domain.vocabulary import MUST_LABELS
-from reviewer.present.text import clean, pad, width
+from reviewer.present.text import clean, fit, pad, width
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.dialogs import Dialog
 
@@ -65,7 +65,7 @@ def summary_text(s: Summary) -> Text:
         for line in rows:
             name = f"{line.criterion} {line.label}"
             t.append("  ")
-            t.append_text(safe(pad(_cut(name, w), w)))
+            t.append_text(safe(pad(fit(name, w), w)))
             value = ("未入力" if line.value is None else
                      MUST_LABELS.get(str(line.value), str(line.value)) if kind == "must" else f"{line.value} 点")
             t.append(f"  {value}", style="bold reverse" if line.value is None or line.value == "fail" else "bold")
@@ -83,17 +83,6 @@ def summary_text(s: Summary) -> Text:
         t.append("不適合とした必須要件: " + "、".join(line.criterion for line in s.failed) + "\n", style="bold")
     t.rstrip()
     return t
-
-
-def _cut(text: str, cells: int) -> str:
-    if width(text) <= cells:
-        return text
-    out = ""
-    for ch in text:
-        if width(out + ch) > cells - 3:
-            break
-        out += ch
-    return out + "..."
 
 
 class SubmitDialog(Dialog):

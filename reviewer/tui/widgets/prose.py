@@ -14,7 +14,7 @@ from rich.text import Text
 from textual.geometry import Size
 from textual.widget import Widget
 
-from reviewer.present.text import clean, width, wrap, wrap_text
+from reviewer.present.text import clean, clean_lines, width, wrap, wrap_text
 
 
 @dataclass(frozen=True)
@@ -62,7 +62,7 @@ def lay_out(parts: list[Part], cells: int) -> Text:
     first = True
     for part in parts:
         if isinstance(part, Para):
-            rows = [[(line, part.style)] for line in wrap_text(clean_keep_lines(part.text), cells)]
+            rows = [[(line, part.style)] for line in wrap_text(clean_lines(part.text), cells)]
         else:
             rows = _choice_lines(part, cells)
         for row in rows:
@@ -89,11 +89,6 @@ def framed(text: Text, cells: int, margin: int = MARGIN) -> Text:
         out.append_text(line)
         out.append(" " * max(0, cells - margin - line.cell_len))
     return out
-
-
-def clean_keep_lines(text: str) -> str:
-    """Control characters out, line breaks kept."""
-    return "\n".join(clean(line) for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"))
 
 
 class Prose(Widget):
