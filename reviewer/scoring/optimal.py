@@ -1,32 +1,90 @@
 """The optimal selection (SPEC §6.5) as mixed-integer programs, solved exactly by HiGHS
-(``scipy.optimize.milp``, relative gap 0). A binary x_i per eligible application, and integer
-places m_b ≤ Σ_{i∈b} x_i, m_b ≤ ``bureau_min`` per bureau (m ≤ Σ x_i, m ≤ ``min_selected`` for
-the whole), under Σ x_i ≤ ``max_selected``, Σ_{i∈b} x_i ≤ ``bureau_max`` and Σ yen_i x_i ≤ the
-budget. Three stages, each its own solve (no weights mixing the priorities, so no rounding
-between them): (1) the most minimum places Σ m; (2) with those held, the greatest sum of totals;
-(3) among the sets as good (places equal, totals within ``TOL``), the better-ranked: down the
-ranking, each application is kept in where some equally good set holds it, else left out, so the
-set chosen is the first in rank order (it holds rank 1 if any best set does, then rank 2, ...).
+(``scipy.optimize.milp``, relative gap 0). A binary x_i per candidate, and integer places
+m_b ≤ Σ_{i∈b} x_i, m_b ≤ ``bureau_min`` per bureau (m ≤ Σ x_i, m ≤ ``min_selected`` for the
+whole), under Σ x_i ≤ ``max_selected``, Σ_{i∈b} x_i ≤ ``bureau_max`` and Σ yen_i x_i ≤ the budget.
+Three stages, each its own solve (no weights mixing the priorities, so no rounding between them):
+(1) the most minimum places Σ m (skipped where there are no minimums); (2) with those held, the
+greatest sum of totals; (3) among the sets as good (places equal, totals within ``TOL``), the
+better-ranked: the least sum of ranks (so {1, 4} and {2, 3} are as good; the solver takes one).
+
+The candidates are the eligible applications less the dominated ones, which no best set holds: an
+application is dominated where at least as many better-ranked applications of its bureau (of all,
+where no bureau has a minimum or a maximum) cost no more as any set that fits can take from there;
+then one of them is always free to take its place at no loss. At 2,000 applications a few hundred
+remain, so each solve is small.
 """
 
 from __future__ import annotations
 
+import bisect
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from reviewer.domain.model import Selection
 from reviewer.domain.regions import BUREAUS
-from reviewer.scoring.result import AppResult
+
+if TYPE_CHECKING:
+    from reviewer.scoring.result import AppResult
 
 TOL = 1e-6           # two sums of totals this close are equally good
 TIME_LIMIT = 60.0    # seconds per solve
+
+
+@dataclass(frozen=True)
+class Panel:
+    """What the optimal set depends on, in rank order: totals, subsidies and bureaus."""
+
+    totals: list[float]
+    yen: list[int]
+    bureaus: list[str]
+
+    @classmethod
+    def of(cls, ranked: list[AppResult]) -> Panel:
+        return cls([float(a.total or 0.0) for a in ranked], [a.requested_subsidy_yen for a in ranked],
+                   [a.bureau for a in ranked])
+
+    def subset(self, idx: list[int]) -> Panel:
+        return Panel([self.totals[i] for i in idx], [self.yen[i] for i in idx], [self.bureaus[i] for i in idx])
+
+
+def _room(costs: list[int], sel: Selection, budget: int | None, cap: int | None) -> int:
+    """The most applications of ``costs`` a set that fits can take (``cap``: a group's maximum)."""
+    room = len(costs)
+    for limit in (sel.max_selected, cap):
+        if limit is not None:
+            room = min(room, limit)
+    if budget is not None:
+        spent, k = 0, 0
+        for c in sorted(costs):
+            if spent + c > budget or k >= room:
+                break
+            spent, k = spent + c, k + 1
+        room = k
+    return room
+
+
+def candidates(panel: Panel, sel: Selection, budget: int | None) -> list[int]:
+    """The indices (in rank order) of the applications not dominated (see the module's text)."""
+    per_bureau = sel.bureau_min is not None or sel.bureau_max is not None
+    groups: dict[str, list[int]] = {}
+    for i, b in enumerate(panel.bureaus):
+        groups.setdefault(b if per_bureau else "", []).append(i)
+    keep: list[int] = []
+    for idx in groups.values():
+        room = _room([panel.yen[i] for i in idx], sel, budget, sel.bureau_max if per_bureau else None)
+        seen: list[int] = []  # the costs of the better-ranked of the group, sorted
+        for i in idx:
+            if bisect.bisect_right(seen, panel.yen[i]) < room:
+                keep.append(i)
+            bisect.insort(seen, panel.yen[i])
+    return sorted(keep)
 
 
 @dataclass
 class Model:
     """The constraint rows shared by the stages: coefficients, lower and upper bounds."""
 
-    n: int                       # applications; the places follow
+    n: int                       # candidates; the places follow
     width: int                   # all variables
     rows: list[list[float]]
     lo: list[float]
@@ -45,24 +103,32 @@ class Model:
         self.lo.append(lo)
         self.hi.append(hi)
 
+    @property
+    def places(self) -> list[float]:
+        return [0.0] * self.n + [1.0] * (self.width - self.n)
 
-def build(ranked: list[AppResult], sel: Selection, budget: int | None) -> Model:
-    n = len(ranked)
-    groups = [[i for i, a in enumerate(ranked) if a.bureau == b] for b in BUREAUS]
+    @property
+    def sums(self) -> list[float]:
+        return self.totals + [0.0] * (self.width - self.n)
+
+
+def build(panel: Panel, sel: Selection, budget: int | None) -> Model:
+    """The program over the whole ``panel`` (cut to its candidates by ``optimal_set``)."""
+    n = len(panel.totals)
+    groups = [[i for i, x in enumerate(panel.bureaus) if x == b] for b in BUREAUS]
     groups = [g for g in groups if g]
     places: list[tuple[list[int], int]] = []
     if sel.bureau_min:
         places += [(g, sel.bureau_min) for g in groups]
     if sel.min_selected:
         places.append((list(range(n)), sel.min_selected))
-    p = Model(n, n + len(places), [], [], [], [1.0] * n + [float(k) for _, k in places],
-                [float(a.total or 0.0) for a in ranked])
+    p = Model(n, n + len(places), [], [], [], [1.0] * n + [float(k) for _, k in places], list(panel.totals))
     if sel.max_selected is not None:
         p.add([1.0] * n + [0.0] * len(places), 0.0, float(sel.max_selected))
     for g in groups if sel.bureau_max is not None else []:
         p.add(p.pick(g), 0.0, float(sel.bureau_max or 0))
     if budget is not None:
-        p.add([float(a.requested_subsidy_yen) for a in ranked] + [0.0] * len(places), 0.0, float(budget))
+        p.add([float(y) for y in panel.yen] + [0.0] * len(places), 0.0, float(budget))
     for j, (g, _) in enumerate(places):  # m_j − Σ_{i∈g} x_i ≤ 0
         row = [-v for v in p.pick(g)]
         row[n + j] = 1.0
@@ -77,6 +143,8 @@ def solve(p: Model, objective: list[float], extra: list[tuple[list[float], float
     import numpy as np
     from scipy.optimize import Bounds, LinearConstraint, milp
 
+    if not p.width:
+        return 0.0, []
     rows = p.rows + [r for r, _ in extra]
     lo = p.lo + [b for _, b in extra]
     hi = p.hi + [np.inf] * len(extra)
@@ -90,40 +158,52 @@ def solve(p: Model, objective: list[float], extra: list[tuple[list[float], float
     return -float(res.fun), [round(v) for v in res.x]
 
 
-def best_set(p: Model) -> tuple[int, float, list[int]]:
-    """The three stages: the places, the sum of totals and the chosen (0/1 per application)."""
-    places = [0.0] * p.n + [1.0] * (p.width - p.n)
-    totals = p.totals + [0.0] * (p.width - p.n)
-    first = solve(p, places, [], {})
-    assert first is not None  # choosing nothing is always feasible
-    held = [(places, round(first[0]) - 0.5)]
-    second = solve(p, totals, held, {})
+def best_set(p: Model, ranks: list[int] | None) -> tuple[int, float, list[int]]:
+    """The stages: the places, the sum of totals and the chosen (0/1 per candidate); without
+    ``ranks`` (the candidates' ranks) stage 3 is left out (any best set)."""
+    held: list[tuple[list[float], float]] = []
+    places = 0
+    if p.width > p.n:
+        first = solve(p, p.places, [], {})
+        assert first is not None  # choosing nothing is always feasible
+        places = round(first[0])
+        held.append((p.places, places - 0.5))
+    second = solve(p, p.sums, held, {})
     assert second is not None
     best, x = second
-    held.append((totals, best - TOL))
-    fixed: dict[int, int] = {}
-    for i in range(p.n):
-        if not x[i]:
-            found = solve(p, totals, held, {**fixed, i: 1})
-            if found is not None:
-                x = found[1]
-        fixed[i] = x[i]
-    return round(first[0]), sum(t for t, xi in zip(p.totals, x) if xi), x[:p.n]
+    if ranks:  # the least sum of ranks among the sets as good
+        held.append((p.sums, best - TOL))
+        third = solve(p, [-float(r) for r in ranks] + [0.0] * (p.width - p.n), held, {})
+        if third is not None:  # None only where the solver's tolerance loses the held sum
+            x = third[1]
+    return places, sum(t for t, xi in zip(p.totals, x) if xi), x[:p.n]
+
+
+def optimal_set(panel: Panel, sel: Selection, budget: int | None, tie_break: bool = True) -> tuple[int, list[bool]]:
+    """The places filled and the optimal set (a flag per application of ``panel``)."""
+    keep = candidates(panel, sel, budget)
+    places, _, x = best_set(build(panel.subset(keep), sel, budget), [i + 1 for i in keep] if tie_break else None)
+    chosen = [False] * len(panel.totals)
+    for i, xi in zip(keep, x):
+        chosen[i] = bool(xi)
+    return places, chosen
 
 
 def select_optimal(ranked: list[AppResult], sel: Selection, budget: int | None) -> list[str]:
     """Select the optimal set among ``ranked``; the notes on the minimums it cannot meet."""
     from reviewer.scoring.selection import minimum_notes
 
-    p = build(ranked, sel, budget)
-    places, _, x = best_set(p)
-    for a, xi in zip(ranked, x):
-        a.selected, a.skipped_for = bool(xi), None if xi else "最適な組に含まれない"
+    panel = Panel.of(ranked)
+    places, chosen = optimal_set(panel, sel, budget)
+    for a, xi in zip(ranked, chosen):
+        a.selected, a.skipped_for = xi, None if xi else "最適な組に含まれない"
+    if sel.bureau_min is None and sel.min_selected is None:
+        return []
     if budget is None:
         why = f"採択数の上限（{sel.max_selected}）の範囲では満たせない"
     else:
-        unbounded = build(ranked, sel, None)
-        found = solve(unbounded, [0.0] * p.n + [1.0] * (p.width - p.n), [], {})
+        unbounded = build(panel.subset(candidates(panel, sel, None)), sel, None)
+        found = solve(unbounded, unbounded.places, [], {})
         more = found is not None and round(found[0]) > places
         why = "予算内では下限を満たせない" if more else f"採択数の上限（{sel.max_selected}）の範囲では満たせない"
     return minimum_notes(ranked, sel, why)
