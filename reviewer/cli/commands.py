@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import sys
 from pathlib import Path
+from typing import Any
 
 from reviewer.present.text import clean, json_text
 from reviewer.services.workspaces import Workspace, open_workspace_at
@@ -328,13 +329,18 @@ def cmd_download(args: argparse.Namespace) -> int:
 # -- results ----------------------------------------------------------------------------
 
 
+def scoring_options(args: argparse.Namespace) -> dict[str, Any]:
+    """The options of ``rank`` and ``export`` beyond the method and the budget."""
+    return {"selection": args.selection, "resamples": args.resamples, "seed": args.seed, "compare": args.compare}
+
+
 def cmd_rank(args: argparse.Namespace) -> int:
     from reviewer.cli.ranking import print_ranking
     from reviewer.services.results import score_workspace
 
     with open_workspace(args) as ws:
         result = score_workspace(ws, args.program, method=args.method, budget_yen=args.budget, comments=False,
-                                 selection=args.selection)
+                                 **scoring_options(args))
     if args.json:
         print(json_text(result.to_json(), indent=2))
     else:
@@ -351,10 +357,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         if out:
             export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget,
-                            selection=args.selection)
+                            **scoring_options(args))
         else:
             out = export_to_folder(ws, args.program, actor(), method=args.method, budget_yen=args.budget,
-                                   selection=args.selection).path
+                                   **scoring_options(args)).path
     print(f"Excel ワークブックを書き出しました: {out}")
     return 0
 

@@ -11,6 +11,7 @@ from typing import Any, NoReturn
 
 from reviewer import __version__
 from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
+from reviewer.scoring.result import DEFAULT_RESAMPLES, MAX_RESAMPLES
 
 
 class Parser(argparse.ArgumentParser):
@@ -68,12 +69,28 @@ def _assign_reason(value: str) -> str:
     return value
 
 
+def _resamples(value: str) -> int:
+    try:
+        n = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"整数で指定してください（{value!r}）") from None
+    if not 0 <= n <= MAX_RESAMPLES:
+        raise argparse.ArgumentTypeError(f"0 以上 {MAX_RESAMPLES:,} 以下で指定してください（{value!r}）")
+    return n
+
+
 def _scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
     p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
     p.add_argument("--selection", choices=list(SELECTION_STRATEGIES),
                    help="選定方式（審査基準の [selection] strategy を上書き: greedy 順に選ぶ、quota 下限を先に満たす、"
                         "optimal 最適化）")
+    p.add_argument("--resamples", type=_resamples, default=DEFAULT_RESAMPLES, metavar="N",
+                   help=f"順位の確かさ（期待順位・90%%区間・採択候補になる割合・境界域）を求める採点票の再標本の数"
+                        f"（既定: {DEFAULT_RESAMPLES}、0 で求めない）")
+    p.add_argument("--seed", type=int, default=0, metavar="N", help="再標本の乱数の種（既定: 0。同じ種なら同じ結果）")
+    p.add_argument("--compare", action="store_true",
+                   help="3つの選定方式（greedy・quota・optimal）の採択候補を並べ、違う申請ごとに理由を示す")
 
 
 def _input_commands(sub: Subparsers, c: Any) -> None:

@@ -30,9 +30,10 @@ MUST_LABELS: dict[str, str] = {"pass": "適合", "fail": "不適合"}
 MUST_SHORT_LABELS: dict[str, str] = {"pass": "適", "fail": "否"}
 
 #: Aggregation methods (SPEC §4) and their names.
-METHODS: tuple[str, ...] = ("mean", "median", "trimmed", "zscore")
+METHODS: tuple[str, ...] = ("mean", "median", "trimmed", "zscore", "adjusted")
 METHOD_LABELS: dict[str, str] = {"mean": "平均", "median": "中央値", "trimmed": "トリム平均（最高・最低を除く）",
-                                 "zscore": "評価者ごとの標準化（zスコア）"}
+                                 "zscore": "評価者ごとの標準化（zスコア）",
+                                 "adjusted": "評価者の傾向を補正（加法モデル）"}
 
 #: The selection strategies (SPEC §6.5), with labels.
 SELECTION_STRATEGIES: tuple[str, ...] = ("greedy", "quota", "optimal")

@@ -42,10 +42,15 @@ def score_program(
     budget_yen: int | None = None,
     evaluator_names: dict[str, str] | None = None,
     selection: str | None = None,
+    resamples: int = 0,
+    seed: int = 0,
+    compare: bool = False,
 ) -> Result:
     """Score, rank and select. ``sheets`` are the submitted sheets of the program
     (callers pass only submitted ones); ``budget_yen`` overrides the program's budget and
-    ``selection`` its selection strategy (SPEC §6.5)."""
+    ``selection`` its selection strategy (SPEC §6.5); ``resamples`` of the sheets drawn from
+    ``seed`` say how sure each rank is (SPEC §6.6; 0: not drawn); ``compare`` puts every strategy's
+    selection beside it (``Result.comparison``)."""
     from reviewer.scoring.rates import aggregate, read_sheets  # pandas
     from reviewer.scoring.statistics import agreement, criterion_means, evaluator_stats
 
@@ -66,14 +71,29 @@ def score_program(
     results = build_results(applications, criteria, rates, aggregated.rates, demand)
     ranked = rank(results)
     notes = select(ranked, program.selection, budget, strategy)
+    comparison = None
+    if compare:
+        from reviewer.scoring.compare import compare as side_by_side
+
+        comparison = side_by_side(ranked, program.selection, budget, strategy)
+    walked = 0
+    if resamples:
+        from reviewer.scoring.uncertainty import apply
+
+        walked = apply(ranked, rates.frame, aggregated.values, aggregated.kind, program.selection, budget, strategy,
+              resamples, seed)
     rest = [a for a in results if not a.eligible]  # already by id
 
     return Result(program=program, method=method, budget_yen=budget, demand_yen=demand.demand_yen,
                   oversubscribed=demand.oversubscribed, applications=ranked + rest,
                   balance=bureau_balance(results, program.selection), field_balance=field_balance(results, program),
-                  evaluator_stats=evaluator_stats(rates.frame, evaluator_names or {}, aggregated.mu),
+                  evaluator_stats=evaluator_stats(rates.frame, evaluator_names or {}, aggregated.mu,
+                                                  aggregated.effects if method == "adjusted" else None),
                   criterion_means=criterion_means(program, rates.values), agreement=agreement(rates.frame),
-                  sheets=submitted, selection=strategy, selection_notes=notes)
+                  sheets=submitted, selection=strategy, selection_notes=notes,
+                  resamples=resamples if ranked else 0, seed=seed if resamples and ranked else None,
+                  selection_resamples=walked,
+                  shrinkage=aggregated.shrinkage, comparison=comparison)
 
 
 def __getattr__(name: str) -> Any:

@@ -195,8 +195,13 @@ def select_optimal(ranked: list[AppResult], sel: Selection, budget: int | None) 
 
     panel = Panel.of(ranked)
     places, chosen = optimal_set(panel, sel, budget)
+    per = {b: sum(1 for a, xi in zip(ranked, chosen) if xi and a.bureau == b) for b in set(panel.bureaus)}
     for a, xi in zip(ranked, chosen):
-        a.selected, a.skipped_for = xi, None if xi else "最適な組に含まれない"
+        a.selected, a.skipped_for, a.selected_for = xi, None if xi else "最適な組に含まれない", None
+        if xi:
+            fills = sel.bureau_min is not None and per[a.bureau] <= sel.bureau_min
+            a.selected_for = (f"{a.bureau}の下限（{sel.bureau_min}件）を満たす組に入る" if fills
+                              else "合計点の和が最大になる組に入る")
     if sel.bureau_min is None and sel.min_selected is None:
         return []
     if budget is None:

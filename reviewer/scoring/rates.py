@@ -5,13 +5,15 @@ its scored items, M the maximum of the application's criteria; defined in ``scor
 which computes one sheet's rate without pandas), the item values and the must marks per
 application; the criteria of an application's kind (track, applicant type) are looked up once.
 The score rate R is then the mean, median, trimmed mean or z-score of an application's sheet
-rates, computed with pandas over all sheets at once.
+rates, computed with pandas over all sheets at once, or (``adjusted``, SPEC §6.6) the application's
+effect in an additive model of the rates with evaluator effects shrunk towards 0 (``fit_effects``).
+Each method is also a per-sheet value and a way to combine an application's values (``values``,
+``Aggregate.kind``), so the resampling of ``scoring.uncertainty`` draws sheets, not applications.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -20,7 +22,7 @@ from reviewer.domain.model import Application
 from reviewer.scoring.result import SheetInput
 from reviewer.scoring.sheet import Criteria, rate_of
 
-__all__ = ["Aggregate", "Criteria", "SheetRates", "aggregate", "read_sheets"]
+__all__ = ["Aggregate", "Criteria", "Effects", "SheetRates", "aggregate", "fit_effects", "read_sheets"]
 
 
 @dataclass
@@ -86,42 +88,109 @@ class Aggregate:
     rates: dict[str, float]   # application → R
     mu: float                 # the mean of all sheet rates
     sigma: float              # their standard deviation (population)
+    values: np.ndarray        # per sheet (the frame's rows): its value on the scale of R
+    kind: str                 # how an application's values make its R: mean, median or trimmed
+    effects: dict[str, float] = field(default_factory=dict)  # adjusted: evaluator → effect
+    shrinkage: float | None = None                             # adjusted: the prior's weight λ
 
 
-def _mean(frame: pd.DataFrame, mu: float, sigma: float) -> pd.Series:
-    return frame.groupby("application")["r"].mean()
-
-
-def _median(frame: pd.DataFrame, mu: float, sigma: float) -> pd.Series:
-    return frame.groupby("application")["r"].median()
-
-
-def _trimmed(frame: pd.DataFrame, mu: float, sigma: float) -> pd.Series:
+def _trimmed_mean(stats: pd.DataFrame) -> pd.Series:
     """The mean without the highest and the lowest rate, from four sheets up; the mean below."""
-    stats = frame.groupby("application")["r"].agg(["mean", "min", "max", "sum", "count"])
     trimmed = (stats["sum"] - stats["max"] - stats["min"]) / (stats["count"] - 2).where(stats["count"] >= 4, 1)
     return trimmed.where(stats["count"] >= 4, stats["mean"])
 
 
-def _zscore(frame: pd.DataFrame, mu: float, sigma: float) -> pd.Series:
-    """The mean of the rates standardised per evaluator, back on the scale of all rates."""
+def _zscores(frame: pd.DataFrame, mu: float, sigma: float) -> np.ndarray:
+    """Each rate standardised by its evaluator's mean and deviation, back on the scale of all rates."""
     by_ev = frame.groupby("evaluator")["r"]
     ev_mean = by_ev.transform("mean")
     ev_std = by_ev.transform("std", ddof=0)
     z = np.where(ev_std > 1e-12, (frame["r"] - ev_mean) / ev_std.where(ev_std > 1e-12, 1.0), 0.0)
-    return mu + frame.assign(z=z).groupby("application")["z"].mean() * sigma
+    return np.asarray(mu + z * sigma, dtype=float)
 
 
-_METHODS: dict[str, Callable[[pd.DataFrame, float, float], pd.Series]] = {
-    "mean": _mean, "median": _median, "trimmed": _trimmed, "zscore": _zscore,
-}
+#: The shrinkage's weight λ (in sheets) is estimated from the data, within these bounds.
+SHRINK_MIN, SHRINK_MAX = 1.0, 1e6
+FIT_ROUNDS = 50
+
+
+@dataclass
+class Effects:
+    """The fitted additive model: rate = mu + a[application] + b[evaluator] + noise."""
+
+    mu: float
+    a: np.ndarray        # per application code
+    b: np.ndarray        # per evaluator code
+    shrinkage: float     # λ = σ²_noise / σ²_evaluator
+    noise: float         # σ_noise
+
+
+def fit_effects(app: np.ndarray, ev: np.ndarray, r: np.ndarray) -> Effects:
+    """Least squares of r = mu + a_i + b_j with the penalty λ Σ b_j² (the evaluator effects as
+    random effects, shrunk towards 0; the application effects free). With a_i eliminated (the mean
+    of its sheets' r − mu − b_j), b solves (diag(n_j) + λI − WᵀD⁻¹W) b = Σ_sheets of j (r − the
+    mean r of the sheet's application), W the sheets' application × evaluator incidence and D the
+    applications' sheet counts: one evaluators × evaluators system per λ. λ is re-estimated
+    between solves as σ²_noise / σ²_evaluator (empirical Bayes, EM-like: σ²_evaluator from the
+    effects and their posterior variance), at most FIT_ROUNDS times."""
+    from scipy.sparse import coo_matrix
+
+    mu = float(r.mean())
+    y = r - mu
+    n_a = np.bincount(app).astype(float)
+    n_e = np.bincount(ev).astype(float)
+    ones = np.ones(len(r))
+    W = coo_matrix((ones, (app, ev)), shape=(len(n_a), len(n_e))).tocsr()
+    C = (W.T @ W.multiply(1.0 / n_a[:, None]).tocsr()).toarray()
+    centred = y - (np.bincount(app, y, len(n_a)) / n_a)[app]
+    rhs = np.bincount(ev, centred, len(n_e))
+    base = np.diag(n_e) - C
+    lam, b, s2e = SHRINK_MIN, np.zeros(len(n_e)), 0.0
+    for _ in range(FIT_ROUNDS):
+        b = np.linalg.solve(base + lam * np.eye(len(n_e)), rhs)
+        a = np.bincount(app, y - b[ev], len(n_a)) / n_a
+        res = y - a[app] - b[ev]
+        s2e = float(res @ res) / max(len(r) - len(n_a) - len(n_e), 1)
+        s2b = float(np.mean(b ** 2 + s2e / (n_e + lam)))
+        new = min(max(s2e / s2b, SHRINK_MIN), SHRINK_MAX) if s2b > 1e-12 else SHRINK_MAX
+        if abs(new - lam) <= 1e-6 * lam:
+            break
+        lam = new
+    a = np.bincount(app, y - b[ev], len(n_a)) / n_a
+    return Effects(mu, a, b, lam, s2e ** 0.5)
+
+
+def _adjusted(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray, dict[str, float], float]:
+    """R = mu + the application's effect, which is the mean of its rates less their evaluators'
+    effects; the per-sheet values are those corrected rates."""
+    app_codes, apps = pd.factorize(frame["application"])
+    ev_codes, evs = pd.factorize(frame["evaluator"])
+    fit = fit_effects(app_codes, ev_codes, frame["r"].to_numpy(dtype=float))
+    values = frame["r"].to_numpy(dtype=float) - fit.b[ev_codes]
+    series = pd.Series(fit.mu + fit.a, index=apps)
+    return series, values, {str(e): float(x) for e, x in zip(evs, fit.b)}, fit.shrinkage
 
 
 def aggregate(frame: pd.DataFrame, method: str) -> Aggregate:
     """R per application that has sheets, by ``method`` (one of ``vocabulary.METHODS``)."""
     if not len(frame):
-        return Aggregate({}, 0.0, 0.0)
+        return Aggregate({}, 0.0, 0.0, np.zeros(0), "mean")
     mu = float(frame["r"].mean())
     sigma = float(frame["r"].std(ddof=0))
-    series = _METHODS[method](frame, mu, sigma)
-    return Aggregate({aid: float(v) for aid, v in series.items()}, mu, sigma)
+    r = frame["r"].to_numpy(dtype=float)
+    if method == "adjusted":
+        series, values, effects, lam = _adjusted(frame)
+        return Aggregate({aid: float(v) for aid, v in series.items()}, mu, sigma, values, "mean", effects, lam)
+    if method == "zscore":
+        values = _zscores(frame, mu, sigma)
+        series = frame.assign(v=values).groupby("application")["v"].mean()
+        return Aggregate({aid: float(v) for aid, v in series.items()}, mu, sigma, values, "mean")
+    by_app = frame.groupby("application")["r"]
+    if method == "median":
+        series = by_app.median()
+    elif method == "trimmed":
+        series = _trimmed_mean(by_app.agg(["mean", "min", "max", "sum", "count"]))
+    else:
+        series = by_app.mean()
+    kind = method if method in ("median", "trimmed") else "mean"
+    return Aggregate({aid: float(v) for aid, v in series.items()}, mu, sigma, r, kind)

@@ -14,6 +14,8 @@ from reviewer.rules.checks import CheckResult
 
 EPS = 1e-9
 DISAGREEMENT_SPREAD = 30.0
+DEFAULT_RESAMPLES = 1000        # SPEC §6.6: resamples of the sheets the front ends draw
+MAX_RESAMPLES = 100_000
 
 
 def _num(x: float | None) -> float | None:
@@ -60,7 +62,12 @@ class AppResult:
     rank: int | None = None
     selected: bool = False
     skipped_for: str | None = None              # why a ranked application was not selected
+    selected_for: str | None = None             # why it was (how its strategy took it)
     spread: float | None = None
+    expected_rank: float | None = None          # SPEC §6.6, over the resamples
+    rank_interval: tuple[int, int] | None = None
+    p_selected: float | None = None
+    boundary: bool = False                      # the interval crosses the cut line (境界域)
 
     @property
     def disagreement(self) -> bool:
@@ -73,6 +80,9 @@ class AppResult:
             "score_rate": _num(self.score_rate), "bonus": _num(self.bonus), "total": _num(self.total),
             "reviews": self.reviews, "selected": self.selected, "bureau": self.bureau,
             "requested_subsidy_yen": self.requested_subsidy_yen, "disagreement": self.disagreement,
+            "expected_rank": self.expected_rank,
+            "rank_interval": None if self.rank_interval is None else list(self.rank_interval),
+            "p_selected": self.p_selected, "boundary": self.boundary,
         }
 
 
@@ -118,6 +128,7 @@ class EvaluatorStats:
     mean: float | None
     std: float | None
     deviation: float | None   # mean − the program's mean of sheet rates
+    effect: float | None = None  # method adjusted: the fitted effect (points of rate, shrunk)
 
 
 @dataclass
@@ -144,6 +155,11 @@ class Result:
     sheets: list[SheetInput] = field(default_factory=list)
     selection: str = "greedy"         # the strategy used (SPEC §6.5)
     selection_notes: list[str] = field(default_factory=list)  # the minimums not met, and why
+    resamples: int = 0                # SPEC §6.6: how many (0: none drawn)
+    seed: int | None = None
+    selection_resamples: int = 0      # of which p_selected is drawn (fewer under optimal)
+    shrinkage: float | None = None    # method adjusted: the prior's weight λ (in sheets)
+    comparison: Any = None            # scoring.compare.Comparison, where asked for
 
     @property
     def ranked(self) -> list[AppResult]:
@@ -156,6 +172,11 @@ class Result:
     @property
     def selected_yen(self) -> int:
         return sum(a.requested_subsidy_yen for a in self.selected)
+
+    @property
+    def boundary(self) -> list[AppResult]:
+        """The applications whose rank interval crosses the cut line (境界域), in rank order."""
+        return [a for a in self.ranked if a.boundary]
 
     @property
     def cut_rank(self) -> int | None:
@@ -171,9 +192,10 @@ class Result:
             "method": self.method,
             "selection": self.selection,
             "selection_notes": self.selection_notes,
+            "resamples": self.resamples, "selection_resamples": self.selection_resamples, "seed": self.seed,
             "applications": [a.to_json() for a in self.applications],
             "balance": [b.to_json() for b in self.balance],
-        } | self._min_selected_json()
+        } | self._min_selected_json() | ({} if self.comparison is None else {"comparison": self.comparison.to_json()})
 
     def _min_selected_json(self) -> dict[str, Any]:
         lo = self.program.selection.min_selected

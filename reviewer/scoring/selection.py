@@ -36,8 +36,12 @@ class Fill:
             return f"予算の残額（{budget - self.spent:,}円）を超える"
         return None
 
-    def take(self, a: AppResult) -> None:
-        a.selected, a.skipped_for = True, None
+    def take(self, a: AppResult, why: str) -> None:
+        a.selected, a.skipped_for, a.selected_for = True, None, why
+        self.take_quietly(a)
+
+    def take_quietly(self, a: AppResult) -> None:
+        """Count ``a`` as selected without marking it."""
         self.count += 1
         self.spent += a.requested_subsidy_yen
         self.per_bureau[a.bureau] = self.per_bureau.get(a.bureau, 0) + 1
@@ -56,12 +60,12 @@ def select(ranked: list[AppResult], sel: Selection, budget: int | None, strategy
         lo = sel.bureau_min
         for a in ranked:
             if fill.per_bureau.get(a.bureau, 0) < lo and fill.why_not(a) is None:
-                fill.take(a)
+                fill.take(a, f"{a.bureau}の下限（{lo}件）を満たすため先に選ぶ")
     for a in ranked:
         if not a.selected:
             why = fill.why_not(a)
             if why is None:
-                fill.take(a)
+                fill.take(a, "順位順に収まる")
             else:
                 a.skipped_for = why
     return minimum_notes(ranked, sel, "予算または上限のため") if strategy == "quota" else []

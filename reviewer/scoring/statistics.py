@@ -12,15 +12,19 @@ from reviewer.domain.model import Program
 from reviewer.scoring.result import Agreement, EvaluatorStats
 
 
-def evaluator_stats(frame: pd.DataFrame, names: dict[str, str], mu: float) -> list[EvaluatorStats]:
-    """One ``EvaluatorStats`` per evaluator with sheets, by evaluator id; ``mu`` is the mean of all rates."""
+def evaluator_stats(frame: pd.DataFrame, names: dict[str, str], mu: float,
+                    effects: dict[str, float] | None = None) -> list[EvaluatorStats]:
+    """One ``EvaluatorStats`` per evaluator with sheets, by evaluator id; ``mu`` is the mean of all
+    rates, ``effects`` the fitted evaluator effects (method ``adjusted``; else none)."""
     stats: list[EvaluatorStats] = []
     if len(frame):
         by_ev = frame.groupby("evaluator")["r"]
         per_ev = pd.DataFrame({"count": by_ev.count(), "mean": by_ev.mean(), "std": by_ev.std(ddof=0)})
         for eid, row in per_ev.iterrows():
             m = float(row["mean"])
-            stats.append(EvaluatorStats(str(eid), names.get(str(eid), ""), int(row["count"]), m, float(row["std"]), m - mu))
+            effect = None if effects is None else effects.get(str(eid))
+            stats.append(EvaluatorStats(str(eid), names.get(str(eid), ""), int(row["count"]), m, float(row["std"]),
+                                        m - mu, effect))
     return stats
 
 

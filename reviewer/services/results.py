@@ -18,9 +18,11 @@ if TYPE_CHECKING:
 
 
 def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget_yen: int | None = None,
-                    comments: bool = True, selection: str | None = None) -> Result:
+                    comments: bool = True, selection: str | None = None, resamples: int = 0, seed: int = 0,
+                    compare: bool = False) -> Result:
     """Score a program of an open workspace (submitted sheets only). ``comments=False`` skips
-    reading the comments and notes (the ranking needs none; the workbook does)."""
+    reading the comments and notes (the ranking needs none; the workbook does); ``resamples``,
+    ``seed`` and ``compare`` as ``scoring.score_program`` takes them."""
     from reviewer.scoring import SheetInput, score_program
 
     program = ws.program(program_id)
@@ -28,7 +30,7 @@ def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget
     sheets = [SheetInput(a, e, scores, c, n) for a, e, scores, c, n in ws.submitted_scores(program_id, comments)]
     names = {p.id: p.name for p in ws.people()}
     return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names,
-                         selection=selection)
+                         selection=selection, resamples=resamples, seed=seed, compare=compare)
 
 
 @dataclass(frozen=True)
@@ -39,7 +41,8 @@ class Export:
 
 def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, method: str = "mean",
                     budget_yen: int | None = None, generated_at: datetime | None = None,
-                    make_folder: bool = False, selection: str | None = None) -> Export:
+                    make_folder: bool = False, selection: str | None = None, resamples: int = 0, seed: int = 0,
+                    compare: bool = False) -> Export:
     """Score the program and write its workbook to ``path`` (created whole or not at all, mode
     0600; its folder made where missing with ``make_folder``, 0700); the export is audited with the
     file, method and budget, so a workspace that cannot record it is refused before writing."""
@@ -51,7 +54,8 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
     if ws.readonly:
         raise WorkspaceError(f"{ws.db_path}: 読み取り専用のため、書き出しを監査ログに記録できません"
                              "（書き出しは書き込めるワークスペースで行ってください）")
-    result = score_workspace(ws, program_id, method=method, budget_yen=budget_yen, selection=selection)
+    result = score_workspace(ws, program_id, method=method, budget_yen=budget_yen, selection=selection,
+                             resamples=resamples, seed=seed, compare=compare)
     try:
         if make_folder:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -59,7 +63,7 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
     except OSError as e:
         raise WorkspaceError(f"{path}: 書き込めません（{e.strerror or e}）") from None
     ws.record(actor, "export", program_id, detail=f"{os.path.abspath(path)} method={method} budget={result.budget_yen}"
-              f" selection={result.selection}")
+              f" selection={result.selection} resamples={result.resamples} seed={result.seed}")
     return Export(path, result)
 
 
@@ -72,14 +76,14 @@ def export_stem(program_id: str, when: datetime | None = None) -> str:
 
 def export_to_folder(ws: Workspace, program_id: str, actor: str, method: str = "mean",
                      budget_yen: int | None = None, when: datetime | None = None,
-                     selection: str | None = None) -> Export:
+                     selection: str | None = None, resamples: int = 0, seed: int = 0, compare: bool = False) -> Export:
     """``export_workbook`` into the workspace's export folder (made 0700 where missing) under
     the default name, ``-2``, ``-3``, ... added where it is taken: a file is never replaced."""
     ws.program(program_id)
     path = unused_path(make_exports_folder(ws.path), export_stem(program_id, when), ".xlsx", reserve=True)
     try:
         return export_workbook(ws, program_id, path, actor, method=method, budget_yen=budget_yen,
-                               selection=selection)
+                               selection=selection, resamples=resamples, seed=seed, compare=compare)
     except BaseException:
         path.unlink(missing_ok=True)  # the reserved name, empty or not recorded as an export
         raise
