@@ -8,6 +8,7 @@ import itertools
 import json
 import random
 
+import numpy as np
 import pytest
 from conftest import ROOT
 from test_scoring import application, program, run, sheet
@@ -286,3 +287,38 @@ def test_the_dominated_are_never_needed(seed):
     cut = optimal.best_set(optimal.build(panel.subset(keep), sel, budget), None)
     assert cut[0] == whole[0]
     assert cut[1] == pytest.approx(whole[1], abs=TOL)
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_reduced_cost_fixing_and_the_knapsack_lose_nothing(seed):
+    """Stage 2 by fixing and enumeration equals the solver's plain answer (panels without minimums)."""
+    from reviewer.scoring import optimal
+
+    rng = random.Random(2000 + seed)
+    apps = ranked(*sorted((app(f"Z{i:03d}", rng.randint(300, 900) / 10, rng.choice(["北海道", "東北", "関東"]),
+                               rng.randint(1, 30) * 10) for i in range(rng.randint(20, 80))), key=lambda a: -(a.total or 0)))
+    sel = Selection(bureau_max=rng.choice([None, 5]), max_selected=rng.choice([None, 8]))
+    p = optimal.build(optimal.Panel.of(apps), sel, rng.randint(100, 900))
+    fast, x = optimal.most_totals(p)
+    plain = optimal.solve(p, p.sums, [], {})
+    assert plain is not None
+    assert fast == pytest.approx(plain[0], abs=TOL)
+    assert sum(t for t, xi in zip(p.totals, x) if xi) == pytest.approx(fast, abs=TOL)
+    for row, hi in zip(p.rows, p.hi):
+        assert sum(r * xi for r, xi in zip(row, x)) <= hi + 1e-9
+
+
+def test_the_knapsack_is_exact():
+    from reviewer.scoring import optimal
+
+    rng = random.Random(7)
+    for _ in range(30):
+        n = rng.randint(0, 12)
+        w = [rng.randint(1, 50) for _ in range(n)]
+        v = [rng.randint(1, 90) / 3 for _ in range(n)]
+        cap = rng.randint(0, 200)
+        best = max(sum(vi for vi, b in zip(v, bits) if b) for bits in itertools.product([0, 1], repeat=n)
+                   if sum(wi for wi, b in zip(w, bits) if b) <= cap)
+        x = optimal.knapsack(np.array(w, dtype=np.int64), np.array(v), cap)
+        assert sum(wi * xi for wi, xi in zip(w, x)) <= cap
+        assert sum(vi * xi for vi, xi in zip(v, x)) == pytest.approx(best)

@@ -6,8 +6,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewer.domain.vocabulary import BALANCE_LABELS, FIELD_KIND_LABELS, METHOD_LABELS
+from reviewer.domain.vocabulary import BALANCE_LABELS, FIELD_KIND_LABELS, METHOD_LABELS, SELECTION_LABELS
 from reviewer.present import result as words
+from reviewer.present import sureness
 from reviewer.present.text import clean, table
 
 if TYPE_CHECKING:
@@ -21,6 +22,7 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
           f"　申請額合計（自動審査通過分）: {words.yen(result.demand_yen)}" + ("　予算超過" if result.oversubscribed else ""))
     if words.bonus_names(prog):
         print(f"自動加点（{clean(words.bonus_names(prog))}）: {words.bonus_state(result)}")
+    print(sureness.sureness_line(result))
     _ranking_table(result)
     print()
     print("地域バランス")
@@ -40,21 +42,81 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
                      for f in result.field_balance], right={3, 4, 5, 6}, max_width={2: 30}))
     if result.agreement.alpha is not None:
         print(f"\n評価者間の一致度（Krippendorff の α、間隔尺度）: {words.agreement_text(result.agreement)}")
+    _effects(result)
+    _boundary(result)
+    _comparison(result)
+
+
+def _effects(result: Result) -> None:
+    """With method adjusted: each evaluator's fitted effect, the harshest first."""
+    if result.method != "adjusted":
+        return
+    print()
+    print(f"{sureness.EFFECT}（同じ申請を採点した他の評価者と比べた得点率の差）　{sureness.shrinkage_text(result)}")
+    stats = sorted(result.evaluator_stats, key=lambda e: (e.effect or 0.0, e.evaluator))
+    print(table(["評価者ID", "氏名", "採点票", sureness.EFFECT, "平均"],
+                [[e.evaluator, e.name, str(e.count), sureness.effect_text(e.effect), words.rate(e.mean)] for e in stats],
+                right={2, 3, 4}, max_width={1: 20}))
+
+
+def _boundary(result: Result) -> None:
+    """The applications whose 90 % interval crosses the cut line."""
+    if not result.resamples:
+        return
+    print()
+    zone = result.boundary
+    print(f"{sureness.BOUNDARY}（{sureness.BOUNDARY_RULE}）: {len(zone)} 件")
+    if zone:
+        print(table(["順位", "申請ID", "申請者", "合計", sureness.EXPECTED_RANK, sureness.RANK_INTERVAL,
+                     sureness.P_SELECTED, "採択候補"],
+                    [[str(a.rank), a.id, a.applicant, words.rate(a.total), sureness.expected_rank_text(a),
+                      sureness.rank_interval_text(a), sureness.share_text(a.p_selected),
+                      words.SELECTED_SHORT if a.selected else ""] for a in zone],
+                    right={0, 3, 4, 6}, max_width={2: 24}))
+
+
+def _comparison(result: Result) -> None:
+    """The strategies side by side: each one's selection, then the applications they differ on."""
+    c = result.comparison
+    if c is None:
+        return
+    print()
+    print("選定方式の比較")
+    print(table(list(sureness.COMPARISON_HEADERS), [sureness.outcome_row(o, c.chosen) for o in c.outcomes],
+                right={1, 2, 3}))
+    for o in c.outcomes:
+        for note in o.notes:
+            print(f"{sureness.strategy_name(o.strategy)}: 下限を満たせない: {note}")
+    print(sureness.comparison_summary(c))
+    if c.differences:
+        names = [o.strategy for o in c.outcomes]
+        print(table(["順位", "申請ID", "総合通信局", "申請額", *[sureness.strategy_name(s) for s in names]],
+                    [[str(d.rank), d.id, d.bureau, f"{d.requested_subsidy_yen:,}",
+                      *[sureness.chosen_mark(d.selected[s]) for s in names]] for d in c.differences],
+                    right={0, 3}))
+        print("理由")
+        for d in c.differences:
+            print(f"  {d.id}（{d.rank}位）")
+            for s in names:
+                print(f"    {SELECTION_LABELS[s]}: {clean(d.why[s])}")
 
 
 def _ranking_table(result: Result) -> None:
     prog = result.program
-    headers = ["順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価数", "申請額", "採択候補", "注記"]
+    headers = ["順位", "申請ID", "申請者", "総合通信局", "得点率", "加点", "合計", "評価数", "申請額", "採択候補",
+               sureness.RANK_INTERVAL, "採択割合", "注記"]
     rows: list[list[str]] = []
     cut = result.cut_rank
     lines_after: dict[int, str] = {}
     for a in result.applications:
         rows.append([str(a.rank) if a.rank else "-", a.id, a.applicant, a.bureau, words.rate(a.score_rate),
                      words.points(a.bonus), words.rate(a.total), str(a.reviews), f"{a.requested_subsidy_yen:,}",
-                     words.SELECTED_SHORT if a.selected else "", " ".join(words.notes(a, prog))])
+                     words.SELECTED_SHORT if a.selected else "", sureness.rank_interval_text(a),
+                     sureness.share_text(a.p_selected),
+                     " ".join(([sureness.BOUNDARY] if a.boundary else []) + words.notes(a, prog))])
         if cut is not None and a.rank == cut:
             lines_after[len(rows) - 1] = f"==== {words.cut_line(result)} ===="
-    for i, line in enumerate(table(headers, rows, right={0, 4, 5, 6, 7, 8}, max_width={2: 24}).splitlines()):
+    for i, line in enumerate(table(headers, rows, right={0, 4, 5, 6, 7, 8, 11}, max_width={2: 24}).splitlines()):
         print(line)
         if i - 2 in lines_after:
             print(lines_after[i - 2])

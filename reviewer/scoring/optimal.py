@@ -158,6 +158,95 @@ def solve(p: Model, objective: list[float], extra: list[tuple[list[float], float
     return -float(res.fun), [round(v) for v in res.x]
 
 
+def _incumbent(A: Any, hi: Any, c: Any, x: Any) -> Any:
+    """A good set that fits: the LP's whole ones, filled up by density, then single swaps (one out,
+    the best that then fits in) while they gain; at most one sweep per application."""
+    import numpy as np
+
+    weight = (A / np.maximum(hi, 1e-9)[:, None]).sum(axis=0)
+    order = np.argsort(-(c / np.maximum(weight, 1e-12)), kind="stable")
+    chosen = x > 1 - 1e-9
+    slack = hi - A @ chosen
+    for j in order:
+        if not chosen[j] and bool(np.all(A[:, j] <= slack + 1e-9)):
+            chosen[j] = True
+            slack = slack - A[:, j]
+    for _ in range(len(c)):
+        gains = []
+        for i in np.flatnonzero(chosen):
+            fits = np.all(A <= (slack + A[:, i])[:, None] + 1e-9, axis=0) & ~chosen
+            j = int(np.argmax(np.where(fits, c, -np.inf)))
+            gains.append((c[j] - c[i] if fits[j] else -np.inf, i, j))
+        gain, i, j = max(gains, default=(-np.inf, 0, 0))
+        if gain <= 1e-9:
+            break
+        chosen[i], chosen[j] = False, True
+        slack = slack + A[:, i] - A[:, j]
+    return chosen
+
+
+MITM_MAX = 30  # a knapsack of at most this many is enumerated exactly (2 × 2^15 halves)
+
+
+def knapsack(weights: Any, values: Any, capacity: float) -> list[int]:
+    """The best set under one row Σ w x ≤ capacity (w ≥ 0), exactly, by meeting in the middle: every
+    subset of each half, the second half's sorted by weight with the running best value."""
+    import numpy as np
+
+    def subsets(w: Any, v: Any) -> tuple[Any, Any, Any]:
+        bits = (np.arange(1 << len(w))[:, None] >> np.arange(len(w))) & 1
+        return bits @ w, bits @ v, bits
+
+    h = len(values) // 2
+    wa, va, ba = subsets(weights[:h], values[:h])
+    wb, vb, bb = subsets(weights[h:], values[h:])
+    order = np.argsort(wb, kind="stable")
+    wb, vb, bb = wb[order], vb[order], bb[order]
+    best = np.maximum.accumulate(vb)
+    at = np.maximum.accumulate(np.where(vb >= best, np.arange(len(vb)), 0))
+    pos = np.searchsorted(wb, capacity - wa + 1e-9, side="right") - 1
+    total = np.where((wa <= capacity + 1e-9) & (pos >= 0), va + best[np.maximum(pos, 0)], -np.inf)
+    i = int(np.argmax(total))
+    return [int(b) for b in np.concatenate([ba[i], bb[at[max(int(pos[i]), 0)]]])]
+
+
+def most_totals(p: Model) -> tuple[float, list[int]]:
+    """Stage 2 without minimums (``p`` has no places): the best set by reduced-cost fixing. The LP
+    relaxation bounds every set; an application whose reduced cost takes the LP's bound below a
+    set that fits (the LP's whole ones, filled up) is in no best set, one whose removal does is in
+    every best set; the rest go to the solver, a few dozen instead of hundreds."""
+    import numpy as np
+    from scipy.optimize import linprog
+
+    c = np.array(p.totals)
+    if not p.rows:
+        return float(c[c > 0].sum()), [int(v > 0) for v in c]
+    A, hi = np.array(p.rows), np.array(p.hi)
+    lp = linprog(-c, A_ub=A, b_ub=hi, bounds=(0, 1), method="highs")
+    if lp.x is None:  # not expected: choosing nothing fits; the plain solve decides
+        found = solve(p, p.sums, [], {})
+        assert found is not None
+        return found
+    inc = _incumbent(A, hi, c, lp.x)
+    z_lp, z_inc = -float(lp.fun), float(c[inc].sum())
+    margin = 1e-7 * max(1.0, abs(z_lp))
+    out = (lp.x < 1e-9) & (z_lp - lp.lower.marginals < z_inc - margin)
+    keep_in = (lp.x > 1 - 1e-9) & (z_lp + lp.upper.marginals < z_inc - margin)
+    free = np.flatnonzero(~(out | keep_in))
+    x = keep_in.astype(int)
+    if len(free):
+        room = hi - A[:, keep_in].sum(axis=1)
+        if len(A) == 1 and len(free) <= MITM_MAX:
+            x[free] = knapsack(A[0, free], c[free], float(room[0]))
+        else:
+            sub = Model(len(free), len(free), A[:, free].tolist(), list(p.lo), room.tolist(), [1.0] * len(free),
+                        c[free].tolist())
+            found = solve(sub, sub.sums, [], {})
+            assert found is not None  # the incumbent's part fits
+            x[free] = found[1]
+    return float(c[x > 0].sum()), x.tolist()
+
+
 def best_set(p: Model, ranks: list[int] | None) -> tuple[int, float, list[int]]:
     """The stages: the places, the sum of totals and the chosen (0/1 per candidate); without
     ``ranks`` (the candidates' ranks) stage 3 is left out (any best set)."""
@@ -168,8 +257,11 @@ def best_set(p: Model, ranks: list[int] | None) -> tuple[int, float, list[int]]:
         assert first is not None  # choosing nothing is always feasible
         places = round(first[0])
         held.append((p.places, places - 0.5))
-    second = solve(p, p.sums, held, {})
-    assert second is not None
+    if held:
+        second = solve(p, p.sums, held, {})
+        assert second is not None
+    else:
+        second = most_totals(p)
     best, x = second
     if ranks:  # the least sum of ranks among the sets as good
         held.append((p.sums, best - TOL))

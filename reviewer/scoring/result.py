@@ -67,7 +67,7 @@ class AppResult:
     expected_rank: float | None = None          # SPEC §6.6, over the resamples
     rank_interval: tuple[int, int] | None = None
     p_selected: float | None = None
-    boundary: bool = False                      # the interval crosses the cut line (境界域)
+    boundary: bool = False                      # 境界域: the interval crosses the cut line, or unsure
 
     @property
     def disagreement(self) -> bool:
@@ -175,7 +175,7 @@ class Result:
 
     @property
     def boundary(self) -> list[AppResult]:
-        """The applications whose rank interval crosses the cut line (境界域), in rank order."""
+        """The applications in the boundary zone (境界域, ``scoring.uncertainty``), in rank order."""
         return [a for a in self.ranked if a.boundary]
 
     @property

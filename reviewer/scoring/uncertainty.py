@@ -7,8 +7,10 @@ method into a new R, adds the same bonus, ranks by the same rules and selects by
 strategy and budget. The must verdicts and the checks are held: who is eligible does not change.
 Over the resamples: ``expected_rank`` (the mean rank), ``rank_interval`` (the 5th and the 95th
 percentile: 90 %) and ``p_selected`` (the share of resamples in which the strategy selects it).
-An application is in the boundary zone (境界域) where its interval crosses the cut line: it could
-rank above and below the last selected rank. A seed makes the draws, and so every figure,
+An application is in the boundary zone (境界域) where its interval crosses the cut line (it could
+rank above and below the last selected rank) or its selection is not sure at the same level
+(selected in more than 5 % and fewer than 95 % of the resamples: under a budget that skips, the
+line alone does not say who is contested). A seed makes the draws, and so every figure,
 reproducible; the work is bounded by chunks of ``CHUNK`` resamples. Under ``optimal`` each
 resample's selection is a solve of its own (stages 1 and 2, candidates cut as in
 ``scoring.optimal``), so ``p_selected`` comes from the first ``OPTIMAL_RESAMPLES`` resamples.
@@ -181,9 +183,11 @@ def apply(ranked: list[AppResult], frame: pd.DataFrame, values: np.ndarray, kind
         return 0
     s = resample(draws(ranked, frame, values), kind, sel, budget, strategy, resamples, seed)
     cut = max((a.rank or 0 for a in ranked if a.selected), default=None)
+    tail = (1 - LEVEL) / 2
     for i, a in enumerate(ranked):
         a.expected_rank = float(s.expected_rank[i])
         a.rank_interval = (int(s.low[i]), int(s.high[i]))
         a.p_selected = float(s.p_selected[i])
-        a.boundary = cut is not None and a.rank_interval[0] <= cut < a.rank_interval[1]
+        crosses = cut is not None and a.rank_interval[0] <= cut < a.rank_interval[1]
+        a.boundary = crosses or tail < a.p_selected < 1 - tail
     return s.selection_resamples
