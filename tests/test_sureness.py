@@ -211,3 +211,13 @@ def sample_ws(tmp_path_factory):
     r = cli("import-scores", "--workspace", str(ws), str(samples / "scores"))
     assert r.returncode == 0, r.stderr
     return ws
+
+
+def test_the_readme_explains_the_method_as_the_workbook_does():
+    from conftest import ROOT
+
+    from reviewer.present.sureness import ADJUSTED_EXPLANATION, SURENESS_EXPLANATION
+
+    readme = (ROOT / "README.md").read_text("utf-8")
+    for line in (*SURENESS_EXPLANATION, *ADJUSTED_EXPLANATION):
+        assert f"- {line}" in readme
