@@ -11,7 +11,7 @@ An application is in the boundary zone (境界域) where its interval crosses th
 rank above and below the last selected rank) or its selection is not sure at the same level
 (selected in more than 5 % and fewer than 95 % of the resamples: under a budget that skips, the
 line alone does not say who is contested). A seed makes the draws, and so every figure,
-reproducible; the work is bounded by chunks of ``CHUNK`` resamples. Under ``optimal`` each
+reproducible; the work is bounded by chunks of resamples (``CELLS``). Under ``optimal`` each
 resample's selection is a solve of its own (stages 1 and 2, candidates cut as in
 ``scoring.optimal``), so ``p_selected`` comes from the first ``OPTIMAL_RESAMPLES`` resamples.
 """
@@ -28,7 +28,7 @@ from reviewer.domain.regions import BUREAUS
 from reviewer.scoring.result import AppResult
 
 OPTIMAL_RESAMPLES = 100   # optimal: the share selected is drawn from the first this many (a solve each)
-CHUNK = 200          # resamples drawn and walked at once
+CELLS = 2_000_000    # resamples × applications drawn and walked at once (50 to 1,000 resamples)
 BLOCK = 2_000_000    # draws held at once (values)
 LEVEL = 0.90
 
@@ -157,8 +157,9 @@ def resample(d: Draws, kind: str, sel: Selection, budget: int | None, strategy: 
     ranks = np.empty((resamples, n), dtype=np.int32)
     picked = np.zeros(n, dtype=np.int64)
     walked = min(resamples, OPTIMAL_RESAMPLES) if strategy == "optimal" else resamples
-    for lo in range(0, resamples, CHUNK):
-        count = min(CHUNK, resamples - lo)
+    chunk = min(1000, max(50, CELLS // max(n, 1)))
+    for lo in range(0, resamples, chunk):
+        count = min(chunk, resamples - lo)
         rates = resampled_rates(d, kind, count, rng)
         order = orders(rates, d)
         np.put_along_axis(ranks[lo:lo + count], order, np.arange(1, n + 1, dtype=np.int32)[None, :].repeat(count, 0),

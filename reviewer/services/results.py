@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.files.private import unused_path
 from reviewer.present.text import JST
+from reviewer.scoring.result import DEFAULT_RESAMPLES
 from reviewer.workspace import Workspace, WorkspaceError, make_exports_folder
 
 if TYPE_CHECKING:
@@ -41,8 +42,8 @@ class Export:
 
 def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, method: str = "mean",
                     budget_yen: int | None = None, generated_at: datetime | None = None,
-                    make_folder: bool = False, selection: str | None = None, resamples: int = 0, seed: int = 0,
-                    compare: bool = False) -> Export:
+                    make_folder: bool = False, selection: str | None = None, resamples: int = DEFAULT_RESAMPLES,
+                    seed: int = 0, compare: bool = False) -> Export:
     """Score the program and write its workbook to ``path`` (created whole or not at all, mode
     0600; its folder made where missing with ``make_folder``, 0700); the export is audited with the
     file, method and budget, so a workspace that cannot record it is refused before writing."""
@@ -76,7 +77,8 @@ def export_stem(program_id: str, when: datetime | None = None) -> str:
 
 def export_to_folder(ws: Workspace, program_id: str, actor: str, method: str = "mean",
                      budget_yen: int | None = None, when: datetime | None = None,
-                     selection: str | None = None, resamples: int = 0, seed: int = 0, compare: bool = False) -> Export:
+                     selection: str | None = None, resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
+                     compare: bool = False) -> Export:
     """``export_workbook`` into the workspace's export folder (made 0700 where missing) under
     the default name, ``-2``, ``-3``, ... added where it is taken: a file is never replaced."""
     ws.program(program_id)
