@@ -281,10 +281,12 @@ def test_json_shape():
     r = run([application("A"), application("B")], [sheet("A", "e1", 60)])
     j = r.to_json()
     assert list(j) == ["program", "budget_yen", "oversubscribed", "method", "selection", "selection_notes",
-                       "applications", "balance"]  # min_selected_met only with a min_selected
+                       "resamples", "selection_resamples", "seed", "applications", "balance"]
+    # min_selected_met only with a min_selected, comparison only where asked for
     assert list(j["applications"][0]) == ["id", "rank", "eligible", "reasons", "panel_score", "max_points",
                                           "score_rate", "bonus", "total", "reviews", "selected", "bureau",
-                                          "requested_subsidy_yen", "disagreement"]
+                                          "requested_subsidy_yen", "disagreement", "expected_rank",
+                                          "rank_interval", "p_selected", "boundary"]
     assert [a["id"] for a in j["applications"]] == ["A", "B"]
     assert list(j["balance"][0]) == ["bureau", "applications", "eligible", "selected", "min", "max", "status",
                                      "min_met"]

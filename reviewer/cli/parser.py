@@ -10,8 +10,8 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from reviewer import __version__
+from reviewer.domain.limits import DEFAULT_RESAMPLES, MAX_RESAMPLES
 from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
-from reviewer.scoring.result import DEFAULT_RESAMPLES, MAX_RESAMPLES
 
 
 class Parser(argparse.ArgumentParser):

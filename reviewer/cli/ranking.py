@@ -31,7 +31,7 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
                   "-" if b.min is None else str(b.min), "-" if b.max is None else str(b.max),
                   BALANCE_LABELS[b.status]] for b in result.balance], right={1, 2, 3, 4, 5}))
     for note in result.selection_notes:
-        print(f"下限を満たせない: {note}")
+        print(f"{words.UNMET}: {note}")
     if result.field_balance:
         share = prog.selection.max_field_share
         print()
@@ -86,7 +86,7 @@ def _comparison(result: Result) -> None:
                 right={1, 2, 3}))
     for o in c.outcomes:
         for note in o.notes:
-            print(f"{sureness.strategy_name(o.strategy)}: 下限を満たせない: {note}")
+            print(f"{sureness.strategy_name(o.strategy)}: {words.UNMET}: {note}")
     print(sureness.comparison_summary(c))
     if c.differences:
         names = [o.strategy for o in c.outcomes]

@@ -3,7 +3,8 @@
 Every sheet renders the one ``Result``; nothing is computed here beyond formatting, and every
 word another face also shows comes from ``reviewer.present.result`` or the vocabulary. The
 workbook and its safe writers are in ``book``; each sheet group has its module, and
-``write_workbook`` calls them in the order of ``SHEETS``. The file is written beside the
+``write_workbook`` calls them in the order of ``SHEETS`` (境界域 only where the sheets were
+resampled, 選定方式の比較 only where the strategies were compared). The file is written beside the
 target, into a new private file of a random name, and renamed into place, so a failure leaves
 nothing half-written and no name another user could plant a link at is ever opened.
 """
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import xlsxwriter.exceptions
 
-from reviewer.excel import balance, comments, eligibility, evaluators, overview, ranking
+from reviewer.excel import balance, boundary, comments, eligibility, evaluators, overview, ranking, strategies
 from reviewer.excel.book import Book
 from reviewer.files.private import private_file
 from reviewer.present.text import JST
@@ -24,8 +25,8 @@ from reviewer.scoring import Result
 __all__ = ["SHEETS", "write_workbook"]
 
 #: The workbook's sheets, in order.
-SHEETS = (overview.SHEET, ranking.SHEET, balance.REGIONS_SHEET, balance.FIELDS_SHEET, evaluators.SHEETS_SHEET,
-          evaluators.STATS_SHEET, eligibility.SHEET, comments.SHEET)
+SHEETS = (overview.SHEET, ranking.SHEET, boundary.SHEET, strategies.SHEET, balance.REGIONS_SHEET,
+          balance.FIELDS_SHEET, evaluators.SHEETS_SHEET, evaluators.STATS_SHEET, eligibility.SHEET, comments.SHEET)
 
 
 def write_workbook(result: Result, path: Path, generated_at: datetime | None = None) -> None:
@@ -47,6 +48,8 @@ def _write_sheets(book: Book, result: Result, generated_at: datetime | None) -> 
     generated = (when.astimezone(JST) if when.tzinfo else when).strftime("%Y-%m-%d %H:%M")  # Japan time
     overview.write(book, result, generated)
     ranking.write(book, result, generated)
+    boundary.write(book, result)
+    strategies.write(book, result)
     balance.write_regions(book, result)
     balance.write_fields(book, result)
     evaluators.write_sheets(book, result)

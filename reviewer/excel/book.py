@@ -30,6 +30,10 @@ HEADER_ROW = 3
 WIDTH_CAP = 60
 #: The narrowest column width that ``Sheet.finish`` sets.
 MIN_WIDTH = 6
+#: The width of a column ``Sheet.finish`` leaves alone (Excel's default), in cells.
+DEFAULT_WIDTH = 8
+#: The height of one line of text, in points.
+LINE_HEIGHT = 14
 
 HEADER_FORMAT: dict[str, Any] = {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "vcenter"}
 TITLE_FORMAT: dict[str, Any] = {"bold": True, "font_size": 14}
@@ -91,6 +95,19 @@ class Sheet:
         """A number that leaves the column's width alone."""
         self.ws.write_number(row, col, value, fmt)
 
+    def paragraph(self, row: int, first: int, last: int, value: Any, fmt: Any = None) -> None:
+        """Text wrapped over the merged columns first..last, its row as high as its lines (measured
+        on the widths tracked so far, so a sheet writes its paragraphs under the tables they explain).
+        The format should wrap (``text_wrap``); the columns' widths are left alone."""
+        s = safe_text(value)
+        span = sum(max(self.widths.get(c, DEFAULT_WIDTH), MIN_WIDTH) for c in range(first, last + 1)) - 2
+        lines = sum(max(1, -(-width(line) // max(span, 1))) for line in s.split("\n"))
+        if last > first:
+            self.ws.merge_range(row, first, row, last, "", fmt)
+        self.ws.write_string(row, first, s, fmt)
+        if lines > 1:
+            self.ws.set_row(row, LINE_HEIGHT * lines)
+
     def blank(self, row: int, col: int, fmt: Any = None) -> None:
         self.ws.write_blank(row, col, None, fmt)
 
@@ -98,9 +115,10 @@ class Sheet:
         """A cell comment (the note that shows on hover), cut like any text."""
         self.ws.write_comment(row, col, safe_text(value))
 
-    def header(self, row: int, headers: list[str], fmt: Any = None) -> None:
+    def header(self, row: int, headers: list[str], fmt: Any = None, cap: int = WIDTH_CAP) -> None:
+        """A table's header; a header wider than ``cap`` wraps (the header format wraps)."""
         for col, h in enumerate(headers):
-            self.text(row, col, h, fmt or self.book.fmt(**HEADER_FORMAT))
+            self.text(row, col, h, fmt or self.book.fmt(**HEADER_FORMAT), cap)
 
     def title(self, title: str, subtitle: str) -> None:
         """The sheet's title and a grey subtitle in its first two rows."""

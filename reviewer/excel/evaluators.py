@@ -3,21 +3,26 @@
 評価者別 lists every submitted sheet by evaluator, with a column per must and scored criterion
 (a criterion's label on its header's comment) and the sheet's points and rate. 評価者統計 gives
 each evaluator's mean rate, spread and tendency against the panel, the agreement of the panel
-(Krippendorff's alpha) and the mean of each scored criterion.
+(Krippendorff's alpha) and the mean of each scored criterion; with the adjusted method, also
+each evaluator's fitted effect, with the shrinkage and what the method does written under the
+table.
 """
 
 from __future__ import annotations
 
 from reviewer.domain.model import Criterion
 from reviewer.domain.vocabulary import MUST_SHORT_LABELS
-from reviewer.excel.book import ALERT, HEADER_ROW, PCT, Book, Sheet
+from reviewer.excel.book import ALERT, HEADER_ROW, NOTE_FORMAT, PCT, Book, Sheet
 from reviewer.present import result as words
+from reviewer.present import sureness
 from reviewer.scoring import AppResult, Result, SheetInput
 
 SHEETS_SHEET = "評価者別"
 STATS_SHEET = "評価者統計"
 #: Columns before the criteria on 評価者別: evaluator id and name, application id and applicant.
 ID_COLS = 4
+#: An evaluator's fitted effect, in points of rate with its sign.
+EFFECT_FORMAT = "+0.0;-0.0"
 
 
 def write_sheets(book: Book, r: Result) -> None:
@@ -79,7 +84,9 @@ def _rate(book: Book, sh: Sheet, row: int, col: int, a: AppResult, s: SheetInput
 def write_stats(book: Book, r: Result) -> None:
     sh = book.sheet(STATS_SHEET)
     sh.title("評価者別の統計", "得点率の平均と標準偏差。全体平均との差が −5 未満を「厳しめ」、+5 超を「甘め」とする")
+    adjusted = r.method == "adjusted"
     headers = ["評価者ID", "評価者", "提出数", "平均得点率", "標準偏差", "全体平均との差", "傾向"]
+    headers += [sureness.EFFECT] if adjusted else []
     hr = HEADER_ROW
     sh.header(hr, headers)
     cell = book.fmt(border=1)
@@ -92,10 +99,24 @@ def write_stats(book: Book, r: Result) -> None:
         sh.number(row, 4, e.std, book.fmt(border=1, num_format="0.00"), shown="00.00")
         sh.number(row, 5, e.deviation, book.fmt(border=1, num_format="+0.00;-0.00;0.00"), shown="+00.00")
         sh.text(row, 6, words.tendency(e.deviation), cell)
+        if adjusted:
+            sh.number(row, 7, e.effect, book.fmt(border=1, num_format=EFFECT_FORMAT), shown="+00.0")
     row = hr + len(r.evaluator_stats) + 2
+    if adjusted:
+        row = _adjusted_notes(book, sh, row, r, len(headers) - 1)
     _agreement(book, sh, row, r)
     _criterion_means(book, sh, row + 5, r)
     sh.finish(hr, hr + len(r.evaluator_stats), len(headers))
+
+
+def _adjusted_notes(book: Book, sh: Sheet, row: int, r: Result, last_col: int) -> int:
+    """From ``row``: the shrinkage and what the adjusted method does, wrapped over the table's
+    width; the row after them and a blank one."""
+    wrap = book.fmt(**NOTE_FORMAT, text_wrap=True, valign="top")
+    lines = [line for line in (sureness.shrinkage_text(r), *sureness.ADJUSTED_EXPLANATION) if line]
+    for i, line in enumerate(lines):
+        sh.paragraph(row + i, 0, last_col, line, wrap)
+    return row + len(lines) + 1
 
 
 def _agreement(book: Book, sh: Sheet, row: int, r: Result) -> None:

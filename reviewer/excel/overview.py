@@ -11,16 +11,15 @@ from typing import Any
 
 from reviewer import __version__
 from reviewer.domain.vocabulary import METHOD_LABELS, SELECTION_LABELS
-from reviewer.excel.book import YEN, Book, Sheet, safe_text
+from reviewer.excel.book import LINE_HEIGHT, YEN, Book, Sheet, safe_text
 from reviewer.present import result as words
+from reviewer.present import sureness
 from reviewer.present.text import width
 from reviewer.scoring import Result
 
 SHEET = "概要"
 #: The value column's width, in cells; a longer value wraps onto more lines.
 VALUE_WIDTH = 70
-#: The height of one line of text, in points.
-LINE_HEIGHT = 14
 
 
 def write(book: Book, r: Result, generated: str) -> None:
@@ -62,7 +61,8 @@ def _rows(book: Book, r: Result, generated: str) -> list[tuple[str, Any, Any]]:
         ("自動加点（マイナンバーカード交付率など）", words.bonus_sentence(r), cell),
         ("集計方法", f"{METHOD_LABELS[r.method]}（{r.method}）", cell),
         ("選定方式", f"{SELECTION_LABELS[r.selection]}（{r.selection}）", cell),
-        *([("下限を満たせない", "\n".join(r.selection_notes), cell)] if r.selection_notes else []),
+        *([(words.UNMET, "\n".join(r.selection_notes), cell)] if r.selection_notes else []),
+        *[(k, v, cell) for k, v in _sureness_facts(r)],
         ("申請数", len(r.applications), count),
         ("順位付けの対象（適格）", len(r.ranked), count),
         (words.SELECTED, len(r.selected), count),
@@ -73,3 +73,13 @@ def _rows(book: Book, r: Result, generated: str) -> list[tuple[str, Any, Any]]:
         ("選定の条件", words.selection_text(r), cell),
         ("作成日時", generated, cell),
     ]
+
+
+def _sureness_facts(r: Result) -> list[tuple[str, str]]:
+    """How sure the ranking is, the adjusted method's shrinkage, and whether the strategies agree."""
+    facts = [(sureness.SURENESS_LABEL, sureness.sureness_value(r))]
+    if sureness.shrinkage_value(r):
+        facts.append((sureness.SHRINKAGE_LABEL, sureness.shrinkage_value(r)))
+    if r.comparison is not None:
+        facts.append(("選定方式の比較", sureness.comparison_summary(r.comparison)))
+    return facts

@@ -3,7 +3,9 @@
 The columns are one table of (header, writer) pairs, with a column per scored criterion
 between the fixed ones. A row is green when selected and grey when not eligible, and a red
 rule runs under the last selected rank; the identifying columns stay frozen on screen and
-repeat on every printed page.
+repeat on every printed page. Where the sheets were resampled, how sure each rank is follows
+the selection mark (the boundary zone marked in yellow); without resamples those columns are
+left out.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from reviewer.domain.model import Program
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, METHOD_LABELS
 from reviewer.excel.book import ALERT, HEADER_ROW, NOTE_FORMAT, PCT, POINTS, YEN, Book, Sheet
 from reviewer.present import result as words
+from reviewer.present import sureness
 from reviewer.scoring import AppResult, Result
 
 SHEET = "ランキング"
@@ -22,6 +25,10 @@ SHEET = "ランキング"
 ID_COLS = 3
 NOTE = ("赤い太線より上が採択候補の範囲（予算・採択数・総合通信局ごとの上限に収まる申請）。"
         "網掛けは採択候補、灰色は対象外の申請。")
+#: The fill of the sureness cells of an application in the boundary zone.
+BOUNDARY_FILL = "#FFF2CC"
+#: A share of the resamples, as a whole percentage.
+SHARE = "0%"
 
 #: The formats of one row: ``f(**extra)`` is the row's format with some properties added.
 RowFormat = Callable[..., Any]
@@ -37,7 +44,7 @@ def write(book: Book, r: Result, generated: str) -> None:
              f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　{words.strategy_text(r)}"
              f"　自動加点: {words.bonus_state(r)}"
              f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}　作成: {generated}")
-    columns = _columns(p)
+    columns = _columns(r)
     hr = HEADER_ROW
     sh.header(hr, [h for h, _ in columns])
     sh.ws.set_row(hr, 30)
@@ -47,10 +54,18 @@ def write(book: Book, r: Result, generated: str) -> None:
         for col, (_, cell) in enumerate(columns):
             cell(sh, row, col, a, f)
     last = hr + len(r.applications)
-    if r.cut_rank is not None:
-        sh.note(last + 2, 0, NOTE, book.fmt(**NOTE_FORMAT))
+    for i, line in enumerate(_notes(r), start=2):
+        sh.note(last + i, 0, line, book.fmt(**NOTE_FORMAT))
     sh.finish(hr, last, len(columns), freeze_cols=ID_COLS)
     sh.print_wide(ID_COLS)
+
+
+def _notes(r: Result) -> list[str]:
+    """The lines under the table: what the colours mean, and how sure the ranks are."""
+    lines = [NOTE] if r.cut_rank is not None else []
+    if r.resamples:
+        lines += [sureness.BOUNDARY_NOTE, sureness.sureness_line(r)]
+    return lines
 
 
 def _row_format(book: Book, a: AppResult, cut: int | None) -> RowFormat:
@@ -125,7 +140,32 @@ def _review_columns(p: Program) -> list[Column]:
     ]
 
 
-def _columns(p: Program) -> list[Column]:
-    """The sheet's columns in order: the fixed ones, a mean per scored criterion, the review columns."""
+def _zone(a: AppResult, f: RowFormat, **extra: Any) -> Any:
+    """A sureness cell's format: yellow in the boundary zone."""
+    return f(**extra, bg_color=BOUNDARY_FILL) if a.boundary else f(**extra)
+
+
+def _interval(sh: Sheet, row: int, col: int, a: AppResult, f: RowFormat) -> None:
+    text = "" if a.rank_interval is None else sureness.rank_interval_text(a)
+    sh.text(row, col, text, _zone(a, f, align="center"))
+
+
+_SURENESS_COLUMNS: list[Column] = [
+    (sureness.BOUNDARY, lambda sh, row, col, a, f: sh.text(row, col, sureness.BOUNDARY if a.boundary else "",
+                                                            _zone(a, f, align="center", bold=True))),
+    (sureness.EXPECTED_RANK, lambda sh, row, col, a, f: sh.number(row, col, a.expected_rank,
+                                                                   _zone(a, f, num_format="0.0"), shown="000.0")),
+    (sureness.RANK_INTERVAL, _interval),
+    (sureness.P_SELECTED, lambda sh, row, col, a, f: sh.number(row, col, a.p_selected, _zone(a, f, num_format=SHARE),
+                                                                shown="100%")),
+]
+
+
+def _columns(r: Result) -> list[Column]:
+    """The sheet's columns in order: the fixed ones, how sure the rank is (where resampled), a mean
+    per scored criterion, the review columns."""
+    p = r.program
     scored = [c for c in p.criteria if c.kind == "scored"]
-    return _ID_COLUMNS + _amount_columns(p) + [(f"{c.id} 平均", _mean(c.id)) for c in scored] + _review_columns(p)
+    sure = _SURENESS_COLUMNS if r.resamples else []
+    return (_ID_COLUMNS + sure + _amount_columns(p) + [(f"{c.id} 平均", _mean(c.id)) for c in scored]
+            + _review_columns(p))

@@ -147,6 +147,7 @@ def notes(a: AppResult, program: Program) -> list[str]:
 
 
 SELECTED = "採択候補"
+UNMET = "下限を満たせない"  # the minimums a selection cannot meet
 SELECTED_SHORT = "採択"
 CUT_LINE = "ここまで採択候補"
 

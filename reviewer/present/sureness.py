@@ -64,11 +64,23 @@ def effect_text(effect: float | None) -> str:
     return "-" if effect is None else f"{effect:+.1f}"
 
 
+SURENESS_LABEL = "順位の確かさ"
+SHRINKAGE_LABEL = "評価者の傾向の縮小の強さ"
+NO_BOUNDARY = f"{BOUNDARY}の申請はありません"
+#: The ranking's note on the boundary zone's colour (the workbook's yellow).
+BOUNDARY_NOTE = f"{BOUNDARY}（黄色）: {BOUNDARY_RULE}。一覧はシート「{BOUNDARY}」。"
+
+
 def sureness_line(result: Result) -> str:
     """One line on how the figures were drawn and how many are in the boundary zone."""
+    return f"{SURENESS_LABEL}: {sureness_value(result)}"
+
+
+def sureness_value(result: Result) -> str:
+    """``sureness_line`` without its label (where a table holds the label)."""
     if not result.resamples:
-        return "順位の確かさ: 求めていません（--resamples 0）"
-    text = f"順位の確かさ: 採点票の再標本 {result.resamples:,} 回（乱数の種 {result.seed}）"
+        return "求めていません（--resamples 0）"
+    text = f"採点票の再標本 {result.resamples:,} 回（乱数の種 {result.seed}）"
     if result.selection_resamples and result.selection_resamples < result.resamples:
         text += f"、採択候補になる割合は最初の {result.selection_resamples:,} 回から（最適化は1回ごとに解くため）"
     return text + f"。{BOUNDARY} {len(result.boundary)} 件（{BOUNDARY_RULE}）"
@@ -76,9 +88,15 @@ def sureness_line(result: Result) -> str:
 
 def shrinkage_text(result: Result) -> str:
     """The adjusted method's shrinkage, as a chair reads it ("" for other methods)."""
+    value = shrinkage_value(result)
+    return f"{SHRINKAGE_LABEL}: {value}" if value else ""
+
+
+def shrinkage_value(result: Result) -> str:
+    """``shrinkage_text`` without its label ("" for other methods)."""
     if result.method != "adjusted" or result.shrinkage is None:
         return ""
-    return f"評価者の傾向の縮小の強さ: 採点票 {result.shrinkage:.1f} 枚分（データから推定）"
+    return f"採点票 {result.shrinkage:.1f} 枚分（データから推定）"
 
 
 # -- the strategies side by side -----------------------------------------------------------

@@ -172,11 +172,11 @@ def _incumbent(A: Any, hi: Any, c: Any, x: Any) -> Any:
             chosen[j] = True
             slack = slack - A[:, j]
     for _ in range(len(c)):
-        gains = []
-        for i in np.flatnonzero(chosen):
-            fits = np.all(A <= (slack + A[:, i])[:, None] + 1e-9, axis=0) & ~chosen
-            j = int(np.argmax(np.where(fits, c, -np.inf)))
-            gains.append((c[j] - c[i] if fits[j] else -np.inf, i, j))
+        gains: list[tuple[float, int, int]] = []
+        for out in np.flatnonzero(chosen).tolist():
+            fits = np.all(A <= (slack + A[:, out])[:, None] + 1e-9, axis=0) & ~chosen
+            into = int(np.argmax(np.where(fits, c, -np.inf)))
+            gains.append((float(c[into] - c[out]) if fits[into] else -np.inf, out, into))
         gain, i, j = max(gains, default=(-np.inf, 0, 0))
         if gain <= 1e-9:
             break

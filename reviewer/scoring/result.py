@@ -14,8 +14,6 @@ from reviewer.rules.checks import CheckResult
 
 EPS = 1e-9
 DISAGREEMENT_SPREAD = 30.0
-DEFAULT_RESAMPLES = 1000        # SPEC §6.6: resamples of the sheets the front ends draw
-MAX_RESAMPLES = 100_000
 
 
 def _num(x: float | None) -> float | None:

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from reviewer.domain.limits import DEFAULT_RESAMPLES
 from reviewer.files.private import unused_path
 from reviewer.present.text import JST
-from reviewer.scoring.result import DEFAULT_RESAMPLES
 from reviewer.workspace import Workspace, WorkspaceError, make_exports_folder
 
 if TYPE_CHECKING:
