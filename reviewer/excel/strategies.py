@@ -11,9 +11,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from reviewer.domain.vocabulary import SELECTION_LABELS
-from reviewer.excel.book import HEADER_FORMAT, HEADER_ROW, NOTE_FORMAT, POINTS, YEN, Book, Sheet
+from reviewer.excel.book import HEADER_FORMAT, HEADER_ROW, LINE_HEIGHT, NOTE_FORMAT, POINTS, YEN, Book, Sheet, safe_text
 from reviewer.present import result as words
 from reviewer.present import sureness
+from reviewer.present.text import width
 from reviewer.scoring import Result
 
 if TYPE_CHECKING:
@@ -24,8 +25,11 @@ SHEET = "選定方式の比較"
 DIFF_HEADERS = ["順位", "申請ID", "申請者", "総合通信局", "申請額", "合計"]
 #: Columns frozen on screen and repeated on printed pages under the differences: rank, id.
 ID_COLS = 2
-#: The widest a strategy's ○/－ column and its reason column grow, in cells (the headers wrap).
-MARK_CAP, WHY_CAP = 12, 36
+#: The widest a strategy's ○/－ column and its reason column grow, in cells (headers and reasons wrap).
+MARK_CAP, WHY_CAP = 10, 30
+#: Where the outcome table's cells lie over the differences' columns (first, last): 方式 over
+#: 順位..申請者, 下限 over the first strategy's two columns, so neither widens a column.
+OUTCOME_SPANS = ((0, 2), (3, 3), (4, 4), (5, 5), (6, 7))
 SELECTED_FILL = "#E2EFDA"  # as on ランキング
 
 
@@ -37,7 +41,8 @@ def write(book: Book, r: Result) -> None:
     sh = book.sheet(SHEET)
     sh.title(f"{r.program.name} {SHEET}", f"{words.budget_text(r)}　{words.strategy_text(r)}")
     hr = HEADER_ROW
-    sh.header(hr, list(sureness.COMPARISON_HEADERS))
+    for (first, last), h in zip(OUTCOME_SPANS, sureness.COMPARISON_HEADERS):
+        _span(sh, hr, first, last, h, book.fmt(**HEADER_FORMAT))
     for i, o in enumerate(c.outcomes):
         _outcome(book, sh, hr + 1 + i, o, c.chosen)
     row = hr + len(c.outcomes) + 2
@@ -54,8 +59,15 @@ def write(book: Book, r: Result) -> None:
         _difference(book, sh, dhr + 1 + i, d, applicants.get(d.id, ""), strategies)
     last = dhr + len(c.differences)
     _notes(book, sh, last + 2, c)
-    sh.finish(dhr, last, len(headers), freeze_cols=ID_COLS)
-    sh.print_wide(ID_COLS)
+    sh.finish(dhr, last, len(headers), freeze_cols=ID_COLS)  # printed one page wide, the reasons wrapped
+
+
+def _span(sh: Sheet, row: int, first: int, last: int, value: str, fmt: object) -> None:
+    """A cell over the columns first..last that leaves their widths alone."""
+    if last > first:
+        sh.ws.merge_range(row, first, row, last, safe_text(value), fmt)
+    else:
+        sh.note(row, first, value, fmt)
 
 
 def _outcome(book: Book, sh: Sheet, row: int, o: Outcome, chosen: str) -> None:
@@ -64,12 +76,13 @@ def _outcome(book: Book, sh: Sheet, row: int, o: Outcome, chosen: str) -> None:
     bold = o.strategy == chosen
     numbers = {"件数": (len(o.selected), "0", f"{len(o.selected)}"), "申請額の合計": (o.yen, YEN, words.yen(o.yen)),
                "合計点の和": (o.totals, POINTS, f"{o.totals:,.2f}")}
-    for col, (header, text) in enumerate(zip(sureness.COMPARISON_HEADERS, sureness.outcome_row(o, chosen))):
+    spans = zip(OUTCOME_SPANS, sureness.COMPARISON_HEADERS, sureness.outcome_row(o, chosen))
+    for (first, last), header, text in spans:
         if header in numbers:
             value, shown_as, shown = numbers[header]
-            sh.number(row, col, value, book.fmt(border=1, bold=bold, num_format=shown_as), shown=shown)
+            sh.number(row, first, value, book.fmt(border=1, bold=bold, num_format=shown_as), shown=shown)
         else:
-            sh.text(row, col, text, book.fmt(border=1, bold=bold))
+            _span(sh, row, first, last, text, book.fmt(border=1, bold=bold))
 
 
 def _difference_header(book: Book, sh: Sheet, row: int, strategies: list[str]) -> list[str]:
@@ -101,6 +114,9 @@ def _difference(book: Book, sh: Sheet, row: int, d: Difference, applicant: str, 
         mark = book.fmt(border=1, valign="top", align="center", bold=taken, **({"bg_color": SELECTED_FILL} if taken else {}))
         sh.text(row, col, sureness.chosen_mark(taken), mark)
         sh.text(row, col + 1, d.why.get(s, ""), book.fmt(border=1, valign="top", text_wrap=True), cap=WHY_CAP)
+    lines = max((-(-width(d.why.get(s, "")) // (WHY_CAP - 2)) for s in strategies), default=1)
+    if lines > 1:
+        sh.ws.set_row(row, LINE_HEIGHT * lines)
 
 
 def _notes(book: Book, sh: Sheet, row: int, c: Comparison) -> None:
