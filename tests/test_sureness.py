@@ -190,7 +190,7 @@ def test_rank_states_the_sureness_and_compares(sample_ws):
     text = cli("rank", "--workspace", str(sample_ws), "--program", "r5-smartcity-2", "--budget", "100000000",
                "--compare", "--resamples", "200").stdout
     assert "順位の確かさ: 採点票の再標本 200 回（乱数の種 0）" in text
-    assert "選定方式の比較" in text and "順に選ぶ（greedy） ← 採用" in text
+    assert "選定方式の比較" in text and "順に選ぶ（greedy）［採用］" in text
 
 
 def test_rank_refuses_bad_resamples(sample_ws):

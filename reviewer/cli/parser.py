@@ -81,7 +81,8 @@ def _resamples(value: str) -> int:
 
 def _scoring_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
-    p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean。adjusted は評価者の傾向を補正）")
+    p.add_argument("--method", default="mean", choices=list(METHODS),
+                   help="得点率の集計方法（既定: mean。adjusted は評価者の傾向を補正）")
     p.add_argument("--selection", choices=list(SELECTION_STRATEGIES),
                    help="選定方式（審査基準の [selection] strategy を上書き: greedy 順に選ぶ、quota 下限を先に満たす、"
                         "optimal 最適化）")

@@ -123,7 +123,7 @@ COMPARISON_HEADERS = ("方式", "件数", "申請額の合計", "合計点の和
 
 def outcome_row(o: Outcome, chosen: str) -> list[str]:
     """A strategy's line: name (the chosen one marked), count, yen, the sum of totals, minimums."""
-    mark = " ← 採用" if o.strategy == chosen else ""
+    mark = "［採用］" if o.strategy == chosen else ""  # full-width brackets: two cells in any terminal
     return [strategy_name(o.strategy) + mark, str(len(o.selected)), f"{o.yen:,}円", f"{o.totals:.2f}",
             minimums_text(o)]
 
@@ -136,4 +136,5 @@ def comparison_summary(c: Comparison) -> str:
 
 
 def chosen_mark(selected: bool) -> str:
-    return "○" if selected else "－"
+    """〇 (U+3007) or － (U+FF0D): wide in every terminal, unlike ○ and ←."""
+    return "〇" if selected else "－"

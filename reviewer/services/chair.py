@@ -92,10 +92,13 @@ class ChairDesk:
 
     # -- results (each on a connection of its own: they run in worker threads) ------------
 
-    def score(self, program: str, method: str, budget: int | None, selection: str | None = None) -> Result:
-        """``selection``: a selection strategy other than the criteria file's (SPEC §6.5)."""
+    def score(self, program: str, method: str, budget: int | None, selection: str | None = None,
+              resamples: int = 0, seed: int = 0, compare: bool = False) -> Result:
+        """``selection``: a selection strategy other than the criteria file's (SPEC §6.5);
+        ``resamples`` from ``seed`` and ``compare`` as ``score_workspace`` takes them (SPEC §6.6)."""
         with Workspace.open(self.session.path) as ws:
-            return score_workspace(ws, program, method=method, budget_yen=budget, selection=selection)
+            return score_workspace(ws, program, method=method, budget_yen=budget, selection=selection,
+                                   resamples=resamples, seed=seed, compare=compare)
 
     def export(self, program: str, method: str, budget: int | None, path: Path,
                selection: str | None = None) -> Export:

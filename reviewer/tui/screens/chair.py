@@ -1,7 +1,9 @@
 """The chair's dashboard: progress, the live ranking, balance, sheets to reopen, export.
 
 Scoring (pandas) runs in a worker thread and is imported only when first needed, so the
-app starts without it.
+app starts without it. The ranking shows as soon as it is scored; how sure it is (SPEC §6.6:
+DEFAULT_RESAMPLES resamples from SEED) is drawn after it in a worker of its own, and the
+selection strategies are compared on request (``v`` on the ranking), in another.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from textual.binding import Binding
 from textual.widget import Widget
 from textual.widgets import ContentSwitcher, Static
 
+from reviewer.domain.limits import DEFAULT_RESAMPLES
 from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
 from reviewer.present import result as words
 from reviewer.present.text import clean, pack
@@ -42,8 +45,10 @@ VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance",
          ("assignments", "5 割当"), ("evaluators", "6 評価者")]
 SPIN = "|/-\\"
 CHECK_SECONDS = 1.0  # how often the screen asks the workspace whether another session changed it
+SEED = 0  # the sureness's resamples are drawn from this seed (as the command line's default)
 OWN_METHOD = "mean"  # the program's own result: this method (score_workspace's default), its budget and strategy
 Asked = tuple[str, "int | None", "str | None"]  # a scoring's method, budget (None: its own) and strategy (None: its own)
+Compared = tuple[str, int, Asked]  # a comparison's program, the change it was asked at and its settings
 VIEW_CLASSES: dict[str, type[ProgressView | RankingView | BalanceView | SheetsView | AssignmentsView
                               | EvaluatorsView]] = {
     "progress": ProgressView, "ranking": RankingView, "balance": BalanceView, "sheets": SheetsView,
@@ -94,6 +99,11 @@ class ChairScreen(ReviewerScreen[None]):
         self._again = False    # asked to score meanwhile: once more when it ends
         self._seen = 0         # the workspace's last change (audit seq) shown
         self._version = 0      # the connection's data_version at the last check
+        self._compared: tuple[Compared, Result] | None = None  # the latest comparison of the strategies
+        self._result_data: tuple[str, int] | None = None  # the program and the change ``result`` was asked at
+        #: the sureness being drawn (its data and settings), or the latest asked meanwhile; None: none
+        self._drawing: tuple[tuple[str, int], Asked] | None = None
+        self._sure_failed: tuple[str, int] | None = None  # the data whose sureness could not be drawn
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="titlebar", markup=False)
@@ -217,7 +227,7 @@ class ChairScreen(ReviewerScreen[None]):
         elif self.result is None:
             return
         elif isinstance(widget, RankingView):
-            widget.fill(self.result, baseline=self.baseline)
+            widget.fill(self.result, baseline=self.baseline, drawing=self.drawing_sureness())
         elif isinstance(widget, BalanceView):
             widget.fill(self.result)
         elif isinstance(widget, EvaluatorsView):
@@ -263,6 +273,13 @@ class ChairScreen(ReviewerScreen[None]):
             return
         self.app.call_from_thread(self.show_result, result, own, data, asked)
 
+    def score_more(self, program: str, asked: Asked, resamples: int = 0, compare: bool = False) -> Result:
+        """As ``run_scoring`` scores, with the sureness (``resamples`` drawn from SEED) or the
+        strategies compared."""
+        method, budget, selection = asked
+        return self.reviewer.chair.score(program, method, budget, selection, resamples=resamples, seed=SEED,
+                                         compare=compare)
+
     def scoring_failed(self, message: str) -> None:
         self._scoring = False
         self._again = False  # the next change or F5 tries again
@@ -274,15 +291,16 @@ class ChairScreen(ReviewerScreen[None]):
         """A scoring's result (``own``: the program's own beside a what-if, None when it is
         that or the one at hand serves; ``data``: the program and the change it was asked at;
         ``asked``: its method, budget and strategy): shown if the program and these are still
-        the ones set; then once more if asked meanwhile."""
+        the ones set, its sureness drawn next; then once more if asked meanwhile."""
         self._scoring = False
         mine = self.is_own(*asked)
         if mine:
             own = result
         if own is not None:
             self._own = (data, own)
-        if (result.program.id, asked) == (self.program_id, (self.method, self.budget, self.selection)):
-            self.result = result
+        current = (result.program.id, asked) == (self.program_id, (self.method, self.budget, self.selection))
+        if current:
+            self.result, self._result_data = result, data
             self.baseline = None if mine else self._own[1] if self._own and self._own[0] == data else None
             self.show_summary()
             self._stale |= {"ranking", "balance", "evaluators"}
@@ -291,6 +309,58 @@ class ChairScreen(ReviewerScreen[None]):
             self.compute()
         else:
             self.set_busy("scoring", None)
+            if current:
+                self.draw_sureness((data, asked))
+
+    # -- the sureness (SPEC §6.6): after the ranking, in a worker of its own ------------------
+
+    def drawing_sureness(self) -> bool:
+        """Whether the result shown is to get its sureness (drawn after it: the ranking keeps its
+        place for the line meanwhile)."""
+        r = self.result
+        return r is not None and not r.resamples and bool(r.ranked) and self._sure_failed != self._result_data
+
+    def draw_sureness(self, asked: tuple[tuple[str, int], Asked]) -> None:
+        """Draw the sureness of the result shown (``asked``: its data and settings): DEFAULT_RESAMPLES
+        resamples, seconds at national scale (tens under optimal), so the ranking does not wait for
+        it and a new scoring need not either. One at a time: asked meanwhile, the latest next."""
+        if self._drawing is not None:
+            self._drawing = asked
+            return
+        self._drawing = asked
+        self.set_busy("sureness", "順位の確かさを計算中")
+        self.run_sureness(asked)
+
+    @work(thread=True, group="sureness")
+    def run_sureness(self, asked: tuple[tuple[str, int], Asked]) -> None:
+        (program, _), settings = asked
+        try:
+            sure = self.score_more(program, settings, resamples=DEFAULT_RESAMPLES)
+        except WorkspaceError as e:
+            self.app.call_from_thread(self.sureness_done, asked, None, "\n".join(clean(m) for m in e.messages))
+            return
+        self.app.call_from_thread(self.sureness_done, asked, sure, "")
+
+    def sureness_done(self, asked: tuple[tuple[str, int], Asked], sure: Result | None, error: str) -> None:
+        """The result with its sureness, in place of the one shown if that is still the one asked
+        about (the same settings and data); then the latest asked meanwhile, if another."""
+        latest, self._drawing = self._drawing, None
+        self.set_busy("sureness", None)
+        data, settings = asked
+        if error:
+            self.app.notify(error, title="順位の確かさを求められません", severity="error", markup=False)
+            self._sure_failed = data  # the ranking without it (the next change or F5 tries again)
+            self._stale.add("ranking")
+            self.fill_view()
+        if sure is not None and self._result_data == data and settings == (self.method, self.budget, self.selection) \
+                and sure.program.id == self.program_id:
+            self.result = sure
+            if self.is_own(*settings) and self._own is not None and self._own[0] == data:
+                self._own = (data, sure)
+            self._stale.add("ranking")  # the marks and the columns (the rest is the same)
+            self.fill_view()
+        if latest is not None and latest != asked:
+            self.draw_sureness(latest)
 
     def set_busy(self, task: str, label: str | None) -> None:
         """A task begins (its label) or ends (None) on the busy line; the spinner turns only
@@ -342,6 +412,47 @@ class ChairScreen(ReviewerScreen[None]):
         focus = VIEW_CLASSES[view].FOCUS
         if focus:
             self.query_one(focus).focus()
+
+    def action_compare(self) -> None:
+        """v (on the ranking): the selection strategies side by side as now set, scored in a
+        worker (at hand again while nothing changes)."""
+        if self.result is None or self.result.program.id != self.program_id:
+            self.app.notify("集計中です。少し待ってからもう一度押してください。", markup=False)
+            return
+        asked: Asked = (self.method, self.budget, self.selection)
+        key = (self.program_id, self._seen, asked)
+        if self._compared is not None and self._compared[0] == key:
+            self.open_comparison(*self._compared)
+        elif "compare" not in self._tasks:  # under way: it opens when done
+            self.set_busy("compare", "選定方式を比較中")
+            self.run_compare(self.program_id, asked, key)
+
+    @work(thread=True, group="compare")
+    def run_compare(self, program: str, asked: Asked, key: Compared) -> None:
+        try:
+            result = self.score_more(program, asked, compare=True)
+        except WorkspaceError as e:
+            self.app.call_from_thread(self.compare_done, key, None, "\n".join(clean(m) for m in e.messages))
+            return
+        self.app.call_from_thread(self.compare_done, key, result, "")
+
+    def compare_done(self, key: Compared, result: Result | None, error: str) -> None:
+        """The comparison, opened over this screen (if it is still on top: else at hand for v)."""
+        self.set_busy("compare", None)
+        if result is None:
+            self.app.notify(error, title="比較できません", severity="error", markup=False)
+            return
+        self._compared = (key, result)
+        if self.is_current:
+            self.open_comparison(key, result)
+        else:
+            self.app.notify("選定方式の比較ができました。ランキングで v を押すと開きます。", markup=False)
+
+    def open_comparison(self, key: Compared, result: Result) -> None:
+        from reviewer.tui.screens.comparison import ComparisonScreen
+
+        budget = key[2][1]
+        self.app.push_screen(ComparisonScreen(result, what_if=budget is not None))
 
     def action_reload(self) -> None:
         """F5: the workspace as it is now, at once (scored again even if nothing changed)."""

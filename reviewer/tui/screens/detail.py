@@ -17,6 +17,7 @@ from textual.binding import Binding
 
 from reviewer.present import result as words
 from reviewer.present import sheets as sheet_words
+from reviewer.present import sureness
 from reviewer.present.text import clean, clean_lines, pad, width, wrap, wrap_text
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
@@ -94,6 +95,21 @@ def _outcome(t: Text, a: AppResult, prog: Program) -> None:
         t.append(f"  評価の幅 {a.spread:.1f}")
         if a.disagreement:
             t.append(f"（{DISAGREEMENT_SPREAD:g} 超: 乖離）", style="bold")
+    t.append("\n")
+    _sureness(t, a)
+
+
+def _sureness(t: Text, a: AppResult) -> None:
+    """How sure the rank is (once the screen has drawn it): the expected rank, the 90 % interval,
+    the share of resamples selected, and 境界域 where the interval crosses the cut line."""
+    if a.rank_interval is None:
+        return
+    t.append(f"{sureness.EXPECTED_RANK} {sureness.expected_rank_text(a)}  "
+             f"{sureness.RANK_INTERVAL} {sureness.rank_interval_text(a)}  "
+             f"{sureness.P_SELECTED} {sureness.share_text(a.p_selected)}")
+    if a.boundary:
+        t.append("  ")
+        t.append(sureness.BOUNDARY, style="bold reverse")
     t.append("\n")
 
 

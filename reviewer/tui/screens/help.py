@@ -6,6 +6,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.binding import Binding
 
+from reviewer.present import sureness
 from reviewer.present.text import pad, wrap
 from reviewer.tui.screens.dialogs import TextPage
 
@@ -57,14 +58,22 @@ CHAIR = ("委員長", [
     ("t", "申請の詳細・採点票から申請書の本文を開く"),
     ("a", "割当の表で、利害関係を申し出た評価者の代わりを割り当てる"),
     ("p", "事業を切り替える"),
-    ("m", "集計方法を切り替える（平均・中央値・トリム平均・zスコア）"),
+    ("m", "集計方法を切り替える（平均・中央値・トリム平均・zスコア・評価者の傾向を補正）"),
     ("b", "予算を変えて試算する（空欄で元の予算）"),
     ("s", "選定方式を切り替えて試算する（順に選ぶ・下限を先に満たす・最適化。審査基準の方式に戻ると元の結果）"),
+    ("v", "ランキングで、3つの選定方式を並べて比べる（件数・申請額・下限、採択候補が異なる申請とその理由）"),
     ("r", "選んだ提出済みの採点票を差し戻す（採点票の表で）"),
     ("x", "Excel に書き出す"),
     ("e", "評価者の画面に切り替える（デモのみ）"),
 ])
 
+#: What the ranking's 境 (境界域) and its sureness columns mean, and the method adjusted.
+SURENESS = (f"順位の確かさ（ランキングの「{sureness.BOUNDARY_SHORT}」は{sureness.BOUNDARY}）",
+            [("", line) for line in sureness.SURENESS_EXPLANATION])
+ADJUSTED = ("集計方法「評価者の傾向を補正」（6 評価者 に各評価者の傾向）",
+            [("", line) for line in sureness.ADJUSTED_EXPLANATION])
+#: The sections of sentences rather than keys.
+PROSE = {SURENESS[0], ADJUSTED[0]}
 
 KEY_CELLS = 20
 
@@ -74,7 +83,7 @@ def sections(chair: bool, viewing_as_evaluator: bool) -> list[tuple[str, list[tu
     evaluator = [QUEUE, READING, SCORING]
     if not chair:
         return [COMMON, *evaluator]
-    return [COMMON, CHAIR, *(evaluator if viewing_as_evaluator else [])]
+    return [COMMON, CHAIR, SURENESS, ADJUSTED, *(evaluator if viewing_as_evaluator else [])]
 
 
 class HelpScreen(TextPage):
@@ -91,6 +100,10 @@ class HelpScreen(TextPage):
         text.append("キー操作\n", style="bold")
         for section, keys in sections(self.chair, self.viewing_as_evaluator):
             text.append(f"\n{section}\n", style="bold underline")
+            if section in PROSE:  # sentences: the page's width, under a small indent
+                for _, what in keys:
+                    text.append("\n".join(wrap(what, cells, indent=2, hanging=2)) + "\n")
+                continue
             for key, what in keys:
                 text.append("  " + pad(key, KEY_CELLS), style="bold")
                 lines = wrap(what, cells - KEY_CELLS - 2)  # continuation lines under the description

@@ -42,6 +42,7 @@ from reviewer.tui.chrome import clean_line
 
 GUTTER = 2
 ELLIPSIS = "..."
+SIDEWAYS = 8  # the least a Left / Right scrolls, in cells
 
 
 @dataclass(frozen=True)
@@ -339,8 +340,10 @@ class LineTable(ScrollView, can_focus=True):
         self.move_cursor(row if row >= 0 else self._count - 1)
 
     def action_columns(self, direction: int) -> None:
-        """Scroll sideways by a few cells (a wide table on a narrow terminal)."""
-        self.scroll_to(x=self.scroll_x + 8 * direction, animate=False)
+        """Scroll sideways (a wide table on a narrow terminal) by a quarter of the width, at
+        least SIDEWAYS cells: a wide table's far columns a few presses away."""
+        step = max(SIDEWAYS, self.scrollable_content_region.width // 4)
+        self.scroll_to(x=self.scroll_x + step * direction, animate=False)
 
     def action_select(self) -> None:
         if self._count:
