@@ -48,9 +48,10 @@ def write(book: Book, r: Result, generated: str) -> None:
     hr = HEADER_ROW
     sh.header(hr, [h for h, _ in columns])
     sh.ws.set_row(hr, 30)
+    cut = r.cut_rank  # a walk over the applications: once, not per row
     for i, a in enumerate(r.applications):
         row = hr + 1 + i
-        f = _row_format(book, a, r.cut_rank)
+        f = _row_format(book, a, cut)
         for col, (_, cell) in enumerate(columns):
             cell(sh, row, col, a, f)
     last = hr + len(r.applications)
