@@ -59,14 +59,17 @@ def summary(screen: ChairScreen) -> str:
 
 
 def count_scoring(app: ReviewerApp, delays: list[float] | None = None) -> list[tuple]:
-    """The calls of ``ChairDesk.score`` from now on; the real scoring still runs (the first
-    calls after the given ``delays``, in seconds)."""
+    """The calls of ``ChairDesk.score`` for a ranking from now on (not those that draw its
+    sureness or compare the strategies, which follow a ranking); the real scoring still runs (the
+    first calls after the given ``delays``, in seconds)."""
     desk = app.chair
     real = desk.score
     calls: list[tuple] = []
     waits = list(delays or [])
 
-    def score(program, method, budget, selection=None):
+    def score(program, method, budget, selection=None, **more):
+        if more.get("resamples") or more.get("compare"):
+            return real(program, method, budget, selection, **more)
         calls.append((program, method, budget) + ((selection,) if selection else ()))  # a strategy's what-if
         if waits:
             time.sleep(waits.pop(0))

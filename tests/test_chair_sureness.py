@@ -244,7 +244,7 @@ async def test_the_comparison_is_computed_in_a_worker_with_the_busy_line(ws_path
         if list(screen._tasks) == ["compare"]:  # the busy line shows the first task under way
             assert "選定方式を比較中" in str(screen.query_one("#busy", Static).render())
         await pilot.press("v")  # pressed again meanwhile: still one comparison
-        await until(pilot, lambda: isinstance(app.screen, ComparisonScreen))
+        await until(pilot, lambda: isinstance(app.screen, ComparisonScreen) and bool(app.screen.query("#comparison")))
         assert asked == [True] and "compare" not in screen._tasks
         text = str(app.screen.query_one("#comparison", Static).render())
         assert "3つの選定方式の採択候補は同じです" in text  # the sample's own budget: they agree
