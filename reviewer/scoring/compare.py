@@ -62,20 +62,34 @@ class Comparison:
                 "differences": [d.to_json() for d in self.differences]}
 
 
-def _why(a: AppResult, strategy: str, sel: Selection, budget: int | None, ranked: list[AppResult]) -> str:
-    """Why ``strategy`` (whose selection ``ranked`` now holds) selects ``a`` or not."""
-    if a.selected:
-        return a.selected_for or "選ぶ"
-    if strategy != "optimal":
-        return f"見送り: {a.skipped_for}" if a.skipped_for else "見送り"
-    fill = Fill(sel, budget)
-    for b in ranked:
-        if b.selected:
-            fill.take_quietly(b)
-    blocked = fill.why_not(a)
-    if blocked is None:
-        return "合計点の和が最大になる組に入らない"
-    return f"加えると{blocked}ため、合計点の和が最大になる組に入らない"
+@dataclass(frozen=True)
+class Walked:
+    """One strategy's selection as it left the applications: a flag and a reason per application
+    (how it was taken, or why it was skipped), and what the selected set holds."""
+
+    selected: list[bool]
+    reasons: list[str | None]
+    fill: Fill
+
+    @classmethod
+    def of(cls, ranked: list[AppResult], sel: Selection, budget: int | None) -> Walked:
+        fill = Fill(sel, budget)
+        for a in ranked:
+            if a.selected:
+                fill.take_quietly(a)
+        return cls([a.selected for a in ranked], [a.selected_for if a.selected else a.skipped_for for a in ranked],
+                    fill)
+
+    def why(self, i: int, a: AppResult, strategy: str) -> str:
+        """Why ``strategy`` selects the ``i``-th application (``a``) or not."""
+        if self.selected[i]:
+            return self.reasons[i] or "選ぶ"
+        if strategy != "optimal":
+            return f"見送り: {self.reasons[i]}" if self.reasons[i] else "見送り"
+        blocked = self.fill.why_not(a)
+        if blocked is None:
+            return "合計点の和が最大になる組に入らない"
+        return f"加えると{blocked}ため、合計点の和が最大になる組に入らない"
 
 
 def _outcome(strategy: str, ranked: list[AppResult], sel: Selection, notes: list[str]) -> Outcome:
@@ -89,23 +103,22 @@ def _outcome(strategy: str, ranked: list[AppResult], sel: Selection, notes: list
 
 
 def compare(ranked: list[AppResult], sel: Selection, budget: int | None, chosen: str) -> Comparison:
-    """Every strategy on ``ranked`` (in rank order); afterwards ``chosen``'s selection holds again."""
+    """Every strategy on ``ranked`` (in rank order); afterwards ``chosen``'s selection holds again.
+    The reasons are worded only for the applications the strategies differ on."""
     outcomes: list[Outcome] = []
-    flags: dict[str, list[bool]] = {}
-    whys: dict[str, list[str]] = {}
+    walked: dict[str, Walked] = {}
     for strategy in SELECTION_STRATEGIES:
         for a in ranked:
             a.selected, a.skipped_for, a.selected_for = False, None, None
         notes = select(ranked, sel, budget, strategy)
         outcomes.append(_outcome(strategy, ranked, sel, notes))
-        flags[strategy] = [a.selected for a in ranked]
-        whys[strategy] = [_why(a, strategy, sel, budget, ranked) for a in ranked]
+        walked[strategy] = Walked.of(ranked, sel, budget)
     for a in ranked:
         a.selected, a.skipped_for, a.selected_for = False, None, None
     select(ranked, sel, budget, chosen)
     differences = [
         Difference(a.id, a.rank or 0, a.bureau, a.requested_subsidy_yen, a.total or 0.0,
-                   {s: flags[s][i] for s in SELECTION_STRATEGIES}, {s: whys[s][i] for s in SELECTION_STRATEGIES})
-        for i, a in enumerate(ranked) if len({flags[s][i] for s in SELECTION_STRATEGIES}) > 1
+                   {s: w.selected[i] for s, w in walked.items()}, {s: w.why(i, a, s) for s, w in walked.items()})
+        for i, a in enumerate(ranked) if len({w.selected[i] for w in walked.values()}) > 1
     ]
     return Comparison(chosen, outcomes, differences)

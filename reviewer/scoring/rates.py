@@ -145,19 +145,19 @@ def fit_effects(app: np.ndarray, ev: np.ndarray, r: np.ndarray) -> Effects:
     centred = y - (np.bincount(app, y, len(n_a)) / n_a)[app]
     rhs = np.bincount(ev, centred, len(n_e))
     base = np.diag(n_e) - C
-    lam, b, s2e = SHRINK_MIN, np.zeros(len(n_e)), 0.0
+    lam, used, s2e = SHRINK_MIN, SHRINK_MIN, 0.0
+    b, a = np.zeros(len(n_e)), np.zeros(len(n_a))
     for _ in range(FIT_ROUNDS):
+        used = lam  # the effects below are fitted with this λ
         b = np.linalg.solve(base + lam * np.eye(len(n_e)), rhs)
         a = np.bincount(app, y - b[ev], len(n_a)) / n_a
         res = y - a[app] - b[ev]
         s2e = float(res @ res) / max(len(r) - len(n_a) - len(n_e), 1)
         s2b = float(np.mean(b ** 2 + s2e / (n_e + lam)))
-        new = min(max(s2e / s2b, SHRINK_MIN), SHRINK_MAX) if s2b > 1e-12 else SHRINK_MAX
-        if abs(new - lam) <= 1e-6 * lam:
+        lam = min(max(s2e / s2b, SHRINK_MIN), SHRINK_MAX) if s2b > 1e-12 else SHRINK_MAX
+        if abs(lam - used) <= 1e-6 * used:
             break
-        lam = new
-    a = np.bincount(app, y - b[ev], len(n_a)) / n_a
-    return Effects(mu, a, b, lam, s2e ** 0.5)
+    return Effects(mu, a, b, used, s2e ** 0.5)
 
 
 def _adjusted(frame: pd.DataFrame) -> tuple[pd.Series, np.ndarray, dict[str, float], float]:
