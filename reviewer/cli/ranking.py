@@ -60,7 +60,7 @@ def _effects(result: Result) -> None:
 
 
 def _boundary(result: Result) -> None:
-    """The applications whose 90 % interval crosses the cut line."""
+    """The applications in the boundary zone (``sureness.BOUNDARY_RULE``)."""
     if not result.resamples:
         return
     print()

@@ -101,7 +101,7 @@ def _outcome(t: Text, a: AppResult, prog: Program) -> None:
 
 def _sureness(t: Text, a: AppResult) -> None:
     """How sure the rank is (once the screen has drawn it): the expected rank, the 90 % interval,
-    the share of resamples selected, and 境界域 where the interval crosses the cut line."""
+    the share of resamples selected, and 境界域 where it is in the boundary zone."""
     if a.rank_interval is None:
         return
     t.append(f"{sureness.EXPECTED_RANK} {sureness.expected_rank_text(a)}  "

@@ -2,7 +2,7 @@
 ranking is (SPEC §6.6).
 
 順位 and 申請ID stay at the left while the table scrolls sideways; the decision (採択 / 見送り /
-対象外), the boundary mark (境: 境界域, the rank's 90 % interval crosses the cut line), the
+対象外), the boundary mark (境: 境界域, ``present.sureness.BOUNDARY_RULE``), the
 total and the notes (the skip's reason, the disagreement, why an application is out) come
 right after them, so they are in view on an 80-column terminal, where the applicant begins at
 the edge; the rank's 90 % interval and the share of resamples selected follow (in view at 120
