@@ -61,11 +61,35 @@ def _json_escape(ch: str) -> str:
     return f"\\u{n:04x}"
 
 
+#: One encoder for every compact value: its C implementation (``json.dumps`` with an indent
+#: runs the pure-Python one, a seventh of ``rank --json``'s time at 2,000 applications).
+_COMPACT = json.JSONEncoder(ensure_ascii=False)
+
+#: How many levels of containers ``json_text`` lays out one item a line; deeper ones are
+#: written on their item's line (``rank --json``: one application, one bureau a line).
+LAID_OUT = 2
+
+
+def _laid_out(value: object, indent: int, depth: int) -> str:
+    """``value`` as JSON, its containers down to ``LAID_OUT`` levels one item a line."""
+    if depth >= LAID_OUT or not isinstance(value, (dict, list, tuple)) or not value:
+        return _COMPACT.encode(value)
+    inner, outer = " " * (indent * (depth + 1)), " " * (indent * depth)
+    if isinstance(value, dict):
+        if not all(isinstance(key, str) for key in value):  # json's own key conversions
+            return _COMPACT.encode(value)
+        items = [f"{inner}{_COMPACT.encode(key)}: {_laid_out(item, indent, depth + 1)}"
+                 for key, item in value.items()]
+        return "{\n" + ",\n".join(items) + f"\n{outer}}}"
+    return "[\n" + ",\n".join(f"{inner}{_laid_out(item, indent, depth + 1)}" for item in value) + f"\n{outer}]"
+
+
 def json_text(value: object, indent: int | None = None) -> str:
     """``value`` as JSON for a terminal: readable (not ASCII-only), with every ``UNSHOWN``
     character escaped as ``\\uXXXX``. Still valid JSON that parses to the same values; the
-    escaped characters can occur only inside strings (json escapes C0 controls itself)."""
-    text = json.dumps(value, ensure_ascii=False, indent=indent)
+    escaped characters can occur only inside strings (json escapes C0 controls itself). With
+    ``indent``, the outer ``LAID_OUT`` levels take one item a line, deeper ones stay on it."""
+    text = _COMPACT.encode(value) if indent is None else _laid_out(value, indent, 0)
     escapes = {ord(ch): _json_escape(ch) for ch in set(text)
                if ch != "\n" and unicodedata.category(ch) in UNSHOWN}
     return text.translate(escapes) if escapes else text
