@@ -212,14 +212,21 @@ def test_a_version_1_workspace_moves_forward_with_its_sheets(tmp_path):
     keep = {r[0] for r in v1.execute("SELECT name FROM sqlite_master")}
     c = sqlite3.connect(tmp_path / "ws" / DB_NAME)
     for name, kind in c.execute("SELECT name, type FROM sqlite_master WHERE name NOT LIKE 'sqlite_%'").fetchall():
-        if name not in keep and kind != "index":  # the table's drop takes its indexes along
-            c.execute(f"DROP {kind.upper()} {name}")
+        if name not in keep and kind != "index":  # a table's drop takes its indexes and triggers along
+            c.execute(f"DROP {kind.upper()} IF EXISTS {name}")
     c.execute("DROP INDEX IF EXISTS applications_summary")
-    # version 4 redefined this trigger (it reads the notes): back to version 1's
-    c.execute("DROP TRIGGER sheets_submitted_readonly")
-    c.execute(next(s for s in schema._statements(schema.MIGRATIONS[1]) if "TRIGGER sheets_submitted_readonly" in s))
-    for table, column in (("audit", "prev_hash"), ("audit", "hash"), ("sheets", "revision"), ("sheets", "notes"),
-                          ("sheets", "reopened_by"), ("sheets", "reopened_at"), ("sheets", "reopen_reason")):  # added later
+    # version 5 rebuilt the sheets table (its key holds the stage): back to version 1's, with its triggers
+    for (trigger,) in c.execute("SELECT name FROM sqlite_master WHERE type = 'trigger' AND tbl_name = 'sheets'").fetchall():
+        c.execute(f"DROP TRIGGER {trigger}")
+    c.execute("ALTER TABLE sheets RENAME TO sheets_v5")
+    for statement in schema._statements(schema.MIGRATIONS[1]):
+        if "sheets" in statement and ("CREATE TABLE sheets" in statement or " ON sheets" in statement
+                                      or "INDEX sheets_by_evaluator" in statement):
+            c.execute(statement.replace("CREATE INDEX sheets_by_evaluator", "CREATE INDEX sheets_by_evaluator_v1"))
+    c.execute("INSERT INTO sheets SELECT program, application, evaluator, status, comment, scores, created_at, updated_at,"
+              " submitted_at FROM sheets_v5 WHERE stage = 'written'")
+    c.execute("DROP TABLE sheets_v5")
+    for table, column in (("audit", "prev_hash"), ("audit", "hash")):  # added later
         c.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
     c.execute("PRAGMA user_version = 1")
     c.commit()

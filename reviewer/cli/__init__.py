@@ -30,13 +30,24 @@ from reviewer.cli.commands import (
     cmd_validate,
 )
 from reviewer.cli.parser import build_parser
+from reviewer.cli.review import (
+    cmd_decide,
+    cmd_decisions,
+    cmd_finalize,
+    cmd_opinion,
+    cmd_reopen_result,
+    cmd_request,
+    cmd_requests,
+    cmd_shortlist,
+)
 
 __all__ = [
     "build_parser", "cmd_assign", "cmd_audit", "cmd_authorized_keys", "cmd_calibration", "cmd_conflicts", "cmd_demo",
     "cmd_download", "cmd_export", "cmd_reassign",
     "cmd_import_scores",
     "cmd_init", "cmd_rank", "cmd_reopen", "cmd_status", "cmd_synth", "cmd_template", "cmd_tui", "cmd_validate", "main",
-    "run",
+    "run", "cmd_decide", "cmd_decisions", "cmd_finalize", "cmd_opinion", "cmd_reopen_result", "cmd_request",
+    "cmd_requests", "cmd_shortlist",
 ]
 
 

@@ -24,7 +24,8 @@ def need_workspace(args: argparse.Namespace) -> Path:
 
 #: The commands that only read the workspace: they open a database they cannot write (a
 #: read-only file, folder or copy) read-only instead of refusing it.
-READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys", "calibration", "conflicts"})
+READ_ONLY_COMMANDS = frozenset({"status", "rank", "audit", "template", "authorized-keys", "calibration", "conflicts",
+                                "requests", "decisions"})
 
 
 def open_workspace(args: argparse.Namespace) -> Workspace:
@@ -113,7 +114,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from reviewer.services.panel import template_for
 
     with open_workspace(args) as ws:
-        text = template_for(ws, args.evaluator, args.program)
+        text = template_for(ws, args.evaluator, args.program, args.stage)
     out = Path(args.output)
     try:
         with private_file(out, "w", encoding="utf-8") as (f, _):

@@ -36,6 +36,8 @@ def build_parser() -> argparse.ArgumentParser:
     _conflict_commands(sub, c)
     _ssh_commands(sub, c)
     _result_commands(sub, c)
+    _hearing_commands(sub, c)
+    _decision_commands(sub, c)
     _app_commands(sub, c)
     return parser
 
@@ -131,6 +133,8 @@ def _input_commands(sub: Subparsers, c: Any) -> None:
     t.add_argument("--evaluator", required=True, metavar="ID")
     t.add_argument("--program", metavar="ID", help="評価者が複数の事業を担当するときに指定")
     t.add_argument("--output", type=Path, required=True, metavar="FILE")
+    t.add_argument("--stage", choices=["written", "hearing"], default="written",
+                   help="written: 書面審査の採点票（既定）、hearing: ヒアリングの対象の申請のヒアリングの採点票")
     t.set_defaults(func=c.cmd_template)
 
     # synth's module loads pydantic: its parser lives here so that building the parser stays light
@@ -257,6 +261,116 @@ def _result_commands(sub: Subparsers, c: Any) -> None:
                     help="書き出すファイル（既定: ワークスペースの書き出し用のフォルダ W/exports に「事業ID-日本時間.xlsx」）")
     _scoring_options(ex)
     ex.set_defaults(func=c.cmd_export)
+
+
+def _chair_option(p: argparse.ArgumentParser, required: bool = True) -> None:
+    p.add_argument("--chair", required=required, metavar="ID", help="操作する委員長の評価者 ID")
+
+
+def _hearing_commands(sub: Subparsers, c: Any) -> None:
+    """The hearing's shortlist, additional materials and opinions (SPEC §6.4)."""
+    sl = sub.add_parser("shortlist", help="ヒアリングの対象（日時・場所）を選ぶ・外す・一覧する（委員長）",
+                        description="ヒアリングの対象の申請を、申請 ID で（--add）、順位の上位 N 件で（--top）、または"
+                                    "境界域（順位の90%区間が採択の線をまたぐ申請、--boundary）で選び、日時と場所（会議室や"
+                                    "URL）を記録します。ヒアリングの採点票は対象の申請にだけ書けます。オプションなしでは一覧"
+                                    "を表示します。")
+    workspace_option(sl)
+    sl.add_argument("--program", required=True, metavar="ID")
+    _chair_option(sl, required=False)
+    sl.add_argument("--add", action="append", default=[], metavar="ID", help="対象にする申請（複数可）")
+    sl.add_argument("--top", type=int, metavar="N", help="順位の上位 N 件を対象にする")
+    sl.add_argument("--boundary", action="store_true", help="境界域の申請を対象にする（再標本化で求める）")
+    sl.add_argument("--at", metavar="日時", help="ヒアリングの日時（例: 2026-12-10 10:00）")
+    sl.add_argument("--place", metavar="場所", help="ヒアリングの場所（会議室、または Web 会議の URL）")
+    sl.add_argument("--remove", metavar="ID", help="対象から外す申請（--reason が必要）")
+    sl.add_argument("--reason", metavar="理由", help="対象から外す理由")
+    sl.add_argument("--method", default="mean", choices=list(METHODS), help="--top・--boundary の順位の集計方法")
+    sl.add_argument("--resamples", type=_resamples, default=DEFAULT_RESAMPLES, metavar="N",
+                    help=f"--boundary の再標本の数（既定: {DEFAULT_RESAMPLES}）")
+    sl.add_argument("--seed", type=int, default=0, metavar="N", help="再標本の乱数の種（既定: 0）")
+    sl.add_argument("--json", action="store_true", help="一覧を JSON で出力する")
+    sl.set_defaults(func=c.cmd_shortlist)
+
+    rq = sub.add_parser("request", help="追加資料を依頼する、または届いた回答を記録する（委員長）",
+                        description="申請者に求める追加資料（何を・いつまでに）を記録します。--answer 番号で、届いた回答を"
+                                    "本文（--text）またはファイル（--file、10MB まで）で記録します。評価者は申請とともに"
+                                    "依頼と回答を見られます。")
+    workspace_option(rq)
+    rq.add_argument("--program", required=True, metavar="ID")
+    _chair_option(rq)
+    rq.add_argument("--application", metavar="ID", help="依頼する申請")
+    rq.add_argument("--what", metavar="内容", help="依頼する資料（例: 「事業費の積算根拠」）")
+    rq.add_argument("--due", metavar="期限", help="提出の期限（例: 2026-12-15）")
+    rq.add_argument("--answer", type=int, metavar="番号", help="回答を記録する依頼の番号（reviewer requests で見られます）")
+    rq.add_argument("--text", metavar="本文", help="回答の本文")
+    rq.add_argument("--file", type=Path, metavar="FILE", help="回答として届いたファイル")
+    rq.set_defaults(func=c.cmd_request)
+
+    rs = sub.add_parser("requests", help="追加資料の依頼と回答の一覧を表示する")
+    workspace_option(rs)
+    rs.add_argument("--program", required=True, metavar="ID")
+    rs.add_argument("--open", action="store_true", help="回答待ちの依頼だけを表示する")
+    rs.add_argument("--json", action="store_true", help="JSON で出力する")
+    rs.set_defaults(func=c.cmd_requests)
+
+    op = sub.add_parser("opinion", help="総合通信局等・支援実施事業者からの意見を記録する・一覧する（委員長）",
+                        description="申請への意見を、述べた者（--source）、本文（--text）、日付とともに記録します。意見は"
+                                    "委員長の画面とワークブックに示し、評価者には見せません。--text なしでは一覧を表示します。")
+    workspace_option(op)
+    op.add_argument("--program", required=True, metavar="ID")
+    _chair_option(op, required=False)
+    op.add_argument("--application", metavar="ID")
+    op.add_argument("--source", metavar="述べた者", help="例: 東北総合通信局、支援実施事業者")
+    op.add_argument("--text", metavar="本文")
+    op.add_argument("--date", metavar="日付", help="意見の日付（例: 2026-12-05）")
+    op.add_argument("--json", action="store_true", help="一覧を JSON で出力する")
+    op.set_defaults(func=c.cmd_opinion)
+
+
+def _decision_commands(sub: Subparsers, c: Any) -> None:
+    """Decisions, the final list, finalizing and reopening the result (SPEC §6.7)."""
+    de = sub.add_parser("decide", help="申請の採否を理由とともに記録する（委員長）",
+                        description="申請ごとに採択（--select）・不採択（--reject）を理由とともに記録します。--clear で"
+                                    "記録を取り消します。記録のない申請は計算上の選定のままです。")
+    workspace_option(de)
+    de.add_argument("--program", required=True, metavar="ID")
+    _chair_option(de)
+    de.add_argument("--application", required=True, metavar="ID")
+    which = de.add_mutually_exclusive_group(required=True)
+    which.add_argument("--select", action="store_true", help="採択とする")
+    which.add_argument("--reject", action="store_true", help="不採択とする")
+    which.add_argument("--clear", action="store_true", help="決定の記録を取り消す")
+    de.add_argument("--reason", required=True, metavar="理由", help="決定（または取消）の理由（空でないこと）")
+    de.set_defaults(func=c.cmd_decide)
+
+    ds = sub.add_parser("decisions", help="採択候補先（決定を反映した最終の一覧）と、予算・件数の上下限への警告を表示する")
+    workspace_option(ds)
+    ds.add_argument("--program", required=True, metavar="ID")
+    ds.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き）")
+    ds.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
+    ds.add_argument("--selection", choices=list(SELECTION_STRATEGIES), help="選定方式（審査基準の値を上書き）")
+    ds.add_argument("--json", action="store_true", help="JSON で出力する")
+    ds.set_defaults(func=c.cmd_decisions)
+
+    fi = sub.add_parser("finalize", help="評価結果を確定する（以後、採点票・ヒアリング対象・依頼・決定は変更できない）",
+                        description="いまの集計と決定で評価結果を確定し、採択候補先の一覧を記録します。確定後はその事業の"
+                                    "採点票・ヒアリングの対象・追加資料の依頼・決定への書き込みをワークスペース自身が拒みます"
+                                    "（解除は reopen-result）。")
+    workspace_option(fi)
+    fi.add_argument("--program", required=True, metavar="ID")
+    _chair_option(fi)
+    fi.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き）")
+    fi.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
+    fi.add_argument("--selection", choices=list(SELECTION_STRATEGIES), help="選定方式（審査基準の値を上書き）")
+    fi.add_argument("--ignore-drafts", action="store_true", help="下書きの採点票が残っていても確定する（下書きは集計に入らない）")
+    fi.set_defaults(func=c.cmd_finalize)
+
+    ro = sub.add_parser("reopen-result", help="確定した評価結果を、理由を付けて解除する（委員長）")
+    workspace_option(ro)
+    ro.add_argument("--program", required=True, metavar="ID")
+    _chair_option(ro)
+    ro.add_argument("--reason", required=True, metavar="理由", help="解除の理由（空でないこと）")
+    ro.set_defaults(func=c.cmd_reopen_result)
 
 
 def _app_commands(sub: Subparsers, c: Any) -> None:

@@ -267,6 +267,14 @@ class Selection(Strict):
         return self
 
 
+class Hearing(Strict):
+    """The hearing (ヒアリング, SPEC §6.4): how much it weighs in the score rate and which scored
+    criteria it rates (None: all of them)."""
+
+    weight: Annotated[float, Field(allow_inf_nan=False, ge=0, le=1)] = 1.0
+    criteria: list[Ident] | None = None
+
+
 class Program(Strict):
     """A program (事業) as its criteria file states it."""
 
@@ -281,6 +289,7 @@ class Program(Strict):
     funding: Funding | None = None
     eligibility: Eligibility
     selection: Selection = Selection()
+    hearing: Hearing = Hearing()
 
     @model_validator(mode="after")
     def _consistent(self) -> Program:
@@ -302,7 +311,18 @@ class Program(Strict):
         if self.funding is None and self.selection.budget_yen:
             raise LocatedError(("selection", "budget_yen"),
                                "補助金のない事業（funding なし）に予算（selection.budget_yen）は書けません")
+        self._hearing_criteria()
         return self
+
+    def _hearing_criteria(self) -> None:
+        scored = {c.id for c in self.criteria if c.kind == "scored"}
+        for j, cid in enumerate(self.hearing.criteria or []):
+            if cid not in scored:
+                raise LocatedError(("hearing", "criteria", j),
+                                   f"ヒアリングの評価項目 {shown(cid)} は、この事業の加点・推奨項目"
+                                   "（kind = \"scored\"）にありません")
+        if self.hearing.criteria is not None and len(set(self.hearing.criteria)) != len(self.hearing.criteria):
+            raise LocatedError(("hearing", "criteria"), "ヒアリングの評価項目が重複しています")
 
     # -- lookups ------------------------------------------------------------
 
@@ -313,6 +333,12 @@ class Program(Strict):
     @functools.cached_property
     def criteria_by_id(self) -> dict[str, Criterion]:
         return {c.id: c for c in self.criteria}
+
+    @functools.cached_property
+    def hearing_ids(self) -> frozenset[str]:
+        """The scored criteria the hearing rates (SPEC §6.4: by default all scored ones)."""
+        ids = self.hearing.criteria
+        return frozenset(c.id for c in self.criteria if c.kind == "scored" and (ids is None or c.id in ids))
 
     def criterion(self, cid: str) -> Criterion | None:
         return self.criteria_by_id.get(cid)
@@ -608,6 +634,8 @@ class Panel(Strict):
 class Sheet(Strict):
     application: Ident
     status: Literal["draft", "submitted"]
+    #: 書面審査 or ヒアリング (SPEC §6.3); one sheet per evaluator, application and stage.
+    stage: Literal["written", "hearing"] = "written"
     comment: OptText = ""
     scores: dict[str, Any] = {}
     #: A note per criterion id (SPEC §6.3); a blank note is no note (dropped), so "no note"

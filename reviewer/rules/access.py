@@ -215,6 +215,10 @@ class Roster(Protocol):
 
     def assignment_problem(self, evaluator_id: str, app: Application) -> str | None: ...
 
+    def hearing_problem(self, app: Application) -> str | None:
+        """Why ``app`` takes no hearing sheet (SPEC §6.4: only shortlisted ones do)."""
+        ...
+
 
 class PanelRoster:
     """The rules of a panel file alone (explicit assignments, or everyone but conflicts)."""
@@ -226,6 +230,9 @@ class PanelRoster:
 
     def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
         return evaluator_problem(self.panel, evaluator_id, program_id)
+
+    def hearing_problem(self, app: Application) -> str | None:
+        return None  # a panel file has no shortlist: the workspace decides on import
 
     def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
         ev = self.panel.evaluator(evaluator_id)

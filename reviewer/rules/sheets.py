@@ -22,10 +22,19 @@ SCORE_MIN, SCORE_MAX = 0, 5
 MUST_VALUES = ("pass", "fail")
 
 
+def stage_criteria(prog: Program, app: Application, stage: str) -> dict[str, Criterion]:
+    """The criteria a sheet of ``stage`` rates for ``app``: the written sheet every must and
+    scored one that applies, the hearing sheet the hearing's scored ones (SPEC §6.4)."""
+    applicable = prog.applicable_by_id(app)
+    if stage == "hearing":
+        return {cid: c for cid, c in applicable.items() if cid in prog.hearing_ids}
+    return applicable
+
+
 def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[tuple[Any, ...], str]]:
     """What is wrong with one sheet's scores: (location within the sheet, message)."""
     out: list[tuple[tuple[Any, ...], str]] = []
-    applicable = prog.applicable_by_id(app)
+    applicable = stage_criteria(prog, app, sheet.stage)
     for cid, value in sheet.scores.items():
         crit = applicable.get(cid)
         if crit is not None and crit.kind == "must" and value in MUST_VALUES:
@@ -42,6 +51,10 @@ def sheet_problems(sheet: Sheet, prog: Program, app: Application) -> list[tuple[
             continue
         if not prog.applies(crit, app):
             out.append((loc, f"{cid}（{crit.label}）は申請 {app.id} には適用されない項目です（{_why_not(crit, app)}）"))
+            continue
+        if sheet.stage == "hearing" and cid not in applicable:
+            out.append((loc, f"{cid}（{crit.label}）はヒアリングで評価する項目ではありません"
+                             "（ヒアリングの採点票には criteria の [hearing] の項目だけを書きます）"))
             continue
         if crit.kind == "must":
             if value not in MUST_VALUES:
@@ -74,6 +87,8 @@ def _note_problems(sheet: Sheet, prog: Program, app: Application,
             out.append((loc, f"評価項目 {cid} は事業 {prog.id} にありません（所見は評価項目ごとに書きます）"))
         elif crit.kind == "auto":
             out.append((loc, f"{cid}（{crit.label}）は申請内容から自動で計算する項目で、所見は書けません"))
+        elif prog.applies(crit, app):
+            out.append((loc, f"{cid}（{crit.label}）はヒアリングで評価する項目ではないため、所見は書けません"))
         else:
             out.append((loc, f"{cid}（{crit.label}）は申請 {app.id} には適用されない項目です（{_why_not(crit, app)}）"))
     return out
@@ -105,20 +120,25 @@ def score_file_problems(
             out.append((("evaluator",), problem))
             evaluator_ok = False
     apps = applications.get(sf.program, {})
-    seen: dict[str, int] = {}
+    seen: dict[tuple[str, str], int] = {}
     for i, sheet in enumerate(sf.sheets):
         base: tuple[Any, ...] = ("sheets", i)
-        if sheet.application in seen:
-            first = seen[sheet.application]
-            out.append((base + ("application",), f"申請 {sheet.application} の採点票が sheets[{first}] と重複しています"))
+        key = (sheet.application, sheet.stage)
+        if key in seen:
+            first = seen[key]
+            stage = "ヒアリングの" if sheet.stage == "hearing" else ""
+            out.append((base + ("application",),
+                        f"申請 {sheet.application} の{stage}採点票が sheets[{first}] と重複しています"))
             continue
-        seen[sheet.application] = i
+        seen[key] = i
         app = apps.get(sheet.application)
         if app is None:
             out.append((base + ("application",), f"申請 {sheet.application} は事業 {sf.program} の申請に見つかりません"))
             continue
         if roster is not None and evaluator_ok:
             problem = roster.assignment_problem(sf.evaluator, app)
+            if problem is None and sheet.stage == "hearing":
+                problem = roster.hearing_problem(app)
             if problem:
                 out.append((base + ("application",), problem))
         out.extend((base + loc, msg) for loc, msg in sheet_problems(sheet, prog, app))

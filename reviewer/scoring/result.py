@@ -31,6 +31,7 @@ class SheetInput:
     scores: dict[str, Any]
     comment: str = ""
     notes: dict[str, str] = field(default_factory=dict)  # criterion id → note
+    stage: str = "written"                               # or "hearing" (SPEC §6.3)
 
 
 @dataclass
@@ -66,10 +67,28 @@ class AppResult:
     rank_interval: tuple[int, int] | None = None
     p_selected: float | None = None
     boundary: bool = False                      # 境界域: the interval crosses the cut line, or unsure
+    written_rate: float | None = None           # SPEC §6.4: R of the written sheets
+    hearing_rate: float | None = None           # R of the hearing sheets (None: not heard)
+    hearing_sheet_rates: dict[str, float] = field(default_factory=dict)  # evaluator → hearing sheet rate
+    shortlisted: bool = False                   # on the hearing's shortlist
+    decision: str | None = None                 # SPEC §6.7: "select", "reject" or None
+    decision_reason: str | None = None
+    decided_by: str | None = None
+    decided_at: str | None = None
 
     @property
     def disagreement(self) -> bool:
         return self.spread is not None and self.spread > DISAGREEMENT_SPREAD + EPS
+
+    @property
+    def final_selected(self) -> bool:
+        """Selected in the end: as decided where a decision is recorded, else as computed."""
+        return self.selected if self.decision is None else self.decision == "select"
+
+    @property
+    def departs(self) -> bool:
+        """Whether the recorded decision departs from the computed selection."""
+        return self.decision is not None and (self.decision == "select") != self.selected
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -81,6 +100,10 @@ class AppResult:
             "expected_rank": self.expected_rank,
             "rank_interval": None if self.rank_interval is None else list(self.rank_interval),
             "p_selected": self.p_selected, "boundary": self.boundary,
+            "written_rate": _num(self.written_rate), "hearing_rate": _num(self.hearing_rate),
+            "hearing_reviews": len(self.hearing_sheet_rates), "shortlisted": self.shortlisted,
+            "decision": self.decision, "decision_reason": self.decision_reason,
+            "final_selected": self.final_selected,
         }
 
 
@@ -158,6 +181,9 @@ class Result:
     selection_resamples: int = 0      # of which p_selected is drawn (fewer under optimal)
     shrinkage: float | None = None    # method adjusted: the prior's weight λ (in sheets)
     comparison: Any = None            # scoring.compare.Comparison, where asked for
+    hearing_sheets: list[SheetInput] = field(default_factory=list)  # the submitted hearing sheets
+    final: Any = None                 # scoring.decisions.FinalList: the decided list (採択候補先)
+    state: Any = None                 # the result's state (workspace.records.ResultState), where known
 
     @property
     def ranked(self) -> list[AppResult]:
@@ -170,6 +196,10 @@ class Result:
     @property
     def selected_yen(self) -> int:
         return sum(a.requested_subsidy_yen for a in self.selected)
+
+    @property
+    def finalized(self) -> bool:
+        return self.state is not None and self.state.state == "finalized"
 
     @property
     def boundary(self) -> list[AppResult]:
@@ -191,9 +221,14 @@ class Result:
             "selection": self.selection,
             "selection_notes": self.selection_notes,
             "resamples": self.resamples, "selection_resamples": self.selection_resamples, "seed": self.seed,
+            "hearing_weight": self.program.hearing.weight,
+            "finalized": self.finalized,
+            "finalized_at": self.state.finalized_at if self.finalized else None,
+            "finalized_by": self.state.finalized_by if self.finalized else None,
             "applications": [a.to_json() for a in self.applications],
             "balance": [b.to_json() for b in self.balance],
-        } | self._min_selected_json() | ({} if self.comparison is None else {"comparison": self.comparison.to_json()})
+        } | self._min_selected_json() | ({} if self.comparison is None else {"comparison": self.comparison.to_json()}) \
+            | ({} if self.final is None else {"final": self.final.to_json()})
 
     def _min_selected_json(self) -> dict[str, Any]:
         lo = self.program.selection.min_selected

@@ -25,6 +25,7 @@ import pandas as pd
 
 from reviewer.domain.model import Selection
 from reviewer.domain.regions import BUREAUS
+from reviewer.scoring.hearing import HearingRates, hearing_positions
 from reviewer.scoring.result import AppResult
 
 OPTIMAL_RESAMPLES = 100   # optimal: the share selected is drawn from the first this many (a solve each)
@@ -149,8 +150,18 @@ class Sureness:
     selection_resamples: int      # of which the share selected is drawn
 
 
+@dataclass(frozen=True)
+class Heard:
+    """The hearing's sheets, resampled beside the written ones: R = (1 − weight) R_written +
+    weight R_hearing at ``positions`` (SPEC §6.4)."""
+
+    draws: Draws
+    positions: np.ndarray
+    weight: float
+
+
 def resample(d: Draws, kind: str, sel: Selection, budget: int | None, strategy: str, resamples: int,
-             seed: int) -> Sureness:
+             seed: int, heard: Heard | None = None) -> Sureness:
     """The figures over ``resamples`` resamples drawn from ``seed``."""
     rng = np.random.default_rng(seed)
     n = len(d.values)
@@ -161,6 +172,10 @@ def resample(d: Draws, kind: str, sel: Selection, budget: int | None, strategy: 
     for lo in range(0, resamples, chunk):
         count = min(chunk, resamples - lo)
         rates = resampled_rates(d, kind, count, rng)
+        if heard is not None:
+            w = heard.weight
+            rates[:, heard.positions] = (1 - w) * rates[:, heard.positions] + w * resampled_rates(
+                heard.draws, kind, count, rng)
         order = orders(rates, d)
         np.put_along_axis(ranks[lo:lo + count], order, np.arange(1, n + 1, dtype=np.int32)[None, :].repeat(count, 0),
                           axis=1)
@@ -177,12 +192,18 @@ def resample(d: Draws, kind: str, sel: Selection, budget: int | None, strategy: 
 
 
 def apply(ranked: list[AppResult], frame: pd.DataFrame, values: np.ndarray, kind: str, sel: Selection,
-          budget: int | None, strategy: str, resamples: int, seed: int) -> int:
+          budget: int | None, strategy: str, resamples: int, seed: int, hearing: HearingRates | None = None) -> int:
     """Set ``expected_rank``, ``rank_interval``, ``p_selected`` and ``boundary`` on ``ranked``;
-    the number of resamples the share selected is drawn from."""
+    the number of resamples the share selected is drawn from. ``hearing``: its sheets are
+    resampled too, for the applications whose R includes them."""
     if not ranked or resamples <= 0:
         return 0
-    s = resample(draws(ranked, frame, values), kind, sel, budget, strategy, resamples, seed)
+    heard = None
+    positions = hearing_positions(ranked, hearing)
+    if hearing is not None and len(positions):
+        heard = Heard(draws([ranked[i] for i in positions], hearing.frame, hearing.aggregated.values), positions,
+                      hearing.weight)
+    s = resample(draws(ranked, frame, values), kind, sel, budget, strategy, resamples, seed, heard)
     cut = max((a.rank or 0 for a in ranked if a.selected), default=None)
     tail = (1 - LEVEL) / 2
     for i, a in enumerate(ranked):

@@ -9,11 +9,22 @@ from typing import TYPE_CHECKING
 
 from reviewer.files.private import unused_path
 from reviewer.rules import access
-from reviewer.services import sheets
+from reviewer.services import review, sheets
 from reviewer.services.results import Export, export_stem, export_workbook, score_workspace
 from reviewer.services.session import Session
 from reviewer.workspace import Workspace, WorkspaceError, exports_folder
-from reviewer.workspace.records import ApplicationProgress, Progress, ProgressWidths, SheetRecord, SubmittedSheet
+from reviewer.workspace.records import (
+    ApplicationProgress,
+    Decision,
+    MaterialRequest,
+    Opinion,
+    Progress,
+    ProgressWidths,
+    ResultState,
+    SheetRecord,
+    ShortlistEntry,
+    SubmittedSheet,
+)
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
@@ -86,9 +97,63 @@ class ChairDesk:
 
     # -- changes ------------------------------------------------------------------------
 
-    def reopen(self, program: str, application: str, evaluator: str, reason: str) -> None:
+    def reopen(self, program: str, application: str, evaluator: str, reason: str, stage: str = "written") -> None:
         sheets.reopen_sheet(self.ws, program, application, evaluator, actor=self.session.actor, reason=reason,
-                            chair=self.chair_id)
+                            chair=self.chair_id, stage=stage)
+
+    # -- the second half: hearing, materials, opinions, decisions (SPEC §6.4, §6.7) -------------
+
+    def shortlist(self, program: str) -> list[ShortlistEntry]:
+        return self.ws.shortlist(program)
+
+    def add_to_shortlist(self, program: str, applications: list[str], scheduled: str = "", place: str = "",
+                         why: str = "") -> tuple[int, int]:
+        return review.shortlist(self.ws, program, applications, self.chair_id, self.session.actor, scheduled, place,
+                                why)
+
+    def remove_from_shortlist(self, program: str, application: str, reason: str) -> None:
+        review.unshortlist(self.ws, program, application, self.chair_id, self.session.actor, reason)
+
+    def hearing_sheets(self, program: str, application: str) -> list[SheetRecord]:
+        """The application's submitted hearing sheets, by evaluator."""
+        return self.ws.sheets(program=program, status="submitted", application=application, stage="hearing")
+
+    def requests(self, program: str, open_only: bool = False) -> list[MaterialRequest]:
+        return self.ws.requests(program, open_only=open_only)
+
+    def request_materials(self, program: str, application: str, what: str, due: str = "") -> int:
+        return review.request_materials(self.ws, program, application, what, due, self.chair_id, self.session.actor)
+
+    def answer_request(self, program: str, request_id: int, text: str = "", file: Path | None = None,
+                       ) -> MaterialRequest:
+        received = review.received_file(file) if file is not None else None
+        return review.answer_request(self.ws, program, request_id, self.chair_id, self.session.actor, text, received)
+
+    def opinions(self, program: str, application: str | None = None) -> list[Opinion]:
+        return self.ws.opinions(program, application)
+
+    def record_opinion(self, program: str, application: str, source: str, text: str, given_on: str = "") -> int:
+        return review.record_opinion(self.ws, program, application, source, text, self.chair_id, self.session.actor,
+                                     given_on)
+
+    def decisions(self, program: str) -> dict[str, Decision]:
+        return self.ws.decisions(program)
+
+    def decide(self, program: str, application: str, decision: str | None, reason: str) -> None:
+        review.decide(self.ws, program, application, decision, reason, self.chair_id, self.session.actor)
+
+    def result_state(self, program: str) -> ResultState:
+        return self.ws.result_state(program)
+
+    def finalize(self, program: str, method: str, budget: int | None, selection: str | None = None,
+                 drafts_ok: bool = False) -> Result:
+        """Finalize the program's result as scored now with ``method``, ``budget`` and ``selection``."""
+        result = score_workspace(self.ws, program, method=method, budget_yen=budget, selection=selection)
+        review.finalize(self.ws, program, self.chair_id, self.session.actor, result, drafts_ok)
+        return result
+
+    def reopen_result(self, program: str, reason: str) -> None:
+        review.reopen_result(self.ws, program, self.chair_id, self.session.actor, reason)
 
     # -- results (each on a connection of its own: they run in worker threads) ------------
 

@@ -106,8 +106,8 @@ def _key_line(evaluator: str, command: str, options: str, key: str) -> str:
     return line
 
 
-def template_for(ws: Workspace, evaluator_id: str, program: str | None) -> str:
-    """An evaluator's score sheet template (their only program unless ``program`` is given)."""
+def template_for(ws: Workspace, evaluator_id: str, program: str | None, stage: str = "written") -> str:
+    """An evaluator's score sheet template of ``stage`` (their only program unless ``program`` is given)."""
     from reviewer.services.template import render_template
 
     ev = ws.evaluator(evaluator_id)
@@ -118,4 +118,4 @@ def template_for(ws: Workspace, evaluator_id: str, program: str | None) -> str:
         program = ev.programs[0]
     if program not in ev.programs:
         raise WorkspaceError(f"評価者 {ev.id} は事業 {program} の評価者ではありません")
-    return render_template(ws, ev.id, program)
+    return render_template(ws, ev.id, program, stage)

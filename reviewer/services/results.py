@@ -15,7 +15,7 @@ from reviewer.present.text import JST
 from reviewer.workspace import Workspace, WorkspaceError, make_exports_folder
 
 if TYPE_CHECKING:
-    from reviewer.scoring import Result
+    from reviewer.scoring import Result, Review
 
 
 def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget_yen: int | None = None,
@@ -31,7 +31,20 @@ def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget
     sheets = [SheetInput(a, e, scores, c, n) for a, e, scores, c, n in ws.submitted_scores(program_id, comments)]
     names = {p.id: p.name for p in ws.people()}
     return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names,
-                         selection=selection, resamples=resamples, seed=seed, compare=compare)
+                         selection=selection, resamples=resamples, seed=seed, compare=compare,
+                         review=review_of(ws, program_id, comments))
+
+
+def review_of(ws: Workspace, program_id: str, comments: bool = True) -> Review:
+    """The second half of the program's review as scoring takes it: its submitted hearing
+    sheets, the shortlist, the decisions and the result's state."""
+    from reviewer.scoring import Recorded, Review, SheetInput
+
+    hearing = [SheetInput(a, e, scores, c, n, "hearing")
+               for a, e, scores, c, n in ws.submitted_scores(program_id, comments, stage="hearing")]
+    decisions = {aid: Recorded(d.decision, d.reason, d.decided_by, d.decided_at)
+                 for aid, d in ws.decisions(program_id).items()}
+    return Review(hearing, {e.application for e in ws.shortlist(program_id)}, decisions, ws.result_state(program_id))
 
 
 @dataclass(frozen=True)

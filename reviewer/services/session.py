@@ -11,7 +11,7 @@ from __future__ import annotations
 import os
 import socket
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -20,7 +20,15 @@ from reviewer.rules import access
 from reviewer.services import sheets
 from reviewer.workspace import Workspace, WorkspaceError
 from reviewer.workspace.clock import current_user
-from reviewer.workspace.records import CriterionScope, Person, Presence, QueueEntry, SheetRecord
+from reviewer.workspace.records import (
+    CriterionScope,
+    MaterialRequest,
+    Person,
+    Presence,
+    QueueEntry,
+    SheetRecord,
+    ShortlistEntry,
+)
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
@@ -95,6 +103,13 @@ class OpenedSheet:
     application: Application
     checks: list[CheckResult]
     sheet: SheetRecord | None
+    #: SPEC §6.4: when and where the application is heard (None: not shortlisted), and the
+    #: evaluator's hearing sheet as saved.
+    hearing: ShortlistEntry | None = None
+    hearing_sheet: SheetRecord | None = None
+    #: requests for additional materials with their answers (what evaluators see of them)
+    materials: list[MaterialRequest] = field(default_factory=list)
+    finalized: bool = False
 
 
 class Session:
@@ -196,7 +211,10 @@ class Session:
         self.ws.enter_sheet(self.id, program, application, evaluator_id, self.host, os.getpid())
         _warm_sheet_model()
         return OpenedSheet(evaluator_id, prog, app, run_checks(app, prog),
-                           self.ws.sheet(program, application, evaluator_id))
+                           self.ws.sheet(program, application, evaluator_id),
+                           self.ws.shortlisted(program, application),
+                           self.ws.sheet(program, application, evaluator_id, "hearing"),
+                           self.ws.requests(program, application), self.ws.finalized(program))
 
     def close_sheet(self, opened: OpenedSheet) -> None:
         """The screen of ``opened`` closed (the other sessions no longer see it)."""
@@ -225,31 +243,50 @@ class Session:
                 return r.program, r.application
         return None
 
-    def sheet_rate(self, opened: OpenedSheet, scores: dict[str, Any]) -> float | None:
-        """The rate (0–100) that ``scores`` give the opened sheet, as the ranking computes one
-        sheet's; None where no scored criterion applies (the ranking counts such a sheet as 0)."""
+    def sheet_rate(self, opened: OpenedSheet, scores: dict[str, Any], stage: str = "written") -> float | None:
+        """The rate (0–100) that ``scores`` give the opened sheet (of ``stage``), as the ranking
+        computes one sheet's; None where no scored criterion applies (the ranking counts such a
+        sheet as 0)."""
         from reviewer.scoring.sheet import sheet_rate, spec_of
 
-        spec = spec_of(opened.program, opened.application.track, opened.application.applicant.type)
+        if stage == "hearing":
+            from reviewer.scoring.hearing import hearing_spec
+
+            spec = hearing_spec(opened.program, opened.application.track, opened.application.applicant.type)
+        else:
+            spec = spec_of(opened.program, opened.application.track, opened.application.applicant.type)
         return sheet_rate(spec, scores) if spec[2] > 0 else None
 
+    def hearing_criteria(self, opened: OpenedSheet) -> list[str]:
+        """The ids of the criteria the hearing sheet rates for the opened application (SPEC §6.4)."""
+        from reviewer.rules.sheets import stage_criteria
+
+        return list(stage_criteria(opened.program, opened.application, "hearing"))
+
+    def answer_file(self, opened: OpenedSheet, request_id: int) -> tuple[str, bytes] | None:
+        """The file received in answer to one of the opened application's requests."""
+        self.gate(opened.evaluator)
+        if all(r.id != request_id for r in opened.materials):
+            raise WorkspaceError("この申請の追加資料ではありません")
+        return self.ws.request_file(opened.program.id, request_id)
+
     def save_draft(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any],
-                   comment: str, notes: dict[str, str] | None = None) -> sheets.Saved:
-        """Save the opened sheet as a draft (partial scores allowed) over ``base``, the sheet as
-        the screen last had it; a sheet changed meanwhile is merged (``Saved.merge``). ``notes``:
-        a note per criterion id (None: none)."""
-        return self._save(opened, base, scores, comment, "draft", notes)
+                   comment: str, notes: dict[str, str] | None = None, stage: str = "written") -> sheets.Saved:
+        """Save the opened sheet (of ``stage``: the written one or the hearing's) as a draft
+        (partial scores allowed) over ``base``, the sheet as the screen last had it; a sheet
+        changed meanwhile is merged (``Saved.merge``). ``notes``: a note per criterion id."""
+        return self._save(opened, base, scores, comment, "draft", notes, stage)
 
     def submit(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any],
-               comment: str, notes: dict[str, str] | None = None) -> sheets.Saved:
-        """Submit the opened sheet (every applicable criterion scored; read-only afterwards)."""
-        return self._save(opened, base, scores, comment, "submitted", notes)
+               comment: str, notes: dict[str, str] | None = None, stage: str = "written") -> sheets.Saved:
+        """Submit the opened sheet of ``stage`` (every criterion it rates scored; read-only afterwards)."""
+        return self._save(opened, base, scores, comment, "submitted", notes, stage)
 
     def _save(self, opened: OpenedSheet, base: SheetRecord | None, scores: dict[str, Any], comment: str,
-              status: str, notes: dict[str, str] | None) -> sheets.Saved:
+              status: str, notes: dict[str, str] | None, stage: str = "written") -> sheets.Saved:
         self.gate(opened.evaluator)
         return sheets.save_based_on(self.ws, opened.program.id, opened.application.id, opened.evaluator, base,
-                                    scores, comment, status, self.actor, notes=notes)
+                                    scores, comment, status, self.actor, notes=notes, stage=stage)
 
     def declare_conflict(self, opened: OpenedSheet, reason: str) -> None:
         self.gate(opened.evaluator)

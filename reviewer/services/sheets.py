@@ -39,11 +39,26 @@ class WorkspaceRoster:
     def evaluator_problem(self, evaluator_id: str, program_id: str) -> str | None:
         return access.evaluator_problem(self.ws.panel(), evaluator_id, program_id)
 
+    def hearing_problem(self, app: Application) -> str | None:
+        return hearing_problem(self.ws, app.program, app.id)
+
     def assignment_problem(self, evaluator_id: str, app: Application) -> str | None:
         key = (app.program, evaluator_id)
         if key not in self.rows:
             self.rows[key] = self.ws.assignment_rows(*key)
         return assignment_problem(self.ws, evaluator_id, app, rows=self.rows[key])
+
+
+def hearing_problem(ws: Workspace, program: str, application: str) -> str | None:
+    """Why ``application`` takes no hearing sheet now (None when it does): it is not on the
+    shortlist, or the program's result is finalized."""
+    if ws.finalized(program):
+        from reviewer.workspace.errors import finalized_message
+
+        return finalized_message(program)
+    if ws.shortlisted(program, application) is None:
+        return f"申請 {application} はヒアリングの対象ではありません（ヒアリングの採点票は対象の申請にだけ書けます）"
+    return None
 
 
 def sheet_problems(ws: Workspace, program: str, evaluator: str, sheet: Sheet) -> list[str]:
@@ -54,7 +69,12 @@ def sheet_problems(ws: Workspace, program: str, evaluator: str, sheet: Sheet) ->
     app = ws.application(program, sheet.application)
     if app is None:
         return [f"申請 {sheet.application} は事業 {program} にありません"]
-    for msg in (access.evaluator_problem(ws.panel(), evaluator, program), assignment_problem(ws, evaluator, app)):
+    if ws.finalized(program):
+        from reviewer.workspace.errors import finalized_message
+
+        return [finalized_message(program)]
+    stage = hearing_problem(ws, program, app.id) if sheet.stage == "hearing" else None
+    for msg in (access.evaluator_problem(ws.panel(), evaluator, program), assignment_problem(ws, evaluator, app), stage):
         if msg:
             return [msg]
     return [msg for _, msg in rules(sheet, prog, app)]
@@ -71,7 +91,7 @@ def _field(loc: tuple[Any, ...]) -> str:
 
 
 def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
-                  comment: str, status: str, *, notes: dict[str, str] | None = None) -> Sheet:
+                  comment: str, status: str, *, notes: dict[str, str] | None = None, stage: str = "written") -> Sheet:
     """The sheet as the model and the rules accept it, or WorkspaceError saying why not (a
     comment or a note over the length limit included: never a traceback). ``notes``: a note
     per criterion id (None: none)."""
@@ -81,7 +101,7 @@ def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str,
 
     try:
         sheet = Sheet.model_validate({"application": application, "status": status, "comment": comment,
-                                      "scores": scores, "notes": notes or {}})
+                                      "scores": scores, "notes": notes or {}, "stage": stage})
     except ValidationError as e:
         from reviewer.files.models import translate  # only when there is something to say
 
@@ -95,10 +115,10 @@ def checked_sheet(ws: Workspace, program: str, application: str, evaluator: str,
 
 def save_sheet(ws: Workspace, program: str, application: str, evaluator: str, scores: dict[str, Any],
                comment: str = "", status: str = "draft", actor: str | None = None, replace: bool = False, *,
-               notes: dict[str, str] | None = None) -> str:
+               notes: dict[str, str] | None = None, stage: str = "written") -> str:
     """Save one sheet in its own transaction. Returns 'created', 'updated', 'submitted',
     'replaced' or 'unchanged'; raises WorkspaceError for anything not allowed."""
-    sheet = checked_sheet(ws, program, application, evaluator, scores, comment, status, notes=notes)
+    sheet = checked_sheet(ws, program, application, evaluator, scores, comment, status, notes=notes, stage=stage)
     return ws.save_checked_sheet(program, sheet, evaluator, actor or current_user(), replace)
 
 
@@ -118,14 +138,14 @@ def _content(sheet: SheetRecord | None) -> Content:
 
 def save_based_on(ws: Workspace, program: str, application: str, evaluator: str, base: SheetRecord | None,
                   scores: dict[str, Any], comment: str, status: str, actor: str, *,
-                  notes: dict[str, str] | None = None) -> Saved:
+                  notes: dict[str, str] | None = None, stage: str = "written") -> Saved:
     """Save what a screen holds over the sheet it was based on. Where the stored sheet changed
     meanwhile (an import, another session), the two are merged item by item, scores and notes
     (``reviewer.rules.merge``) and the merge is saved; a sheet submitted meanwhile is refused."""
     mine, merged = Content(dict(scores), comment, dict(notes or {})), None
     for _ in range(5):  # another save between the read and the write: merge again
         sheet = checked_sheet(ws, program, application, evaluator, mine.scores, mine.comment, status,
-                              notes=mine.notes)
+                              notes=mine.notes, stage=stage)
         result, stored = ws.save_over(program, sheet, evaluator, actor, base.revision if base else 0)
         if result != "stale":
             return Saved(result, stored, merged)
@@ -138,7 +158,7 @@ def save_based_on(ws: Workspace, program: str, application: str, evaluator: str,
 
 
 def reopen_sheet(ws: Workspace, program: str, application: str, evaluator: str, actor: str, reason: str,
-                 chair: str | None = None) -> None:
+                 chair: str | None = None, stage: str = "written") -> None:
     """A chair sends a submitted sheet back to draft, with a reason (not empty). The sheet keeps
     who reopened it (``chair``'s evaluator id where given, else ``actor``) until it is submitted again."""
     if not reason.strip():
@@ -148,7 +168,7 @@ def reopen_sheet(ws: Workspace, program: str, application: str, evaluator: str, 
         if problem:
             raise WorkspaceError(problem)
     ws.program(program)
-    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason.strip(), by=chair)
+    ws.reopen_sheet(program, application, evaluator, actor=actor, reason=reason.strip(), by=chair, stage=stage)
 
 
 def declare_conflict(ws: Workspace, program: str, application: str, evaluator: str, reason: str, actor: str) -> None:

@@ -34,13 +34,20 @@ def _scale(c: Criterion) -> str:
     return "\"pass\" / \"fail\"" if c.kind == "must" else f"0〜5 の整数{'' if c.weight == 1 else f'、重み {c.weight:g}'}"
 
 
-def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
+def render_template(ws: Workspace, evaluator_id: str, program_id: str, stage: str = "written") -> str:
+    """The evaluator's sheets of ``stage``: the written review's for every assigned application,
+    the hearing's (SPEC §6.4) for the assigned applications on the shortlist, with its criteria
+    only and the evaluator's own written scores beside them for reference."""
     ev = ws.evaluator(evaluator_id)
     prog = ws.program(program_id)
     apps = ws.applications(program_id)
     assigned = [r.application for r in ws.assignments(program_id, evaluator_id)]
+    hearing = stage == "hearing"
+    if hearing:
+        listed = {e.application: e for e in ws.shortlist(program_id)}
+        assigned = [aid for aid in assigned if aid in listed]
     lines = [
-        f"# 採点票: {comment_text(ev.name)}（{ev.id}） / {comment_text(prog.name)}",
+        f"# {'ヒアリングの' if hearing else ''}採点票: {comment_text(ev.name)}（{ev.id}） / {comment_text(prog.name)}",
         "# 書き方: 採点した項目の行頭の「# 」を消して値を書きます。必須要件は \"pass\" か \"fail\"、",
         "#         加点項目は 0〜5 の整数です。すべて採点したら status を \"submitted\" にします。",
         "#         下書き（\"draft\"）は途中までで取り込めます。",
@@ -50,10 +57,11 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
         f"program = {toml_string(prog.id)}",
     ]
     if not assigned:
-        lines += ["", "# 割り当てられた申請はありません。"]
+        lines += ["", "# ヒアリングの対象で割り当てられた申請はありません。" if hearing else "# 割り当てられた申請はありません。"]
     for aid in assigned:
         app = apps[aid]
-        sheet = ws.sheet(program_id, aid, evaluator_id)
+        sheet = ws.sheet(program_id, aid, evaluator_id, stage)
+        written = ws.sheet(program_id, aid, evaluator_id) if hearing else None
         saved = sheet.scores if sheet else {}
         track = f" / {field_label(prog, app.track, app.model)}" if app.track else ""
         area = f"主な実施地域 {app.area.prefecture}、" if app.area else ""
@@ -63,16 +71,21 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str) -> str:
             f"# {aid}: {comment_text(app.title)}",
             f"# 申請者: {comment_text(app.applicant.name)}（{APPLICANT_TYPE_LABELS[app.applicant.type]}、"
             f"{app.applicant.prefecture}、{area}{app.bureau}）{track}",
+            *([f"# ヒアリング: {comment_text(listed[aid].scheduled) or '日時未定'}"
+               f"{'、' + comment_text(listed[aid].place) if listed[aid].place else ''}"] if hearing else []),
             "[[sheets]]",
             f"application = {toml_string(aid)}",
+            *(['stage = "hearing"'] if hearing else []),
             f"status = {toml_string(sheet.status if sheet else 'draft')}",
             f"comment = {toml_string(sheet.comment if sheet else '')}",
             "[sheets.scores]",
         ]
-        items = [c for c in prog.applicable(app) if c.kind != "auto"]
+        items = [c for c in prog.applicable(app) if c.kind != "auto" and (not hearing or c.id in prog.hearing_ids)]
         for c in items:
             kind = CRITERION_KIND_LABELS[c.kind]
-            note = f"  # {kind} {comment_text(c.label, 60)}（{_scale(c)}）"
+            mine = written.scores.get(c.id) if written else None
+            ref = f"、書面審査では {mine}" if mine is not None else ""
+            note = f"  # {kind} {comment_text(c.label, 60)}（{_scale(c)}{ref}）"
             if c.id in saved:
                 value = saved[c.id]
                 lines.append(f"{_key(c.id)} = {toml_string(value) if isinstance(value, str) else value}{note}")

@@ -109,11 +109,12 @@ class AssignmentQueries(ContentQueries):
             row = self.assignment(program, application, evaluator)
             if row is None or not row.active:
                 raise WorkspaceError(not_assigned(evaluator, application))
-            sheet = self.conn.execute("SELECT * FROM sheets WHERE program=? AND application=? AND evaluator=?",
-                                      (program, application, evaluator)).fetchone()
-            if sheet is not None and sheet["status"] == "submitted":
+            stages = self.conn.execute("SELECT * FROM sheets WHERE program=? AND application=? AND evaluator=?"
+                                       " ORDER BY stage DESC", (program, application, evaluator)).fetchall()
+            if any(row["status"] == "submitted" for row in stages):
                 raise WorkspaceError(f"申請 {application} の採点票は提出済みです。委員長の差し戻し後に取り下げてください")
-            if sheet is not None:  # first: an assignment with a sheet cannot end
+            sheet = stages[0] if stages else None  # the written one, where there is one
+            if stages:  # first: an assignment with a sheet cannot end
                 self.conn.execute("DELETE FROM sheets WHERE program=? AND application=? AND evaluator=?",
                                   (program, application, evaluator))
             self.conn.execute(

@@ -21,3 +21,9 @@ class InitError(Exception):
     def __init__(self, problems: list[Any]):
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+
+
+def finalized_message(program: str) -> str:
+    """Why a write to a finalized program is refused (SPEC §6.7), as every front end says it."""
+    return (f"事業 {program} の評価結果は確定済みのため変更できません"
+            "（変更するには委員長が reviewer reopen-result で理由を付けて確定を解除してください）")

@@ -6,6 +6,11 @@
    writes and checks it) and triggers that refuse INSERT OR REPLACE over an audit entry or a
    submitted sheet (REPLACE deletes without firing DELETE triggers). 4: a sheet's notes per
    criterion (read-only once submitted, as the rest) and who reopened it, when and why.
+5: the second half of a review (SPEC §6.3, §6.4, §6.7): a sheet's stage (written or hearing;
+   one sheet per evaluator, application and stage; the progress counters count written sheets),
+   the hearing's shortlist, the requests for additional materials, the opinions, the decisions
+   and a program's result state; once a result is finalized, its sheets, shortlist, requests and
+   decisions refuse every write until a chair reopens it.
 """
 
 from __future__ import annotations
@@ -241,5 +246,200 @@ MIGRATIONS: dict[int, str] = {
      AND NOT (NEW.status = 'draft' AND NEW.scores = OLD.scores AND NEW.comment = OLD.comment
               AND NEW.notes = OLD.notes)
     BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
+    """,
+
+    5: """
+    -- Sheets gain a stage: the table is rebuilt (its key changes) with its triggers.
+    DROP TRIGGER assignments_end_without_sheet;
+    CREATE TABLE sheets_v5 (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        evaluator   TEXT NOT NULL REFERENCES evaluators(id),
+        stage       TEXT NOT NULL DEFAULT 'written' CHECK (stage IN ('written', 'hearing')),
+        status      TEXT NOT NULL CHECK (status IN ('draft', 'submitted')),
+        comment     TEXT NOT NULL DEFAULT '',
+        scores      TEXT NOT NULL CHECK (json_valid(scores)),
+        created_at  TEXT NOT NULL,
+        updated_at  TEXT NOT NULL,
+        submitted_at TEXT,
+        revision    INTEGER NOT NULL DEFAULT 1,
+        notes       TEXT NOT NULL DEFAULT '{}' CHECK (json_valid(notes)),
+        reopened_by TEXT,
+        reopened_at TEXT,
+        reopen_reason TEXT,
+        PRIMARY KEY (program, application, evaluator, stage),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    INSERT INTO sheets_v5(program, application, evaluator, stage, status, comment, scores, created_at, updated_at,
+                          submitted_at, revision, notes, reopened_by, reopened_at, reopen_reason)
+    SELECT program, application, evaluator, 'written', status, comment, scores, created_at, updated_at,
+           submitted_at, revision, notes, reopened_by, reopened_at, reopen_reason FROM sheets;
+    DROP TABLE sheets;
+    ALTER TABLE sheets_v5 RENAME TO sheets;
+    CREATE INDEX sheets_by_evaluator ON sheets(evaluator, program);
+    CREATE INDEX sheets_by_status ON sheets(program, status, stage);
+    CREATE TRIGGER sheets_submitted_readonly BEFORE UPDATE ON sheets
+    WHEN OLD.status = 'submitted'
+     AND NOT (NEW.status = 'draft' AND NEW.scores = OLD.scores AND NEW.comment = OLD.comment
+              AND NEW.notes = OLD.notes AND NEW.stage = OLD.stage)
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
+    CREATE TRIGGER sheets_submitted_nodelete BEFORE DELETE ON sheets
+    WHEN OLD.status = 'submitted'
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet cannot be deleted'); END;
+    CREATE TRIGGER sheets_submitted_noreplace BEFORE INSERT ON sheets
+    WHEN EXISTS (SELECT 1 FROM sheets WHERE program = NEW.program AND application = NEW.application
+                 AND evaluator = NEW.evaluator AND stage = NEW.stage AND status = 'submitted')
+    BEGIN SELECT RAISE(ABORT, 'submitted sheet is read-only: reopen it first'); END;
+    CREATE TRIGGER sheets_need_assignment BEFORE INSERT ON sheets
+    WHEN NOT EXISTS (SELECT 1 FROM assignments WHERE program = NEW.program AND application = NEW.application
+                     AND evaluator = NEW.evaluator AND active = 1)
+    BEGIN SELECT RAISE(ABORT, 'a sheet needs an active assignment'); END;
+    CREATE TRIGGER assignments_end_without_sheet BEFORE UPDATE OF active ON assignments
+    WHEN NEW.active = 0 AND EXISTS (SELECT 1 FROM sheets WHERE program = NEW.program
+                                    AND application = NEW.application AND evaluator = NEW.evaluator)
+    BEGIN SELECT RAISE(ABORT, 'an assignment with a sheet cannot end: remove the sheet first'); END;
+    -- The progress counters are the written review's.
+    CREATE TRIGGER progress_sheet_insert AFTER INSERT ON sheets WHEN NEW.stage = 'written'
+    BEGIN
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft'), submitted = submitted + (NEW.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'evaluator' AND key = NEW.evaluator;
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft'), submitted = submitted + (NEW.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'application' AND key = NEW.application;
+    END;
+    CREATE TRIGGER progress_sheet_status AFTER UPDATE OF status ON sheets
+    WHEN NEW.status != OLD.status AND NEW.stage = 'written'
+    BEGIN
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft') - (OLD.status = 'draft'),
+                            submitted = submitted + (NEW.status = 'submitted') - (OLD.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'evaluator' AND key = NEW.evaluator;
+        UPDATE progress SET drafted = drafted + (NEW.status = 'draft') - (OLD.status = 'draft'),
+                            submitted = submitted + (NEW.status = 'submitted') - (OLD.status = 'submitted')
+        WHERE program = NEW.program AND kind = 'application' AND key = NEW.application;
+    END;
+    CREATE TRIGGER progress_sheet_delete AFTER DELETE ON sheets WHEN OLD.stage = 'written'
+    BEGIN
+        UPDATE progress SET drafted = drafted - (OLD.status = 'draft'), submitted = submitted - (OLD.status = 'submitted')
+        WHERE program = OLD.program AND kind = 'evaluator' AND key = OLD.evaluator;
+        UPDATE progress SET drafted = drafted - (OLD.status = 'draft'), submitted = submitted - (OLD.status = 'submitted')
+        WHERE program = OLD.program AND kind = 'application' AND key = OLD.application;
+    END;
+
+    -- The hearing's shortlist (SPEC §6.4): when and where each application is heard.
+    CREATE TABLE shortlist (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        scheduled   TEXT NOT NULL DEFAULT '',
+        place       TEXT NOT NULL DEFAULT '',
+        added_by    TEXT NOT NULL,
+        added_at    TEXT NOT NULL,
+        PRIMARY KEY (program, application),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE TRIGGER sheets_hearing_shortlisted BEFORE INSERT ON sheets
+    WHEN NEW.stage = 'hearing' AND NOT EXISTS (SELECT 1 FROM shortlist WHERE program = NEW.program
+                                               AND application = NEW.application)
+    BEGIN SELECT RAISE(ABORT, 'a hearing sheet needs a shortlisted application'); END;
+    CREATE TRIGGER shortlist_keeps_hearing_sheets BEFORE DELETE ON shortlist
+    WHEN EXISTS (SELECT 1 FROM sheets WHERE program = OLD.program AND application = OLD.application
+                 AND stage = 'hearing')
+    BEGIN SELECT RAISE(ABORT, 'a shortlisted application with hearing sheets stays shortlisted'); END;
+
+    -- Requests for additional materials (追加資料) and their answers.
+    CREATE TABLE requests (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        what        TEXT NOT NULL CHECK (length(trim(what)) > 0),
+        due         TEXT NOT NULL DEFAULT '',
+        requested_by TEXT NOT NULL,
+        requested_at TEXT NOT NULL,
+        answered_by TEXT,
+        answered_at TEXT,
+        answer_text TEXT,
+        file_name   TEXT,
+        file_size   INTEGER,
+        file_sha256 TEXT,
+        file_data   BLOB,
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE INDEX requests_by_application ON requests(program, application);
+
+    -- Opinions on an application from others (各総合通信局等, the support vendor).
+    CREATE TABLE opinions (
+        id          INTEGER PRIMARY KEY AUTOINCREMENT,
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        source      TEXT NOT NULL CHECK (length(trim(source)) > 0),
+        text        TEXT NOT NULL CHECK (length(trim(text)) > 0),
+        given_on    TEXT NOT NULL DEFAULT '',
+        recorded_by TEXT NOT NULL,
+        recorded_at TEXT NOT NULL,
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+    CREATE INDEX opinions_by_application ON opinions(program, application);
+    CREATE TRIGGER opinions_no_update BEFORE UPDATE ON opinions
+    BEGIN SELECT RAISE(ABORT, 'an opinion is kept as given'); END;
+
+    -- The decision per application (SPEC §6.7), always with a reason.
+    CREATE TABLE decisions (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        decision    TEXT NOT NULL CHECK (decision IN ('select', 'reject')),
+        reason      TEXT NOT NULL CHECK (length(trim(reason)) > 0),
+        decided_by  TEXT NOT NULL,
+        decided_at  TEXT NOT NULL,
+        PRIMARY KEY (program, application),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
+
+    -- A program's result: open or finalized (確定), with who and why, and the final list as it
+    -- was finalized (the result's JSON).
+    CREATE TABLE results (
+        program      TEXT PRIMARY KEY REFERENCES programs(id),
+        state        TEXT NOT NULL CHECK (state IN ('open', 'finalized')),
+        finalized_by TEXT,
+        finalized_at TEXT,
+        final        TEXT CHECK (final IS NULL OR json_valid(final)),
+        reopened_by  TEXT,
+        reopened_at  TEXT,
+        reopen_reason TEXT
+    );
+    -- Once finalized, the program's sheets, shortlist, requests and decisions are frozen.
+    CREATE TRIGGER sheets_finalized_insert BEFORE INSERT ON sheets
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER sheets_finalized_update BEFORE UPDATE ON sheets
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER sheets_finalized_delete BEFORE DELETE ON sheets
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = OLD.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER shortlist_finalized_insert BEFORE INSERT ON shortlist
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER shortlist_finalized_update BEFORE UPDATE ON shortlist
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER shortlist_finalized_delete BEFORE DELETE ON shortlist
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = OLD.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER requests_finalized_insert BEFORE INSERT ON requests
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER requests_finalized_update BEFORE UPDATE ON requests
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER requests_finalized_delete BEFORE DELETE ON requests
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = OLD.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER decisions_finalized_insert BEFORE INSERT ON decisions
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER decisions_finalized_update BEFORE UPDATE ON decisions
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = NEW.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    CREATE TRIGGER decisions_finalized_delete BEFORE DELETE ON decisions
+    WHEN EXISTS (SELECT 1 FROM results WHERE program = OLD.program AND state = 'finalized')
+    BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
     """,
 }

@@ -94,6 +94,7 @@ class ProgressQueries(SheetQueries):
             " CASE WHEN s.status = 'draft' THEN s.reopen_reason END, p.applicant_type"
             " FROM assignments a JOIN applications p ON p.program = a.program AND p.id = a.application"
             " LEFT JOIN sheets s ON s.program = a.program AND s.application = a.application AND s.evaluator = a.evaluator"
+            " AND s.stage = 'written'"
             " WHERE a.evaluator = ? AND a.active = 1 ORDER BY a.program, a.application", (evaluator,))]
 
     # -- who has a sheet open ---------------------------------------------------------------

@@ -57,17 +57,20 @@ class SheetRecord:
     reopened_by: str | None = None
     reopened_at: str | None = None
     reopen_reason: str | None = None
+    stage: str = "written"    # or "hearing" (SPEC §6.3)
 
     @classmethod
     def from_row(cls, row: sqlite3.Row) -> SheetRecord:
         return cls(row["program"], row["application"], row["evaluator"], row["status"], row["comment"],
                    json.loads(row["scores"]), row["created_at"], row["updated_at"], row["submitted_at"],
                    row["revision"], json.loads(row["notes"]), row["reopened_by"], row["reopened_at"],
-                   row["reopen_reason"])
+                   row["reopen_reason"], row["stage"])
 
     def content(self) -> dict[str, Any]:
-        """What the evaluator wrote (as the audit log records it and saves compare it)."""
-        return {"status": self.status, "comment": self.comment, "scores": self.scores, "notes": self.notes}
+        """What the evaluator wrote (as the audit log records it and saves compare it); a
+        hearing sheet's says its stage."""
+        content = {"status": self.status, "comment": self.comment, "scores": self.scores, "notes": self.notes}
+        return content if self.stage == "written" else content | {"stage": self.stage}
 
 
 class Presence(NamedTuple):
@@ -193,3 +196,78 @@ class ProgressWidths(NamedTuple):
     applicant: int
     bureau: int
     digits: int
+
+
+class ShortlistEntry(NamedTuple):
+    """An application shortlisted for the hearing (SPEC §6.4): when and where it is heard."""
+
+    program: str
+    application: str
+    scheduled: str            # date and time as the chair wrote it ("2026-12-10 10:00"), or ""
+    place: str                # a room or a URL, or ""
+    added_by: str
+    added_at: str
+
+
+class MaterialRequest(NamedTuple):
+    """A request for additional materials (追加資料) and, once answered, the answer: a text, a
+    received file (its name, size and SHA-256; the bytes are kept), or both."""
+
+    id: int
+    program: str
+    application: str
+    what: str
+    due: str                  # the date it is due, as the chair wrote it, or ""
+    requested_by: str
+    requested_at: str
+    answered_by: str | None
+    answered_at: str | None
+    answer_text: str | None
+    file_name: str | None
+    file_size: int | None
+    file_sha256: str | None
+
+    @property
+    def answered(self) -> bool:
+        return self.answered_at is not None
+
+
+class Opinion(NamedTuple):
+    """An opinion on an application from others (各総合通信局等, the support vendor)."""
+
+    id: int
+    program: str
+    application: str
+    source: str               # who gave it
+    text: str
+    given_on: str             # when it was given, as recorded, or ""
+    recorded_by: str
+    recorded_at: str
+
+
+class Decision(NamedTuple):
+    """The recorded decision on an application (SPEC §6.7): select or reject, with its reason."""
+
+    program: str
+    application: str
+    decision: str             # "select" or "reject"
+    reason: str
+    decided_by: str
+    decided_at: str
+
+
+class ResultState(NamedTuple):
+    """A program's result: open or finalized (確定), who finalized it and who last reopened it."""
+
+    program: str
+    state: str                # "open" or "finalized"
+    finalized_by: str | None
+    finalized_at: str | None
+    final: str | None         # the result's JSON as finalized
+    reopened_by: str | None
+    reopened_at: str | None
+    reopen_reason: str | None
+
+    @property
+    def finalized(self) -> bool:
+        return self.state == "finalized"

@@ -6,6 +6,8 @@ its SQL. ``Workspace`` is composed of query groups, one module each:
   file later never silently changes a running review);
 - ``assignments``, ``sheets``, ``progress``, ``audit``: who scores what, the score sheets, the
   counters, the append-only log;
+- ``review``: the hearing's shortlist, additional materials, opinions, decisions and the result
+  state (SPEC §6.4, §6.7);
 - ``bulk``: the writers that ``init`` and ``synth`` share;
 - ``records``: the typed records the queries return (never an SQL row).
 
@@ -21,11 +23,11 @@ from pathlib import Path
 
 from reviewer.workspace.base import SQLITE_CANTOPEN, SQLITE_READONLY, database_error, result_code
 from reviewer.workspace.errors import WorkspaceError
-from reviewer.workspace.progress import ProgressQueries
+from reviewer.workspace.review import ReviewQueries
 from reviewer.workspace.schema import DB_NAME, connect, migrate
 
 
-class Workspace(ProgressQueries):
+class Workspace(ReviewQueries):
     """An open workspace. Cheap to open; content is read lazily and cached per instance."""
 
     @classmethod
