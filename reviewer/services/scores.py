@@ -12,6 +12,7 @@ from reviewer.files.kinds import score_file_problems
 from reviewer.files.load import Problem, detect_kind, line_of, load_doc, read_toml, sheet_field
 from reviewer.services.sheets import WorkspaceRoster
 from reviewer.workspace import Workspace, WorkspaceError
+from reviewer.workspace.errors import finalized_message
 
 
 @dataclass
@@ -42,6 +43,10 @@ def import_score_file(ws: Workspace, path: Path, actor: str, replace: bool = Fal
         return outcome
     sf = item.obj
     programs = ws.programs()
+    if sf.program in programs and ws.finalized(sf.program):  # SPEC §6.7: no sheet changes once finalized
+        outcome.problems = [Problem(str(path), line_of(item.lines, ("program",)), "program",
+                                    finalized_message(sf.program))]
+        return outcome
     apps = {sf.program: ws.applications(sf.program, sections=False)} if sf.program in programs else {}
     outcome.problems = score_file_problems(item, programs, apps, WorkspaceRoster(ws))
     if outcome.problems:
