@@ -67,6 +67,10 @@ def test_the_combination_by_hand(tmp_path, weight, expected):
     assert (row["written_rate"], row["hearing_rate"], row["hearing_reviews"]) == (80.0, 60.0, 2)
     assert row["score_rate"] == pytest.approx(expected) and js["hearing_weight"] == weight
     assert row["rank_interval"] is not None  # the resampling runs with the hearing's sheets
+    text = run("rank", "--workspace", str(ws), "--program", P, "--resamples", "0")
+    assert text.returncode == 0 and f"得点率 = {1 - weight:g} × 書面 + {weight:g} × ヒアリング" in text.stdout
+    line = next(x for x in text.stdout.splitlines() if "T-0001" in x and "ヒアリング済" in x)
+    assert f"{expected:.2f}" in line
 
 
 def test_hearing_sheets_only_for_the_shortlist_and_its_criteria(tmp_path):

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from reviewer.domain.vocabulary import BALANCE_LABELS, FIELD_KIND_LABELS, METHOD_LABELS, SELECTION_LABELS
 from reviewer.present import result as words
-from reviewer.present import sureness
+from reviewer.present import review, sureness
 from reviewer.present.text import clean, table
 
 if TYPE_CHECKING:
@@ -45,6 +45,32 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
     _effects(result)
     _boundary(result)
     _comparison(result)
+    _hearing(result)
+    _final(result)
+
+
+def _hearing(result: Result) -> None:
+    """The heard applications: the written, the hearing's and the combined rate (SPEC §6.4)."""
+    heard = [a for a in result.applications if a.hearing_rate is not None]
+    if not heard:
+        return
+    print()
+    print(review.hearing_heading(result))
+    print(table(["順位", "申請ID", "申請者", review.WRITTEN_RATE, review.HEARING_RATE, review.COMBINED_RATE,
+                 review.HEARING_REVIEWS],
+                [[str(a.rank or "-"), a.id, a.applicant, words.rate(a.written_rate), words.rate(a.hearing_rate),
+                  words.rate(a.score_rate), str(len(a.hearing_sheet_rates))] for a in heard],
+                right={0, 3, 4, 5, 6}, max_width={2: 24}))
+
+
+def _final(result: Result) -> None:
+    """The final list (採択候補先) where a decision is recorded or the result is finalized."""
+    if result.final is None or not (result.final.decided or result.finalized):
+        return
+    print()
+    print(review.final_summary(result))
+    for w in result.final.warnings:
+        print(f"警告: {w}")
 
 
 def _effects(result: Result) -> None:
@@ -113,7 +139,8 @@ def _ranking_table(result: Result) -> None:
                      words.points(a.bonus), words.rate(a.total), str(a.reviews), f"{a.requested_subsidy_yen:,}",
                      words.SELECTED_SHORT if a.selected else "", sureness.rank_interval_text(a),
                      sureness.share_text(a.p_selected),
-                     " ".join(([sureness.BOUNDARY] if a.boundary else []) + words.notes(a, prog))])
+                     " ".join(([sureness.BOUNDARY] if a.boundary else []) + review.review_marks(a)
+                              + words.notes(a, prog))])
         if cut is not None and a.rank == cut:
             lines_after[len(rows) - 1] = f"==== {words.cut_line(result)} ===="
     for i, line in enumerate(table(headers, rows, right={0, 4, 5, 6, 7, 8, 11}, max_width={2: 24}).splitlines()):

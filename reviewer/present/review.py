@@ -11,7 +11,7 @@ from reviewer.present.text import clean, fit, jst, table
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
-    from reviewer.scoring import Result
+    from reviewer.scoring import AppResult, Result
     from reviewer.workspace.records import MaterialRequest, Opinion, ShortlistEntry
 
 #: How a decision is said.
@@ -146,3 +146,38 @@ def finalized(result: Result) -> str:
 
 def result_reopened(program: str) -> str:
     return f"評価結果の確定を解除しました: {program}"
+
+
+def review_marks(a: AppResult) -> list[str]:
+    """What the ranking notes of the second half beside an application: on the hearing's
+    shortlist, heard, and the decision where it is recorded."""
+    marks = []
+    if a.hearing_rate is not None:
+        marks.append("ヒアリング済")
+    elif a.shortlisted:
+        marks.append("ヒアリング対象")
+    if a.decision is not None:
+        marks.append(f"決定: {decision_label(a.decision)}")
+    return marks
+
+
+WRITTEN_RATE = "書面"
+HEARING_RATE = "ヒアリング"
+COMBINED_RATE = "得点率"
+HEARING_REVIEWS = "ヒアリング評価数"
+
+
+def hearing_heading(result: Result) -> str:
+    w = result.program.hearing.weight
+    return (f"ヒアリング（得点率 = {1 - w:g} × 書面 + {w:g} × ヒアリング、ヒアリングのない申請は書面のまま）")
+
+
+def final_summary(result: Result) -> str:
+    """The final list on one line: its count and subsidies against the budget, its decisions and its state."""
+    final = result.final
+    assert final is not None
+    money = ""
+    if result.program.gives_money:
+        money = f"、補助金申請額 {final.yen:,}円" + (f"（予算 {final.budget_yen:,}円）" if final.budget_yen is not None else "")
+    return (f"{FINAL_LIST} {final.count} 件{money}、決定の記録 {final.decided} 件（計算上の選定と異なる {final.departures} 件）"
+            f"、{state_label(result.finalized)}（詳しくは reviewer decisions）")
