@@ -13,6 +13,8 @@ from typing import NamedTuple
 
 def width(text: str) -> int:
     """Cells a string takes in a terminal (East Asian wide and fullwidth count two)."""
+    if text.isascii():  # ids, numbers, dates: one cell a character
+        return len(text)
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 0 if unicodedata.combining(ch) else 1
                for ch in text)
 
