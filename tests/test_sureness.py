@@ -221,3 +221,25 @@ def test_the_readme_explains_the_method_as_the_workbook_does():
     readme = (ROOT / "README.md").read_text("utf-8")
     for line in (*SURENESS_EXPLANATION, *ADJUSTED_EXPLANATION):
         assert f"- {line}" in readme
+
+
+def test_one_key_orders_as_the_three_keys():
+    """orders() sorts one integer key; it ranks as total, rate (both at 1e-9), then the tie do,
+    with ties on the total across bonus levels, negative rates (adjusted) and, past the integer's
+    range, by the three keys themselves."""
+    import numpy as np
+
+    from reviewer.scoring.uncertainty import Draws, orders
+
+    rng = np.random.default_rng(5)
+    for trial in range(300):
+        n = int(rng.integers(1, 60))
+        bonus = rng.choice([0.0, 1.0, 2.5], size=n)
+        tie = rng.permutation(n)
+        rates = rng.choice(np.linspace(-20, 100, 13), size=(7, n)) + rng.choice([0, 1e-12], size=(7, n))
+        if trial % 50 == 0:
+            rates[0, 0] = 1e12  # beyond the one key's range
+        d = Draws([], bonus, np.zeros(n, dtype=np.int64), np.zeros(n, dtype=int), tie)
+        totals = np.round(rates + bonus, 9)
+        expected = np.lexsort((np.broadcast_to(tie, rates.shape), -np.round(rates, 9), -totals), axis=-1)
+        assert (orders(rates, d) == expected).all(), trial

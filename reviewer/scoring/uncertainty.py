@@ -89,9 +89,21 @@ def resampled_rates(d: Draws, kind: str, count: int, rng: np.random.Generator) -
 
 
 def orders(rates: np.ndarray, d: Draws) -> np.ndarray:
-    """Each resample's ranking (indices in rank order): total, rate (both at 1e-9), then the tie."""
-    totals = np.round(rates + d.bonus, 9)
-    return np.lexsort((np.broadcast_to(d.tie, rates.shape), -np.round(rates, 9), -totals), axis=-1)
+    """Each resample's ranking (indices in rank order): total, rate (both at 1e-9), then the tie.
+
+    Among equal totals a higher rate is a smaller bonus (total = rate + bonus), and the bonus and
+    the tie are each application's own: the three keys are one integer, the total in units of
+    1e-9 times n plus the application's place by (bonus, tie), sorted once (three stable sorts
+    of every resample were a quarter of the resampling at 20,000 applications). Where that
+    integer could overflow, the three keys are sorted as they are."""
+    n = rates.shape[-1]
+    q = np.rint((rates + d.bonus) * 1e9)
+    if not n or float(np.abs(q).max()) * n >= 2.0 ** 62:
+        totals = np.round(rates + d.bonus, 9)
+        return np.lexsort((np.broadcast_to(d.tie, rates.shape), -np.round(rates, 9), -totals), axis=-1)
+    static = np.empty(n, dtype=np.int64)
+    static[np.lexsort((d.tie, d.bonus))] = np.arange(n)
+    return np.argsort(-q.astype(np.int64) * n + static, axis=-1)
 
 
 def walk(order: np.ndarray, d: Draws, sel: Selection, budget: int | None, quota: bool) -> np.ndarray:
