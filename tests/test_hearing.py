@@ -130,6 +130,11 @@ def test_the_batch_path_template_and_import(tmp_path):
         s = w.sheet(P, "T-0002", "e01", "hearing")
         assert s is not None and s.status == "submitted" and s.scores == {"A1": 4, "A2": 2}
         assert w.sheet(P, "T-0002", "e01").scores == MUSTS | ALL_A   # the written sheet unchanged
+    status = json.loads(run("status", "--workspace", str(ws), "--program", P, "--json").stdout)[0]
+    assert status["hearing"] == [{"application": "T-0002", "scheduled": "2026-12-11 14:00",
+                                  "place": "https://meet.example/r", "assigned": 2, "drafted": 0, "submitted": 1}]
+    assert status["finalized"] is False and status["open_requests"] == 0
+    assert "ヒアリング: 対象 1 件、採点票 提出 1 / 割当 2" in run("status", "--workspace", str(ws), "--program", P).stdout
     # a hearing sheet of an unlisted application is refused with its place in the file, nothing written
     bad = tmp_path / "bad.toml"
     bad.write_text('evaluator = "e03"\nprogram = "r2-iot"\n[[sheets]]\napplication = "T-0002"\nstage = "hearing"\n'

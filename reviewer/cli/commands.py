@@ -181,7 +181,24 @@ def cmd_status(args: argparse.Namespace) -> int:
                       str(a["submitted"])] for a in block["applications"]],
                     right={3, 4, 5}, max_width={1: 30}))
         print()
+        _second_half_status(block)
     return 0
+
+
+def _second_half_status(block: dict) -> None:
+    """The hearing's progress, the open requests and the result's state (SPEC §6.4, §6.7)."""
+    from reviewer.present.review import state_label
+    from reviewer.present.text import table
+
+    if block["hearing"]:
+        done = sum(h["submitted"] for h in block["hearing"])
+        total = sum(h["assigned"] for h in block["hearing"])
+        print(f"ヒアリング: 対象 {len(block['hearing'])} 件、採点票 提出 {done} / 割当 {total}")
+        print(table(["申請ID", "日時", "場所", "割当", "下書き", "提出済"],
+                    [[h["application"], h["scheduled"] or "日時未定", h["place"], str(h["assigned"]), str(h["drafted"]),
+                      str(h["submitted"])] for h in block["hearing"]], right={3, 4, 5}, max_width={2: 40}))
+    print(f"追加資料の回答待ち: {block['open_requests']} 件　評価結果: {state_label(block['finalized'])}")
+    print()
 
 
 def cmd_calibration(args: argparse.Namespace) -> int:

@@ -46,6 +46,11 @@ def status_report(ws: Workspace, program: str | None = None) -> list[dict[str, A
             "applications": [{"application": row.id, "applicant": row.applicant, "bureau": row.bureau,
                               **progress.by_application.get(row.id, none)._asdict()}
                              for row in ws.application_rows(pid)],
+            "hearing": [{"application": e.application, "scheduled": e.scheduled, "place": e.place,
+                         "assigned": assigned, "drafted": drafted, "submitted": submitted}
+                        for e, assigned, drafted, submitted in ws.hearing_progress(pid)],
+            "open_requests": len(ws.requests(pid, open_only=True)),
+            "finalized": ws.finalized(pid),
         })
     return result
 

@@ -41,6 +41,20 @@ class ReviewQueries(ProgressQueries):
             "SELECT program, application, scheduled, place, added_by, added_at FROM shortlist WHERE program = ?"
             " ORDER BY scheduled = '', scheduled, application", (program,))]
 
+    def hearing_progress(self, program: str) -> list[tuple[ShortlistEntry, int, int, int]]:
+        """Each shortlisted application with its active assignments and its hearing sheets in
+        draft and submitted, in the shortlist's order."""
+        counts = {r[0]: (r[1], r[2], r[3]) for r in self.tuples().execute(
+            "SELECT l.application,"
+            " (SELECT count(*) FROM assignments a WHERE a.program = l.program AND a.application = l.application"
+            "  AND a.active = 1),"
+            " (SELECT count(*) FROM sheets s WHERE s.program = l.program AND s.application = l.application"
+            "  AND s.stage = 'hearing' AND s.status = 'draft'),"
+            " (SELECT count(*) FROM sheets s WHERE s.program = l.program AND s.application = l.application"
+            "  AND s.stage = 'hearing' AND s.status = 'submitted')"
+            " FROM shortlist l WHERE l.program = ?", (program,))}
+        return [(e, *counts.get(e.application, (0, 0, 0))) for e in self.shortlist(program)]
+
     def shortlisted(self, program: str, application: str) -> ShortlistEntry | None:
         row = self.tuples().execute(
             "SELECT program, application, scheduled, place, added_by, added_at FROM shortlist"
