@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 from wsutil import make_inputs, run
 
+from reviewer.domain.vocabulary import AUDIT_LABELS
 from reviewer.scoring.decisions import final_list
 from reviewer.services import review
 from reviewer.services.results import score_workspace
@@ -131,7 +132,7 @@ def test_materials_and_opinions(tmp_path):
         with pytest.raises(sqlite3.IntegrityError, match="kept as given"):
             w.conn.execute("UPDATE opinions SET text = 'x'")
         actions = [e.action for e in w.audit(program=P)]
-    assert {"request-add", "request-answer", "opinion-add"} <= set(actions)
+    assert {"request-add", "request-answer", "opinion-add"} <= set(actions) <= set(AUDIT_LABELS)
 
 
 def test_finalize_freezes_the_program_until_reopened(tmp_path):
@@ -185,4 +186,5 @@ def test_finalize_freezes_the_program_until_reopened(tmp_path):
         assert not state.finalized and state.reopen_reason == "予算の変更に伴う再審議"
         actions = [e.action for e in w.audit(program=P)]
     assert actions.count("result-finalize") == 1 and actions.count("result-reopen") == 1
+    assert set(actions) <= set(AUDIT_LABELS)  # reviewer audit says each step in Japanese
     assert _rank(ws)["finalized"] is False

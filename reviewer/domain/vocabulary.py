@@ -73,6 +73,10 @@ AUDIT_LABELS: dict[str, str] = {
     "sheet-reopen": "差し戻し", "conflict-declared": "利害関係の申出", "assignment-add": "割当の追加",
     "export": "Excel 書き出し",
     "session-start": "端末アプリの起動", "application-open": "申請の閲覧",
+    "shortlist-add": "ヒアリング対象の追加", "shortlist-change": "ヒアリングの日時・場所の変更",
+    "shortlist-remove": "ヒアリング対象の取消", "request-add": "追加資料の依頼", "request-answer": "追加資料の受領",
+    "opinion-add": "意見の記録", "decision": "採否の決定", "decision-clear": "採否の決定の取消",
+    "result-finalize": "評価結果の確定", "result-reopen": "評価結果の確定の解除",
 }
 #: Audit actions that record an event and change no data.
 RECORD_ONLY_ACTIONS: tuple[str, ...] = ("session-start", "application-open", "export")
