@@ -281,12 +281,15 @@ def test_json_shape():
     r = run([application("A"), application("B")], [sheet("A", "e1", 60)])
     j = r.to_json()
     assert list(j) == ["program", "budget_yen", "oversubscribed", "method", "selection", "selection_notes",
-                       "resamples", "selection_resamples", "seed", "applications", "balance"]
+                       "resamples", "selection_resamples", "seed", "hearing_weight", "finalized", "finalized_at",
+                       "finalized_by", "applications", "balance", "final"]
     # min_selected_met only with a min_selected, comparison only where asked for
     assert list(j["applications"][0]) == ["id", "rank", "eligible", "reasons", "panel_score", "max_points",
                                           "score_rate", "bonus", "total", "reviews", "selected", "bureau",
                                           "requested_subsidy_yen", "disagreement", "expected_rank",
-                                          "rank_interval", "p_selected", "boundary"]
+                                          "rank_interval", "p_selected", "boundary", "written_rate",
+                                          "hearing_rate", "hearing_reviews", "shortlisted", "decision",
+                                          "decision_reason", "final_selected"]
     assert [a["id"] for a in j["applications"]] == ["A", "B"]
     assert list(j["balance"][0]) == ["bureau", "applications", "eligible", "selected", "min", "max", "status",
                                      "min_met"]
