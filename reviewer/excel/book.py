@@ -34,12 +34,21 @@ MIN_WIDTH = 6
 DEFAULT_WIDTH = 8
 #: The height of one line of text, in points.
 LINE_HEIGHT = 14
+#: Texts up to this long keep their measured width for the rest of the workbook.
+MEASURED_MAX = 64
 
 HEADER_FORMAT: dict[str, Any] = {"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "vcenter"}
 TITLE_FORMAT: dict[str, Any] = {"bold": True, "font_size": 14}
+#: The heading of a second table on a sheet.
+HEADING_FORMAT: dict[str, Any] = {"bold": True, "font_size": 11}
 NOTE_FORMAT: dict[str, Any] = {"font_color": "#595959"}
 #: Text that asks for attention: a failed check, a warning, a disagreement.
 ALERT = "#C00000"
+
+
+def wrapped_lines(text: str, cells: int) -> int:
+    """The lines ``text`` takes wrapped in ``cells`` cells (each of its lines at least one)."""
+    return sum(max(1, -(-width(line) // max(cells, 1))) for line in text.split("\n"))
 
 
 def safe_text(value: Any) -> str:
@@ -70,8 +79,12 @@ class Sheet:
         have = self.widths.get(col, 0)
         if have >= cap or 2 * len(shown) + 2 <= have:
             return  # cannot widen the column (a character is at most 2 cells): skip measuring
-        w = min(cap, max((width(line) for line in shown.split("\n")), default=0) + 2)
-        self.widths[col] = max(have, w)
+        w = self.book.measured.get(shown)
+        if w is None:
+            w = max((width(line) for line in shown.split("\n")), default=0) + 2
+            if len(shown) <= MEASURED_MAX:  # the names, marks and labels that recur row after row
+                self.book.measured[shown] = w
+        self.widths[col] = max(have, min(cap, w))
 
     def text(self, row: int, col: int, value: Any, fmt: Any = None, cap: int = WIDTH_CAP) -> None:
         """Text as a string, its column widened to it (up to ``cap``)."""
@@ -99,12 +112,24 @@ class Sheet:
         """Text wrapped over the merged columns first..last, its row as high as its lines (measured
         on the widths tracked so far, so a sheet writes its paragraphs under the tables they explain).
         The format should wrap (``text_wrap``); the columns' widths are left alone."""
+        self.fit_row(row, self.merged(row, first, last, value, fmt))
+
+    def merged(self, row: int, first: int, last: int, value: Any, fmt: Any = None) -> int:
+        """``paragraph`` without setting the row's height: returns the lines the text takes."""
         s = safe_text(value)
         span = sum(max(self.widths.get(c, DEFAULT_WIDTH), MIN_WIDTH) for c in range(first, last + 1)) - 2
-        lines = sum(max(1, -(-width(line) // max(span, 1))) for line in s.split("\n"))
         if last > first:
             self.ws.merge_range(row, first, row, last, "", fmt)
         self.ws.write_string(row, first, s, fmt)
+        return wrapped_lines(s, span)
+
+    def wrapped(self, row: int, col: int, value: Any, fmt: Any, cap: int) -> int:
+        """Text in a column at most ``cap`` wide (the format wraps); returns the lines it takes there."""
+        self.text(row, col, value, fmt, cap)
+        return wrapped_lines(safe_text(value), cap - 2)
+
+    def fit_row(self, row: int, lines: int) -> None:
+        """Make the row as high as ``lines`` lines of text (left alone for one)."""
         if lines > 1:
             self.ws.set_row(row, LINE_HEIGHT * lines)
 
@@ -155,6 +180,8 @@ class Book:
             "default_format_properties": {"font_name": FONT, "font_size": 10},
         })
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
+        #: each short text's width in cells plus its margin, measured once (``Sheet._track``)
+        self.measured: dict[str, int] = {}
 
     def fmt(self, **props: Any) -> Any:
         """The format with these properties, in the workbook's font (one format per set of properties)."""

@@ -11,22 +11,25 @@ from typing import Any
 
 from reviewer import __version__
 from reviewer.domain.vocabulary import METHOD_LABELS, SELECTION_LABELS
-from reviewer.excel.book import LINE_HEIGHT, YEN, Book, Sheet, safe_text
+from reviewer.excel.book import ALERT, YEN, Book, Sheet
+from reviewer.excel.records import ReviewRecords
 from reviewer.present import result as words
+from reviewer.present import review as second
 from reviewer.present import sureness
-from reviewer.present.text import width
 from reviewer.scoring import Result
 
 SHEET = "概要"
 #: The value column's width, in cells; a longer value wraps onto more lines.
 VALUE_WIDTH = 70
+#: The row of the result's state (確定済み or 未確定).
+STATE = "評価結果の状態"
 
 
-def write(book: Book, r: Result, generated: str) -> None:
+def write(book: Book, r: Result, generated: str, records: ReviewRecords | None = None) -> None:
     sh = book.sheet(SHEET)
     sh.title(f"{r.program.name} 審査結果の概要", f"作成: {generated}（reviewer {__version__}）")
     label = book.fmt(bold=True, bg_color="#F2F2F2", border=1)
-    for i, (k, v, f) in enumerate(_rows(book, r, generated), start=3):
+    for i, (k, v, f) in enumerate(_rows(book, r, generated, records), start=3):
         sh.text(i, 0, k, label)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
             sh.number(i, 1, v, f, shown=f"{v:,}円")  # measured as an amount
@@ -38,13 +41,10 @@ def write(book: Book, r: Result, generated: str) -> None:
 
 def _long_text(sh: Sheet, row: int, value: str, fmt: Any) -> None:
     """A value that wraps within ``VALUE_WIDTH``, its row as high as its lines."""
-    sh.text(row, 1, value, fmt, cap=VALUE_WIDTH)
-    lines = -(-width(safe_text(value)) // (VALUE_WIDTH - 2))
-    if lines > 1:
-        sh.ws.set_row(row, LINE_HEIGHT * lines)
+    sh.fit_row(row, sh.wrapped(row, 1, value, fmt, VALUE_WIDTH))
 
 
-def _rows(book: Book, r: Result, generated: str) -> list[tuple[str, Any, Any]]:
+def _rows(book: Book, r: Result, generated: str, records: ReviewRecords | None = None) -> list[tuple[str, Any, Any]]:
     """(label, value, format) of each row: numbers are written as numbers, the rest as text."""
     p = r.program
     cell = book.fmt(border=1, text_wrap=True, valign="top")
@@ -55,6 +55,7 @@ def _rows(book: Book, r: Result, generated: str) -> list[tuple[str, Any, Any]]:
         ("事業ID", p.id, cell),
         ("年度", p.fiscal_year_label or str(p.fiscal_year), cell),
         ("出典", p.source, cell),
+        (STATE, second.state_text(r), book.fmt(border=1, text_wrap=True, valign="top", bold=r.finalized)),
         ("予算額", r.budget_yen if r.budget_yen is not None else "予算の定めなし", yen if r.budget_yen is not None else cell),
         ("申請額の合計（自動審査を通過した申請）", r.demand_yen, yen),
         ("予算超過（応募額 > 予算）", "はい" if r.oversubscribed else "いいえ", cell),
@@ -71,6 +72,7 @@ def _rows(book: Book, r: Result, generated: str) -> list[tuple[str, Any, Any]]:
         ("評価者数", len(r.evaluator_stats), count),
         ("評価者間の一致度（Krippendorff の α）", words.agreement_text(r.agreement), cell),
         ("選定の条件", words.selection_text(r), cell),
+        *_review_facts(book, r, records),
         ("作成日時", generated, cell),
     ]
 
@@ -83,3 +85,34 @@ def _sureness_facts(r: Result) -> list[tuple[str, str]]:
     if r.comparison is not None:
         facts.append(("選定方式の比較", sureness.comparison_summary(r.comparison)))
     return facts
+
+
+def _review_facts(book: Book, r: Result, records: ReviewRecords | None) -> list[tuple[str, Any, Any]]:
+    """The second half of the review: the hearing, the decisions, the final list and its warnings,
+    the requests and the opinions (these two where the records were given)."""
+    cell = book.fmt(border=1, text_wrap=True, valign="top")
+    count = book.fmt(border=1, align="left", valign="top")
+    rows: list[tuple[str, Any, Any]] = [
+        ("ヒアリングの重み", second.weight_text(r.program), cell),
+        ("ヒアリングの対象", sum(1 for a in r.applications if a.shortlisted), count),
+        ("ヒアリングの採点票のある申請", sum(1 for a in r.applications if a.hearing_rate is not None), count),
+        ("提出済みのヒアリングの採点票", len(r.hearing_sheets), count),
+    ]
+    final = r.final
+    if final is not None:
+        warn = book.fmt(border=1, text_wrap=True, valign="top", font_color=ALERT, bold=True)
+        rows += [
+            ("採否の決定の記録", final.decided, count),
+            ("うち計算上の選定と異なる決定", final.departures, count),
+            (f"{second.FINAL_LIST}の件数", final.count, count),
+            (f"{second.FINAL_LIST}の補助金申請額の合計", final.yen, book.fmt(border=1, num_format=YEN, align="left",
+                                                                       valign="top")),
+            (f"{second.FINAL_LIST}の警告", "\n".join(final.warnings) or "なし", warn if final.warnings else cell),
+        ]
+    if records is not None:
+        rows += [
+            (f"{second.MATERIALS}の依頼", len(records.requests), count),
+            (f"うち{second.WAITING}", records.waiting, count),
+            (f"{second.OPINIONS}（総合通信局等・支援実施事業者）", len(records.opinions), count),
+        ]
+    return rows

@@ -15,8 +15,10 @@ from typing import Any
 
 from reviewer.domain.model import Program
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, METHOD_LABELS
-from reviewer.excel.book import ALERT, HEADER_ROW, NOTE_FORMAT, PCT, POINTS, YEN, Book, Sheet
+from reviewer.excel.book import ALERT, HEADER_ROW, NOTE_FORMAT, PCT, POINTS, YEN, Book, Sheet, wrapped_lines
+from reviewer.excel.records import has_decisions, has_hearing
 from reviewer.present import result as words
+from reviewer.present import review as second
 from reviewer.present import sureness
 from reviewer.scoring import AppResult, Result
 
@@ -29,6 +31,9 @@ NOTE = ("赤い太線より上が採択候補の範囲（予算・採択数・�
 BOUNDARY_FILL = "#FFF2CC"
 #: A share of the resamples, as a whole percentage.
 SHARE = "0%"
+#: The widest the outcome and the decision's reason grow, in cells (longer ones wrap, their rows grow).
+VERDICT_WIDTH = 50
+REASON_WIDTH = 40
 
 #: The formats of one row: ``f(**extra)`` is the row's format with some properties added.
 RowFormat = Callable[..., Any]
@@ -40,20 +45,24 @@ Column = tuple[str, Writer]
 def write(book: Book, r: Result, generated: str) -> None:
     sh = book.sheet(SHEET)
     p = r.program
+    state = f"　{second.FINAL_LIST}: {second.state_text(r)}" if has_decisions(r) else ""
     sh.title(f"{p.name} 審査結果（ランキング）",
              f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　{words.strategy_text(r)}"
              f"　自動加点: {words.bonus_state(r)}"
-             f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}　作成: {generated}")
+             f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}{state}　作成: {generated}")
     columns = _columns(r)
     hr = HEADER_ROW
     sh.header(hr, [h for h, _ in columns])
     sh.ws.set_row(hr, 30)
     cut = r.cut_rank  # a walk over the applications: once, not per row
+    decided = has_decisions(r)
     for i, a in enumerate(r.applications):
         row = hr + 1 + i
         f = _row_format(book, a, cut)
         for col, (_, cell) in enumerate(columns):
             cell(sh, row, col, a, f)
+        sh.fit_row(row, max(wrapped_lines(words.verdict(a, p), VERDICT_WIDTH - 2),
+                            wrapped_lines(a.decision_reason or "", REASON_WIDTH - 2) if decided else 1))
     last = hr + len(r.applications)
     for i, line in enumerate(_notes(r), start=2):
         sh.note(last + i, 0, line, book.fmt(**NOTE_FORMAT))
@@ -64,6 +73,10 @@ def write(book: Book, r: Result, generated: str) -> None:
 def _notes(r: Result) -> list[str]:
     """The lines under the table: what the colours mean, and how sure the ranks are."""
     lines = [NOTE] if r.cut_rank is not None else []
+    if has_hearing(r):
+        lines.append(second.hearing_heading(r))
+    if has_decisions(r):
+        lines.append(second.DECISION_NOTE)
     if r.resamples:
         lines += [sureness.BOUNDARY_NOTE, sureness.sureness_line(r)]
     return lines
@@ -137,7 +150,8 @@ def _review_columns(p: Program) -> list[Column]:
     return [
         ("評価数", lambda sh, row, col, a, f: sh.number(row, col, a.reviews, f(align="center"), shown=str(a.reviews))),
         ("乖離（最大−最小）", _spread),
-        ("判定・理由", lambda sh, row, col, a, f: sh.text(row, col, words.verdict(a, p), f(text_wrap=True), cap=50)),
+        ("判定・理由", lambda sh, row, col, a, f: sh.text(row, col, words.verdict(a, p), f(text_wrap=True),
+                                                      cap=VERDICT_WIDTH)),
     ]
 
 
@@ -162,11 +176,45 @@ _SURENESS_COLUMNS: list[Column] = [
 ]
 
 
+def _rate(rate: Callable[[AppResult], float | None]) -> Writer:
+    """A column of a score rate (a share; blank where there is none)."""
+    def cell(sh: Sheet, row: int, col: int, a: AppResult, f: RowFormat) -> None:
+        x = rate(a)
+        sh.number(row, col, None if x is None else x / 100, f(num_format=PCT), shown="100.00%")
+    return cell
+
+
+def _departing(a: AppResult, f: RowFormat, **extra: Any) -> Any:
+    """A decision cell's format: red and bold where the decision departs from the computation."""
+    return f(**{**extra, "font_color": ALERT, "bold": True}) if a.departs else f(**extra)
+
+
+_DECISION_COLUMNS: list[Column] = [
+    (second.DECISION_COLUMN, lambda sh, row, col, a, f: sh.text(row, col, second.decision_label(a.decision),
+                                                                 _departing(a, f, align="center"))),
+    (second.FINAL_COLUMN, lambda sh, row, col, a, f: sh.text(row, col, words.SELECTED_SHORT if a.final_selected else "",
+                                                              _departing(a, f, align="center", bold=True))),
+]
+_HEARING_COLUMNS: list[Column] = [
+    (second.WRITTEN_RATE, _rate(lambda a: a.written_rate)),
+    (second.HEARING_RATE, _rate(lambda a: a.hearing_rate)),
+    (second.SHORTLIST_COLUMN, lambda sh, row, col, a, f: sh.text(row, col, second.SHORTLISTED_MARK if a.shortlisted
+                                                                  else "", f(align="center"))),
+]
+_REASON_COLUMNS: list[Column] = [
+    (second.REASON_COLUMN, lambda sh, row, col, a, f: sh.text(row, col, a.decision_reason or "", f(text_wrap=True),
+                                                               cap=REASON_WIDTH)),
+]
+
+
 def _columns(r: Result) -> list[Column]:
-    """The sheet's columns in order: the fixed ones, how sure the rank is (where resampled), a mean
-    per scored criterion, the review columns."""
+    """The sheet's columns in order: the fixed ones, the decisions (where recorded) and the
+    hearing (where held), how sure the rank is (where resampled), a mean per scored criterion,
+    the review columns and the decisions' reasons."""
     p = r.program
     scored = [c for c in p.criteria if c.kind == "scored"]
     sure = _SURENESS_COLUMNS if r.resamples else []
-    return (_ID_COLUMNS + sure + _amount_columns(p) + [(f"{c.id} 平均", _mean(c.id)) for c in scored]
-            + _review_columns(p))
+    decided = has_decisions(r)
+    return (_ID_COLUMNS + (_DECISION_COLUMNS if decided else []) + (_HEARING_COLUMNS if has_hearing(r) else [])
+            + sure + _amount_columns(p) + [(f"{c.id} 平均", _mean(c.id)) for c in scored]
+            + _review_columns(p) + (_REASON_COLUMNS if decided else []))

@@ -60,7 +60,7 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
     """Score the program and write its workbook to ``path`` (created whole or not at all, mode
     0600; its folder made where missing with ``make_folder``, 0700); the export is audited with the
     file, method and budget, so a workspace that cannot record it is refused before writing."""
-    from reviewer.excel import write_workbook
+    from reviewer.excel import ReviewRecords, write_workbook
 
     path = Path(path).expanduser()
     if path.suffix.lower() != ".xlsx":
@@ -73,7 +73,9 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
     try:
         if make_folder:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        write_workbook(result, path, generated_at=generated_at)
+        records = ReviewRecords(tuple(ws.shortlist(program_id)), tuple(ws.requests(program_id)),
+                                tuple(ws.opinions(program_id)))
+        write_workbook(result, path, generated_at=generated_at, review=records)
     except OSError as e:
         raise WorkspaceError(f"{path}: 書き込めません（{e.strerror or e}）") from None
     ws.record(actor, "export", program_id, detail=f"{os.path.abspath(path)} method={method} budget={result.budget_yen}"
