@@ -186,3 +186,23 @@ def test_a_version_4_workspace_gains_the_stage(tmp_path, monkeypatch):
             w.conn.execute("UPDATE assignments SET active = 0 WHERE application = 'T-0001' AND evaluator = 'e01'")
         save_sheet(w, P, "T-0003", "e01", {"A1": 1}, actor="t")
         assert w.progress(P).by_evaluator["e01"] == (3, 2, 1)
+
+
+def test_next_unfinished_counts_the_hearing_sheet(tmp_path):
+    """F3's next application: all written sheets are submitted, so only a hearing sheet still to
+    submit makes an application unfinished; once the result is finalized nothing is."""
+    from reviewer.services.session import Session
+
+    ws = _workspace(tmp_path, 1.0, ["A1", "A2"])
+    s = Session(ws, "e01")
+    try:
+        assert s.next_unfinished("e01", P, "T-0001") is None
+        review.shortlist(s.ws, P, ["T-0003"], "c01", "t")
+        assert s.next_unfinished("e01", P, "T-0001") == (P, "T-0003")
+        save_sheet(s.ws, P, "T-0003", "e01", {"A1": 1, "A2": 1}, status="submitted", stage="hearing", actor="t")
+        assert s.next_unfinished("e01", P, "T-0001") is None
+        review.shortlist(s.ws, P, ["T-0002"], "c01", "t")
+        review.finalize(s.ws, P, "c01", "t", score_workspace(s.ws, P))
+        assert s.next_unfinished("e01", P, "T-0001") is None
+    finally:
+        s.close()

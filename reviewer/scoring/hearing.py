@@ -15,7 +15,7 @@ import pandas as pd
 from reviewer.domain.model import Application, Program
 from reviewer.scoring.rates import Aggregate, aggregate
 from reviewer.scoring.result import AppResult, SheetInput
-from reviewer.scoring.sheet import Spec, rate_of, sheet_points, spec_of
+from reviewer.scoring.sheet import Spec, hearing_spec, rate_of, sheet_points
 
 
 @dataclass
@@ -26,12 +26,6 @@ class HearingRates:
     by_app: dict[str, dict[str, float]]      # application → evaluator → hearing sheet rate
     aggregated: Aggregate                    # R_hearing per application, and the per-sheet values
     weight: float
-
-
-def hearing_spec(program: Program, track: str | None, applicant_type: str) -> Spec:
-    """(the hearing's scored criteria with weights, no must criteria, M) of an application's kind."""
-    scored = [(cid, w) for cid, w in spec_of(program, track, applicant_type)[0] if cid in program.hearing_ids]
-    return scored, [], sum(5 * w for _, w in scored)
 
 
 def hearing_rates(program: Program, applications: dict[str, Application], sheets: list[SheetInput],

@@ -51,6 +51,13 @@ def spec_of(program: Program, track: str | None, applicant_type: str) -> Spec:
     return scored, [c.id for c in crits if c.kind == "must"], sum(5 * w for _, w in scored)
 
 
+def hearing_spec(program: Program, track: str | None, applicant_type: str) -> Spec:
+    """(the hearing's scored criteria with weights, no must criteria, M) of an application's kind
+    (SPEC §6.4: a hearing sheet's rate is over the hearing's criteria that apply)."""
+    scored = [(cid, w) for cid, w in spec_of(program, track, applicant_type)[0] if cid in program.hearing_ids]
+    return scored, [], sum(5 * w for _, w in scored)
+
+
 def rate_of(points: float, max_points: float) -> float:
     """r = 100·S/M (0 where there is nothing to score)."""
     return 100.0 * points / max_points if max_points > 0 else 0.0

@@ -234,27 +234,30 @@ class Session:
         return others
 
     def next_unfinished(self, evaluator_id: str, program: str, application: str) -> tuple[str, str] | None:
-        """The next application after this one (in list order, wrapping) that is not submitted."""
+        """The next application after this one (in list order, wrapping) with a sheet still to
+        submit: its written one, or, where it is shortlisted, its hearing sheet (unless the
+        program's result is finalized)."""
         rows = self.queue(evaluator_id)
+        heard = self.hearings(evaluator_id, rows)
+        open_programs = {p for p in {r.program for r in rows} if not self.ws.finalized(p)}
         keys = [(r.program, r.application) for r in rows]
         i = keys.index((program, application)) if (program, application) in keys else -1
         for r in rows[i + 1:] + rows[: max(i, 0)]:
-            if r.status != "submitted" and (r.program, r.application) != (program, application):
-                return r.program, r.application
+            key = (r.program, r.application)
+            hearing = heard.get(key)
+            hearing_due = hearing is not None and (hearing[1] is None or hearing[1].status != "submitted")
+            if (r.status != "submitted" or (hearing_due and r.program in open_programs)) and key != (program, application):
+                return key
         return None
 
     def sheet_rate(self, opened: OpenedSheet, scores: dict[str, Any], stage: str = "written") -> float | None:
         """The rate (0–100) that ``scores`` give the opened sheet (of ``stage``), as the ranking
         computes one sheet's; None where no scored criterion applies (the ranking counts such a
         sheet as 0)."""
-        from reviewer.scoring.sheet import sheet_rate, spec_of
+        from reviewer.scoring.sheet import hearing_spec, sheet_rate, spec_of
 
-        if stage == "hearing":
-            from reviewer.scoring.hearing import hearing_spec
-
-            spec = hearing_spec(opened.program, opened.application.track, opened.application.applicant.type)
-        else:
-            spec = spec_of(opened.program, opened.application.track, opened.application.applicant.type)
+        kind = hearing_spec if stage == "hearing" else spec_of
+        spec = kind(opened.program, opened.application.track, opened.application.applicant.type)
         return sheet_rate(spec, scores) if spec[2] > 0 else None
 
     def hearing_criteria(self, opened: OpenedSheet) -> list[str]:
@@ -262,6 +265,24 @@ class Session:
         from reviewer.rules.sheets import stage_criteria
 
         return list(stage_criteria(opened.program, opened.application, "hearing"))
+
+    def hearings(self, evaluator_id: str, rows: list[QueueEntry]
+                 ) -> dict[tuple[str, str], tuple[ShortlistEntry, SheetRecord | None]]:
+        """Of the evaluator's ``rows`` (from ``queue``), those shortlisted for the hearing, by
+        (program, application): when and where each is heard and the evaluator's hearing sheet
+        (None: none yet). Two queries a program, whatever the number of rows."""
+        self.gate(evaluator_id)
+        keys = {(r.program, r.application) for r in rows}
+        found: dict[tuple[str, str], tuple[ShortlistEntry, SheetRecord | None]] = {}
+        for program in sorted({p for p, _ in keys}):
+            entries = [e for e in self.ws.shortlist(program) if (program, e.application) in keys]
+            if not entries:
+                continue
+            sheets = {s.application: s for s in self.ws.sheets(program=program, evaluator=evaluator_id,
+                                                                stage="hearing")}
+            for e in entries:
+                found[program, e.application] = (e, sheets.get(e.application))
+        return found
 
     def answer_file(self, opened: OpenedSheet, request_id: int) -> tuple[str, bytes] | None:
         """The file received in answer to one of the opened application's requests."""

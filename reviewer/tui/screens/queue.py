@@ -1,4 +1,9 @@
-"""The evaluator's list: their assigned applications, with status, filter and search."""
+"""The evaluator's list: their assigned applications, with status, filter and search.
+
+Where some of them are shortlisted for the hearing (SPEC §6.4), a column says when each is
+heard and how far the evaluator's hearing sheet is ("12/10 10:00 未採点"), the line under the
+list gives the whole time and place of the one under the cursor, and ``s`` offers them as a
+filter of their own."""
 
 from __future__ import annotations
 
@@ -9,9 +14,10 @@ from textual.widgets import Input, Static
 
 from reviewer.domain.vocabulary import REOPENED_LABEL, SHEET_STATUS_LABELS
 from reviewer.present.result import field_code, percent_done
+from reviewer.present.review import HEARING, HEARING_SHEET_LABELS, schedule, short_schedule
 from reviewer.present.text import clean, jst
 from reviewer.services.errors import WorkspaceError
-from reviewer.services.session import QueueEntry
+from reviewer.services.session import QueueEntry, SheetRecord, ShortlistEntry
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.widgets.footer import KeyFooter
@@ -19,7 +25,10 @@ from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.table import Column, LineTable
 
 FILTERS = [("all", "すべて"), ("todo", SHEET_STATUS_LABELS[None]), ("draft", SHEET_STATUS_LABELS["draft"]),
-           ("reopened", REOPENED_LABEL), ("submitted", SHEET_STATUS_LABELS["submitted"]), ("open", "未完了")]
+           ("reopened", REOPENED_LABEL), ("submitted", SHEET_STATUS_LABELS["submitted"]), ("open", "未完了"),
+           ("hearing", f"{HEARING}対象")]
+#: A shortlisted application: when and where it is heard, and the evaluator's hearing sheet.
+Hearing = tuple[ShortlistEntry, SheetRecord | None]
 
 
 def status_label(r: QueueEntry) -> str:
@@ -27,6 +36,21 @@ def status_label(r: QueueEntry) -> str:
     if r.status == "draft" and r.reopened_at:
         return REOPENED_LABEL
     return SHEET_STATUS_LABELS[r.status]
+
+
+def hearing_state(sheet: SheetRecord | None) -> str:
+    """未採点・下書き・差し戻し・提出済 of a hearing sheet."""
+    if sheet is not None and sheet.status == "draft" and sheet.reopened_at:
+        return REOPENED_LABEL
+    return HEARING_SHEET_LABELS[sheet.status if sheet else None]
+
+
+def hearing_label(hearing: Hearing | None) -> str:
+    """The hearing column's cell: "12/10 10:00 下書き" ("" for an application not shortlisted)."""
+    if hearing is None:
+        return ""
+    entry, sheet = hearing
+    return f"{short_schedule(entry)} {hearing_state(sheet)}"
 
 
 def entered_label(r: QueueEntry) -> str:
@@ -49,7 +73,9 @@ class QueueScreen(ReviewerScreen[None]):
         self.filter = "all"
         self.query_text = ""
         self.rows: list[QueueEntry] = []
+        self.hearings: dict[tuple[str, str], Hearing] = {}
         self.show_program = self.show_track = True
+        self.show_hearing = False
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="titlebar", markup=False)
@@ -59,11 +85,14 @@ class QueueScreen(ReviewerScreen[None]):
         rows = self.reviewer.session.queue(self.evaluator_id)
         self.show_program = len({r.program for r in rows}) > 1
         self.show_track = any(r.track for r in rows)
-        yield LineTable("状態", Column("入力", right=True), "申請ID", *(["事業"] if self.show_program else []),
+        self.show_hearing = bool(self.reviewer.session.hearings(self.evaluator_id, rows))
+        yield LineTable("状態", Column("入力", right=True), "申請ID", *([HEARING] if self.show_hearing else []),
+                        *(["事業"] if self.show_program else []),
                         *(["要件"] if self.show_track else []),
                         Column("申請者", max_width=30, flex=True, min_width=12), "総合通信局",
                         Column("件名", max_width=80, flex=True, min_width=16), id="queue")
         yield Static(id="reopened", classes="subbar", markup=False)
+        yield Static(id="hearing", classes="subbar", markup=False)
         yield Static(id="filterbar", classes="subbar", markup=False)
         yield MessageLine()
         yield KeyFooter()
@@ -83,6 +112,7 @@ class QueueScreen(ReviewerScreen[None]):
         session = self.reviewer.session
         ev = session.person(self.evaluator_id)
         self.rows = session.queue(self.evaluator_id)
+        self.hearings = session.hearings(self.evaluator_id, self.rows)
         done = sum(1 for r in self.rows if r.status == "submitted")
         drafts = sum(1 for r in self.rows if r.status == "draft")
         reopened = sum(1 for r in self.rows if r.status == "draft" and r.reopened_at)
@@ -97,6 +127,13 @@ class QueueScreen(ReviewerScreen[None]):
                                         + f"  未着手 {total - done - drafts}"))
         self.refresh_table()
 
+    def hearing_progress(self) -> str:
+        """"  ヒアリング 提出済 1 / 5" ("" where none is shortlisted)."""
+        if not self.hearings:
+            return ""
+        done = sum(1 for _, sheet in self.hearings.values() if sheet is not None and sheet.status == "submitted")
+        return f"  {HEARING} 提出済 {done} / {len(self.hearings)}"
+
     def visible_rows(self) -> list:
         rows = self.rows
         if self.filter == "todo":
@@ -107,6 +144,8 @@ class QueueScreen(ReviewerScreen[None]):
             rows = [r for r in rows if r.status == "draft" and r.reopened_at]
         elif self.filter == "open":
             rows = [r for r in rows if r.status != "submitted"]
+        elif self.filter == "hearing":
+            rows = [r for r in rows if (r.program, r.application) in self.hearings]
         q = self.query_text.strip().lower()
         if q:
             fields = ("application", "applicant", "title", "bureau", "program")
@@ -119,6 +158,7 @@ class QueueScreen(ReviewerScreen[None]):
         table.set_rows(  # the cursor stays on the same application where it is still listed
             [(Text(status_label(r), style="bold" if r.status is None or r.reopened_at else ""), entered_label(r),
               r.application,
+              *([hearing_label(self.hearings.get((r.program, r.application)))] if self.show_hearing else []),
               *([r.program] if self.show_program else []),
               *([field_code(r.track, r.model)] if self.show_track else []),
               r.applicant or "", r.bureau, r.title or "") for r in rows],
@@ -126,14 +166,19 @@ class QueueScreen(ReviewerScreen[None]):
         label = dict(FILTERS)[self.filter]
         shown = table.row_count
         self.query_one("#filterbar", Static).update(
-            f"絞込: {label}（s で切替）  表示 {shown} 件" + (f"  検索: {self.query_text}" if self.query_text else ""))
+            f"絞込: {label}（s で切替）  表示 {shown} 件" + (f"  検索: {self.query_text}" if self.query_text else "")
+            + self.hearing_progress())
 
         self.show_reopened()
 
+    def cursor_row(self) -> QueueEntry | None:
+        key = self.query_one("#queue", LineTable).cursor_key
+        return next((r for r in self.rows if f"{r.program}/{r.application}" == key), None)
+
     def show_reopened(self) -> None:
         """Under the list: who sent back the sheet under the cursor, when and why."""
-        key = self.query_one("#queue", LineTable).cursor_key
-        row = next((r for r in self.rows if f"{r.program}/{r.application}" == key), None)
+        row = self.cursor_row()
+        self.show_hearing_of(row)
         bar = self.query_one("#reopened", Static)
         if row is None or not (row.status == "draft" and row.reopened_at):
             bar.display = False
@@ -142,6 +187,19 @@ class QueueScreen(ReviewerScreen[None]):
         bar.update(Text.assemble((f"{REOPENED_LABEL} ", "bold"), f"{row.application}  ",
                                  safe(row.reopened_by_name or row.reopened_by or ""), f"  {jst(row.reopened_at)}  理由: ",
                                  safe(row.reopen_reason or "")))
+
+    def show_hearing_of(self, row: QueueEntry | None) -> None:
+        """Under the list: when and where the application under the cursor is heard."""
+        bar = self.query_one("#hearing", Static)
+        hearing = self.hearings.get((row.program, row.application)) if row is not None else None
+        if hearing is None:
+            bar.display = False
+            return
+        entry, sheet = hearing
+        bar.display = True
+        bar.update(Text.assemble((f"{HEARING} ", "bold"), f"{entry.application}  ", safe(schedule(entry)),
+                                 f"  採点票 {hearing_state(sheet)}"
+                                 + ("" if sheet is None else f"（入力 {len(sheet.scores)} 項目）")))
 
     def on_line_table_row_highlighted(self, event: LineTable.RowHighlighted) -> None:
         self.show_reopened()
@@ -167,8 +225,8 @@ class QueueScreen(ReviewerScreen[None]):
         self.query_one("#search", Input).focus()
 
     def action_cycle_filter(self) -> None:
-        keys = [k for k, _ in FILTERS]
-        self.filter = keys[(keys.index(self.filter) + 1) % len(keys)]
+        keys = [k for k, _ in FILTERS if k != "hearing" or self.hearings]
+        self.filter = keys[(keys.index(self.filter) + 1) % len(keys)] if self.filter in keys else "all"
         self.refresh_table()
 
     def action_reset(self) -> None:

@@ -5,18 +5,25 @@ stack them, and F6 switches between both, the application only and the form only
 application scrolls with PgUp/PgDn from anywhere in the form, without moving the focus; F5
 jumps to a heading, ``/`` searches. The description of the focused item and the meaning of its
 scores stay above the form. A submitted sheet is shown read-only, with no editing keys.
+
+An application shortlisted for the hearing has a second sheet (SPEC §6.4): ``h`` (or F9, also
+from the comment) switches the
+form between the written sheet (書面審査) and the hearing's (ヒアリング), which rates the hearing
+criteria only, each beside the evaluator's own written score ("書面 3"); saving and submitting
+go to the sheet shown. The reader shows when and where the application is heard and the
+additional materials with their answers (``screens.hearing``). Once the program's result is
+finalized, both sheets are read-only; a save refused meanwhile is told on the message line.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.text import Text
 from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
-from textual.timer import Timer
 from textual.widgets import Input, Static, TextArea
 
 from reviewer.domain.vocabulary import (
@@ -26,22 +33,26 @@ from reviewer.domain.vocabulary import (
     REOPENED_LABEL,
     SCORE_SCALE_LABELS,
     SCORE_SCALE_SHORT_LABELS,
-    SHEET_STATUS_LABELS,
 )
+from reviewer.present.review import HEARING, materials_count, schedule
 from reviewer.present.text import clean, jst
 from reviewer.rules.merge import Merge
 from reviewer.services.errors import WorkspaceError
-from reviewer.services.session import OpenedSheet
+from reviewer.services.session import OpenedSheet, SheetRecord
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.screens.document import document_blocks
+from reviewer.tui.screens.hearing import STAGE_LABELS, SheetTab, reference, review_blocks, sheet_tabs, with_review
 from reviewer.tui.screens.submit import SubmitDialog, Summary
 from reviewer.tui.widgets.footer import KeyFooter
 from reviewer.tui.widgets.items import Item, MustItem, ScoreItem, item_id
 from reviewer.tui.widgets.messages import MessageLine
 from reviewer.tui.widgets.prose import Choices, Para, Part, Prose
 from reviewer.tui.widgets.reader import Reader
+
+if TYPE_CHECKING:
+    from reviewer.domain.model import Criterion
 
 #: The narrow layout's views, in the order F6 goes through them.
 NARROW_VIEWS = ("both", "doc", "form")
@@ -51,6 +62,13 @@ NOTE_MAX = 2_000
 
 
 class ReviewScreen(ReviewerScreen[None]):
+    DEFAULT_CSS = """
+    ReviewScreen #hearing-form { height: 1fr; display: none; }
+    ReviewScreen.-hearing #hearing-form { display: block; }
+    ReviewScreen.-hearing #form { display: none; }
+    ReviewScreen #hearing-comment { height: 6; min-height: 4; margin: 0 1; background: $surface; }
+    ReviewScreen .formnote { padding: 0 1; color: $text-muted; }
+    """
     BINDINGS = [
         Binding("escape", "back", "一覧"),
         Binding("f2,ctrl+s", "submit", "提出", key_display="F2"),
@@ -62,6 +80,13 @@ class ReviewScreen(ReviewerScreen[None]):
         Binding("f7", "hit(-1)", "前の検索結果", show=False),
         Binding("f8", "hit(1)", "次の検索結果", show=False),
         Binding("m", "note", "所見", show=False),
+        # a shortlisted application: the written sheet and the hearing's (one key, two names;
+        # F9 from the comment too, where h is typed). Narrow, the footer has no room: the key
+        # is said in the form's head instead ("quiet").
+        Binding("h,f9", "stage('hearing')", HEARING, key_display="h"),
+        Binding("h,f9", "stage('written')", STAGE_LABELS["written"], key_display="h"),
+        Binding("h,f9", "stage('hearing', 'quiet')", HEARING, show=False),
+        Binding("h,f9", "stage('written', 'quiet')", STAGE_LABELS["written"], show=False),
         # the application scrolls from anywhere, the focus stays in the form
         Binding("pageup", "scroll_doc(-1)", "申請書を上へ", show=False, priority=True),
         Binding("pagedown", "scroll_doc(1)", "申請書を下へ", show=False, priority=True),
@@ -72,17 +97,46 @@ class ReviewScreen(ReviewerScreen[None]):
         self.opened = opened
         self.program = opened.program
         self.app_obj = opened.application
-        sheet = opened.sheet
-        self.status = sheet.status if sheet else None
-        self.scores: dict[str, Any] = dict(sheet.scores) if sheet else {}
-        self.notes: dict[str, str] = dict(sheet.notes) if sheet else {}
-        self.comment = sheet.comment if sheet else ""
-        self.base = sheet          # the sheet as this screen last saw it stored
-        self.criteria = [c for c in self.program.applicable(self.app_obj) if c.kind in ("must", "scored")]
+        self.tabs: dict[str, SheetTab] = {}
+        self.stage = "written"     # the sheet the form shows
         self.narrow_view = "both"
-        self._comment_timer: Timer | None = None
         self._told: set[str] = set()  # the other sessions on this sheet already mentioned
         self._form_focus: str | None = None
+
+    # -- the sheet shown ----------------------------------------------------------------------
+
+    @property
+    def tab(self) -> SheetTab:
+        return self.tabs[self.stage]
+
+    @property
+    def scores(self) -> dict[str, Any]:
+        return self.tab.scores
+
+    @property
+    def notes(self) -> dict[str, str]:
+        return self.tab.notes
+
+    @property
+    def comment(self) -> str:
+        return self.tab.comment
+
+    @comment.setter
+    def comment(self, text: str) -> None:
+        self.tab.comment = text
+
+    @property
+    def base(self) -> SheetRecord | None:
+        """The sheet shown as this screen last saw it stored."""
+        return self.tab.base
+
+    @property
+    def status(self) -> str | None:
+        return self.tab.status
+
+    @property
+    def criteria(self) -> list[Criterion]:
+        return self.tab.criteria
 
     @property
     def evaluator_id(self) -> str:
@@ -94,42 +148,81 @@ class ReviewScreen(ReviewerScreen[None]):
 
     @property
     def readonly(self) -> bool:
-        return self.status == "submitted"
+        return self.tab.readonly
+
+    @property
+    def staged(self) -> bool:
+        """Whether the application has a hearing sheet besides the written one."""
+        return len(self.tabs) > 1
+
+    def tab_items(self, tab: SheetTab | None = None) -> list[Item]:
+        return list(self.query_one(f"#{(tab or self.tab).form_id}").query(Item))
 
     # -- layout ----------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
+        session = self.reviewer.session
+        self.tabs = sheet_tabs(session, self.opened)
+        hearing = self.tabs.get("hearing")
+        if hearing is not None and self.tabs["written"].status == "submitted" and hearing.status != "submitted":
+            self.stage = "hearing"  # the written sheet is done: the hearing's is what is left
         a = self.app_obj
         yield Static(Text.assemble((f"{a.id} ", "bold"), safe(a.title)), id="title", classes="titlebar")
         yield Static(id="status", classes="subbar", markup=False)
         with Container(id="panes"):
             with Vertical(id="doc-pane"):
                 yield Static(id="doc-head", classes="panehead", markup=False)
-                yield Reader(document_blocks(self.opened), id="reader")
+                yield Reader(with_review(document_blocks(self.opened), review_blocks(session, self.opened)),
+                             id="reader")
                 yield Input(placeholder="申請書内を検索（Enter: 次  Up/Down: 前・次  Esc: 閉じる）", id="doc-search")
             with Vertical(id="form-pane"):
                 yield Static(id="form-head", classes="panehead", markup=False)
                 yield Prose(id="criterion")
                 with VerticalScroll(id="form"):
-                    for c in self.criteria:
-                        kind = MustItem if c.kind == "must" else ScoreItem
-                        yield kind(c, self.scores.get(c.id), readonly=self.readonly, note=self.notes.get(c.id, ""))
-                    yield Static("コメント（評価の理由・所見）", classes="label", markup=False)
-                    yield TextArea(self.comment, id="comment", soft_wrap=True, read_only=self.readonly,
-                                   show_line_numbers=False)
+                    yield from self.sheet_form(self.tabs["written"])
+                if hearing is not None:
+                    with VerticalScroll(id=hearing.form_id):
+                        yield Static("書面: 書面審査でのご自身の点数（参考）", classes="formnote",
+                                     markup=False)
+                        yield from self.sheet_form(hearing)
         yield MessageLine()
         yield KeyFooter()
 
+    def sheet_form(self, tab: SheetTab) -> ComposeResult:
+        """A sheet's items and comment."""
+        written = self.tabs["written"]
+        for c in tab.criteria:
+            kind = MustItem if c.kind == "must" else ScoreItem
+            yield kind(c, tab.scores.get(c.id), readonly=tab.readonly, note=tab.notes.get(c.id, ""), stage=tab.stage,
+                       reference=reference(written, c.id) if tab.stage != "written" else "")
+        if not tab.criteria:
+            yield Static("この申請にはこの採点票で評価する項目がありません。", classes="formnote", markup=False)
+        yield Static("コメント（評価の理由・所見）", classes="label", markup=False)
+        yield TextArea(tab.comment, id=tab.comment_id, soft_wrap=True, read_only=tab.readonly,
+                       show_line_numbers=False)
+
     def on_mount(self) -> None:
+        self.set_class(self.stage == "hearing", "-hearing")
         self.call_after_refresh(self.fix_criterion_height)
         self.reviewer.settle_cursors(self)
         self.update_status()
         self.update_heads()
         self.tell_of_others()
-        items = list(self.query(Item))
+        self.focus_in_tab()
+
+    def focus_in_tab(self) -> None:
+        """The focus where it was on the sheet shown, else on its first item not entered."""
+        tab = self.tab
+        found = self.query(f"#{tab.focus}") if tab.focus else None
+        if found:
+            found.first().focus()
+            return
+        items = self.tab_items()
         first = next((i for i in items if i.value is None), items[0] if items else None)
         if first is not None:
             first.focus()
+        elif not tab.criteria:
+            self.query_one(f"#{tab.comment_id}", TextArea).focus()
 
     @property
     def narrow(self) -> bool:
@@ -188,21 +281,25 @@ class ReviewScreen(ReviewerScreen[None]):
         if target:
             target.first().focus()
         else:
-            items = list(self.query(Item))
+            items = self.tab_items()
             if items:
                 items[0].focus()
 
     def update_status(self) -> None:
-        filled = sum(1 for c in self.criteria if self.scores.get(c.id) is not None)
-        state = {None: SHEET_STATUS_LABELS[None], "draft": "下書き（自動保存）",
-                 "submitted": "提出済（読むだけです。変更には委員長の差し戻しが必要です）"}[self.status]
-        line = Text.assemble(("状態 ", "bold"), state, f"   入力 {filled} / {len(self.criteria)} 項目")
-        noted = sum(1 for c in self.criteria if self.notes.get(c.id))
+        tab = self.tab
+        line = Text()
+        if tab.stage == "hearing" and self.opened.hearing is not None:
+            line.append(f"{HEARING} ", style="bold")
+            line.append_text(safe(schedule(self.opened.hearing)))
+            line.append("\n")
+        line.append_text(Text.assemble(("状態 ", "bold"), tab.state(),
+                                       f"   入力 {tab.filled} / {len(tab.criteria)} 項目"))
+        noted = sum(1 for c in tab.criteria if tab.notes.get(c.id))
         if noted:
             line.append(f"  所見 {noted} 項目")
         reopened = self.reopened_line()
         if reopened is not None:
-            line.append("\n")
+            line.append("\n" if tab.stage == "written" else "  ")
             line.append_text(reopened)
         self.query_one("#status", Static).update(line)
 
@@ -225,6 +322,8 @@ class ReviewScreen(ReviewerScreen[None]):
         hits = reader.hit_status()
         if hits:
             head.append(f"  検索 {hits}")
+        elif self.opened.materials:  # they are in the reader, after the automatic checks (F5)
+            head.append(f"  {materials_count(self.opened.materials)}")
         if self.narrow:
             head.append("  F6: ")
             for view in NARROW_VIEWS:
@@ -232,10 +331,25 @@ class ReviewScreen(ReviewerScreen[None]):
                 head.append(f"[{label}]" if view == self.narrow_view else f" {label} ",
                             style="bold" if view == self.narrow_view else "dim")
         self.query_one("#doc-head", Static).update(head)
-        filled = sum(1 for c in self.criteria if self.scores.get(c.id) is not None)
-        self.query_one("#form-head", Static).update(
-            Text.assemble(("採点", "bold"), f"  入力 {filled} / {len(self.criteria)}",
-                          ("  提出済（読むだけ）" if self.readonly else "", "bold")))
+        self.query_one("#form-head", Static).update(self.form_head())
+
+    def form_head(self) -> Text:
+        """"採点  入力 3 / 12"; with a hearing sheet, the two sheets' names, the one shown in brackets."""
+        tab = self.tab
+        if not self.staged:
+            return Text.assemble(("採点", "bold"), f"  入力 {tab.filled} / {len(tab.criteria)}",
+                                 ("  提出済（読むだけ）" if tab.readonly else "", "bold"))
+        head = Text()
+        for stage in self.tabs:
+            label = STAGE_LABELS[stage]
+            head.append(f"[{label}]" if stage == self.stage else f" {label} ",
+                        style="bold" if stage == self.stage else "dim")
+        head.append(f"  入力 {tab.filled} / {len(tab.criteria)}")
+        if tab.readonly:
+            head.append("  確定済" if tab.finalized else "  提出済", style="bold")
+        if self.narrow:
+            head.append("  h: 切替", style="dim")  # the footer has no room for the key
+        return head
 
     @on(Reader.Scrolled)
     def reader_scrolled(self) -> None:
@@ -250,12 +364,14 @@ class ReviewScreen(ReviewerScreen[None]):
         prose = self.query_one("#criterion", Prose)
         if isinstance(widget, Item):
             prose.show(self.criterion_parts(widget))
-        elif getattr(widget, "id", None) == "comment":
+        elif getattr(widget, "id", None) == self.tab.comment_id:
             prose.show([Para("コメント: 評価の理由・所見を書いてください。入力はその場で下書きとして保存されます。"
-                             if not self.readonly else "コメント（提出済み: 読むだけです）", "dim")])
+                             if not self.readonly else "コメント（読むだけです）" if self.tab.finalized
+                             else "コメント（提出済み: 読むだけです）", "dim")])
 
     def criterion_parts(self, item: Item) -> list[Part]:
         c = item.criterion
+        tab = self.tabs[item.stage]
         parts: list[Part] = [Para(f"{c.id} [{CRITERION_KIND_LABELS[c.kind]}] {clean(c.label)}", "bold")]
         short = self.narrow and self.narrow_view == "both"  # 80x24 with the application above
         if c.kind == "must":
@@ -266,80 +382,101 @@ class ReviewScreen(ReviewerScreen[None]):
             parts.append(Choices(tuple((n, f"{n} {label}") for n, label in scale.items()), item.value))
         if c.description:
             parts.append(Para(c.description))
-        note = self.notes.get(c.id, "")
+        if tab.stage != "written":
+            parts += self.written_parts(c.id, short)
+        note = tab.notes.get(c.id, "")
         if note:
             parts.append(Para(f"所見: {note}"))
         if short:
             return parts  # the keys are in the help (F1) and the footer
-        if self.readonly:
-            parts.append(Para("提出済みのため変更できません", "dim"))
+        if tab.readonly:
+            parts.append(Para("評価結果が確定済みのため変更できません" if tab.finalized else "提出済みのため変更できません",
+                              "dim"))
         else:
             keys = "y: 適合  n: 不適合" if c.kind == "must" else "0〜5: 点数  Left/Right: 増減"
             parts.append(Para(f"{keys}  m: 所見{'を直す' if note else 'を書く'}  BS: 取消", "dim"))
         return parts
 
+    def written_parts(self, cid: str, short: bool) -> list[Part]:
+        """On the hearing sheet: what the evaluator gave the item on the written one."""
+        written = self.tabs["written"]
+        value = written.scores.get(cid)
+        said = f"書面審査でのご自身の点数: {'未入力' if value is None else f'{value} 点'}"
+        note = written.notes.get(cid, "")
+        if note and not short:
+            said += f"（所見: {note}）"
+        return [Para(said, "dim")]
+
     # -- editing -----------------------------------------------------------------------
 
     @on(Item.Changed)
     def item_changed(self, event: Item.Changed) -> None:
+        tab = self.tabs[event.item.stage]
         if event.value is None:
-            self.scores.pop(event.criterion_id, None)
+            tab.scores.pop(event.criterion_id, None)
         else:
-            self.scores[event.criterion_id] = event.value
-        self.save_draft()
+            tab.scores[event.criterion_id] = event.value
+        self.save_draft(tab)
         self.describe(event.item)
 
     @on(Item.Refused)
     def item_refused(self, event: Item.Refused) -> None:
-        self.app.notify("提出済みの採点票は変更できません（委員長の差し戻しの後に変更できます）。", markup=False)
+        self.app.notify(self.tabs[event.item.stage].refused(), markup=False)
 
-    @on(TextArea.Changed, "#comment")
+    @on(TextArea.Changed)
     def comment_changed(self, event: TextArea.Changed) -> None:
-        self.comment = event.text_area.text
-        if self._comment_timer is not None:
-            self._comment_timer.stop()
-        self._comment_timer = self.set_timer(0.6, self.save_draft)
+        tab = next((t for t in self.tabs.values() if t.comment_id == event.text_area.id), None)
+        if tab is None:
+            return
+        tab.comment = event.text_area.text
+        if tab.timer is not None:
+            tab.timer.stop()
+        tab.timer = self.set_timer(0.6, lambda: self.save_draft(tab))
 
     def flush(self) -> None:
         """Save now what waits for the comment's autosave (quitting, a dropped connection)."""
-        if self._comment_timer is not None:
-            self.save_draft()
+        for tab in self.tabs.values():
+            if tab.timer is not None:
+                self.save_draft(tab)
 
-    def save_draft(self) -> bool:
-        if self.readonly:
+    def save_draft(self, tab: SheetTab | None = None) -> bool:
+        """Save a sheet (by default the one shown) as a draft; False where it could not be saved
+        (told on the message line; what was typed stays on the screen)."""
+        tab = tab or self.tab
+        if tab.readonly:
             return True
-        if self._comment_timer is not None:
-            self._comment_timer.stop()
-            self._comment_timer = None
-        if self.base is None and not self.scores and not self.notes and not self.comment.strip():
+        if tab.timer is not None:
+            tab.timer.stop()
+            tab.timer = None
+        if tab.empty:
             return True  # nothing entered: opening and leaving makes no sheet
         try:
-            saved = self.reviewer.session.save_draft(self.opened, self.base, self.scores, self.comment,
-                                                     notes=self.notes)
+            saved = self.reviewer.session.save_draft(self.opened, tab.base, tab.scores, tab.comment,
+                                                     notes=tab.notes, stage=tab.stage)
         except WorkspaceError as e:  # what was typed stays on the screen
             self.app.notify("\n".join(clean(m) for m in e.messages), title="保存できません", severity="error",
                             markup=False)
             return False
-        self.base = saved.sheet
+        tab.base = saved.sheet
         if saved.merge is not None:
-            self.show_merge(saved.merge)
-        if self.status is None:
-            self.status = "draft"
+            self.show_merge(tab, saved.merge)
+        if tab.status is None:
+            tab.status = "draft"
         self.update_status()
         self.update_heads()
         self.tell_of_others()
         return True
 
-    def show_merge(self, merge: Merge) -> None:
+    def show_merge(self, tab: SheetTab, merge: Merge) -> None:
         """The sheet had changed meanwhile (an import, another screen): show what was merged."""
-        self.scores = dict(merge.content.scores)
-        self.notes = dict(merge.content.notes)
-        for item in self.query(Item):
-            item.show(self.scores.get(item.criterion.id))
-            item.set_note(self.notes.get(item.criterion.id, ""))
-        if merge.content.comment != self.comment:
-            self.comment = merge.content.comment
-            self.query_one("#comment", TextArea).load_text(self.comment)
+        tab.scores = dict(merge.content.scores)
+        tab.notes = dict(merge.content.notes)
+        for item in self.tab_items(tab):
+            item.show(tab.scores.get(item.criterion.id))
+            item.set_note(tab.notes.get(item.criterion.id, ""))
+        if merge.content.comment != tab.comment:
+            tab.comment = merge.content.comment
+            self.query_one(f"#{tab.comment_id}", TextArea).load_text(tab.comment)
         lines = [f"{cid}: 別の保存の {v} を取り入れました" for cid, v in merge.taken.items()]
         lines += [f"{cid}: 別の保存では {theirs}、この画面の {mine} を保存しました"
                   for cid, (theirs, mine) in merge.conflicts.items()]
@@ -370,13 +507,45 @@ class ReviewScreen(ReviewerScreen[None]):
     # -- keys offered ----------------------------------------------------------------------
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        if action in ("submit", "declare_conflict", "note") and self.readonly:
+        if action in ("submit", "note") and self.readonly:
             return False  # a submitted sheet: no editing key is offered
+        if action == "declare_conflict" and self.tabs["written"].readonly:
+            return False  # the assignment's: offered while the written sheet may change
+        if action == "stage":
+            if not parameters or parameters[0] not in self.tabs or parameters[0] == self.stage:
+                return False
+            return (len(parameters) > 1) == self.narrow
         if action == "toggle_pane":
             return self.narrow
         if action == "hit":
             return bool(self.query_one(Reader).hit_status())
         return True
+
+    # -- the two sheets ------------------------------------------------------------------
+
+    def action_stage(self, stage: str, quiet: str = "") -> None:
+        """Show the other sheet (the written one or the hearing's); the focus returns where it was."""
+        if stage not in self.tabs or stage == self.stage:
+            return
+        left = self.tab
+        if left.timer is not None:
+            self.save_draft(left)  # the comment typed last is saved with its own sheet
+        focused = self.focused
+        if focused is not None and focused.id and focused.id != "reader" and focused.id != "doc-search":
+            left.focus = focused.id
+        self.stage = stage
+        self._form_focus = self.tab.focus
+        self.set_class(stage == "hearing", "-hearing")
+        if stage != "written":
+            written = self.tabs["written"]
+            for item in self.tab_items():
+                item.set_reference(reference(written, item.criterion.id))
+        self.show_form()
+        self.focus_in_tab()
+        self.update_status()
+        self.update_heads()
+        self.refresh_bindings()
+        self.describe(self.focused)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -471,37 +640,39 @@ class ReviewScreen(ReviewerScreen[None]):
             return
         c = focused.criterion
         item = focused
+        tab = self.tabs[item.stage]
 
         def done(value: str | None) -> None:
             if value is None:
                 return
             if value.strip():
-                self.notes[c.id] = value.strip()
+                tab.notes[c.id] = value.strip()
             else:
-                self.notes.pop(c.id, None)
-            item.set_note(self.notes.get(c.id, ""))
-            self.save_draft()
+                tab.notes.pop(c.id, None)
+            item.set_note(tab.notes.get(c.id, ""))
+            self.save_draft(tab)
             self.describe(item)
             self.fix_criterion_height()
 
         self.app.push_screen(InputDialog(f"{c.id} の所見", f"{c.id} {c.label}（{NOTE_MAX:,} 字まで。空欄で消します）",
-                                         value=self.notes.get(c.id, ""), max_length=NOTE_MAX,
+                                         value=tab.notes.get(c.id, ""), max_length=NOTE_MAX,
                                          placeholder="例: KPI の根拠が不明確"), done)
 
     def summary(self) -> Summary:
-        return Summary.of(self.reviewer.session, self.opened, self.scores, self.notes, self.comment)
+        return Summary.of(self.reviewer.session, self.opened, self.scores, self.notes, self.comment, stage=self.stage)
 
     def action_submit(self) -> None:
         if self.readonly:
             return
         self.save_draft()
+        tab = self.tab
 
         def done(answer: str | None) -> None:
             if answer == "submit":
-                self.submit_now()
+                self.submit_now(tab)
             elif answer:  # a criterion to go to
                 self.show_form()
-                target = self.query(f"#{item_id(answer)}")
+                target = self.query(f"#{item_id(answer, tab.stage)}")
                 if target:
                     target.first().focus()
                     target.first().scroll_visible()
@@ -513,24 +684,27 @@ class ReviewScreen(ReviewerScreen[None]):
             self.narrow_view = "both"
             self.apply_view()
 
-    def submit_now(self) -> None:
+    def submit_now(self, tab: SheetTab | None = None) -> None:
+        tab = tab or self.tab
         try:
-            saved = self.reviewer.session.submit(self.opened, self.base, self.scores, self.comment, notes=self.notes)
+            saved = self.reviewer.session.submit(self.opened, tab.base, tab.scores, tab.comment, notes=tab.notes,
+                                                 stage=tab.stage)
         except WorkspaceError as e:
             self.app.notify("\n".join(clean(m) for m in e.messages), title="提出できません", severity="error",
                             markup=False)
             return
-        self.base = saved.sheet
-        self.status = "submitted"
-        for item in self.query(Item):
+        tab.base = saved.sheet
+        tab.status = "submitted"
+        for item in self.tab_items(tab):
             item.set_readonly()
-        self.query_one("#comment", TextArea).read_only = True
+        self.query_one(f"#{tab.comment_id}", TextArea).read_only = True
         self.update_status()
         self.update_heads()
         self.describe(self.focused)
         self.refresh_bindings()
         self.fix_criterion_height()
-        self.app.notify(f"{self.app_obj.id} を提出しました。", markup=False)
+        what = f"{self.app_obj.id} の{HEARING}の採点票" if tab.stage == "hearing" else f"{self.app_obj.id} "
+        self.app.notify(f"{what}を提出しました。", markup=False)
 
     def action_save_next(self) -> None:
         if not self.save_draft():
@@ -538,7 +712,7 @@ class ReviewScreen(ReviewerScreen[None]):
         self.reviewer.open_next(self.evaluator_id, self.program.id, self.app_obj.id)
 
     def action_declare_conflict(self) -> None:
-        if self.readonly:
+        if self.tabs["written"].readonly:
             return
         self.reviewer.ask_reason(
             "利害関係の申出",

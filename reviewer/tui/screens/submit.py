@@ -36,13 +36,18 @@ class Summary:
     lines: tuple[Line, ...]
     rate: float | None          # the sheet's score rate as the ranking computes it
     comment_chars: int
+    stage: str = "written"      # or "hearing": the hearing's sheet (SPEC §6.4)
 
     @classmethod
     def of(cls, session: Session, opened: OpenedSheet, scores: dict[str, Any], notes: dict[str, str],
-           comment: str) -> Summary:
+           comment: str, stage: str = "written") -> Summary:
         crit = [c for c in opened.program.applicable(opened.application) if c.kind in ("must", "scored")]
+        if stage == "hearing":
+            rated = set(session.hearing_criteria(opened))
+            crit = [c for c in crit if c.id in rated]
         lines = tuple(Line(c.id, clean(c.label), c.kind, scores.get(c.id), bool(notes.get(c.id))) for c in crit)
-        return cls(opened.application.id, lines, session.sheet_rate(opened, scores), len(comment.strip()))
+        return cls(opened.application.id, lines, session.sheet_rate(opened, scores, stage=stage),
+                   len(comment.strip()), stage)
 
     @property
     def missing(self) -> list[Line]:
@@ -106,7 +111,8 @@ class SubmitDialog(Dialog):
         s = self.summary
         missing = s.missing
         with Vertical():
-            yield Static(f"{s.application} の採点票の提出", classes="title", markup=False)
+            sheet = "ヒアリングの採点票" if s.stage == "hearing" else "採点票"
+            yield Static(f"{s.application} の{sheet}の提出", classes="title", markup=False)
             with VerticalScroll():
                 yield Static(summary_text(s), id="submit-summary", markup=False)
             if missing:

@@ -55,11 +55,16 @@ class Item(Widget, can_focus=True):
 
         item: Item
 
-    def __init__(self, criterion: Criterion, value: object | None, readonly: bool = False, note: str = ""):
-        super().__init__(id=item_id(criterion.id))
+    def __init__(self, criterion: Criterion, value: object | None, readonly: bool = False, note: str = "",
+                 stage: str = "written", reference: str = ""):
+        super().__init__(id=item_id(criterion.id, stage))
         self.criterion = criterion
         self.readonly = readonly
         self.note = note
+        #: the sheet the item is on: "written" or "hearing" (SPEC §6.3)
+        self.stage = stage
+        #: shown before the value, dim: on the hearing sheet, the written score ("書面 3")
+        self.reference = reference
         self.set_reactive(Item.value, value)
         if readonly:
             self.add_class("-readonly")
@@ -76,6 +81,11 @@ class Item(Widget, can_focus=True):
     def set_note(self, note: str) -> None:
         self.note = note
         self.refresh(layout=True)
+
+    def set_reference(self, reference: str) -> None:
+        if reference != self.reference:
+            self.reference = reference
+            self.refresh()
 
     def set_readonly(self) -> None:
         self.readonly = True
@@ -105,12 +115,17 @@ class Item(Widget, can_focus=True):
         c = self.criterion
         head = f"{c.id} [{CRITERION_KIND_LABELS[c.kind]}] "
         value = self.value_label()
-        tail = ("所見 " if self.note else "") + value
+        reference = f"{self.reference}  " if self.reference else ""
+        if reference:  # the references in a column: the values right-aligned in the widest's room
+            value = " " * max(0, width(UNENTERED) - width(value)) + value
+        tail = reference + ("所見 " if self.note else "") + value
         room = max(cells - width(head) - width(tail) - 2, 4)
         label = fit(clean(c.label), room)
         text = Text(no_wrap=True, overflow="crop", end="")
         # one run of text up to the value: each change of style costs some 25 bytes over SSH
         text.append(head + label + " " * max(1, cells - width(head) - width(label) - width(tail)))
+        if reference:
+            text.append(reference, style="dim")
         if self.note:
             text.append("所見 ")
         if self.value is None:
@@ -160,6 +175,6 @@ class ScoreItem(Item):
         self.set_value(max(0, min(5, current + delta)))
 
 
-def item_id(cid: str) -> str:
-    """The widget id of a criterion's item."""
-    return "item-" + "".join(ch if ch.isalnum() else "_" for ch in cid)
+def item_id(cid: str, stage: str = "written") -> str:
+    """The widget id of a criterion's item (on the hearing sheet: "hearing-item-...")."""
+    return ("item-" if stage == "written" else f"{stage}-item-") + "".join(ch if ch.isalnum() else "_" for ch in cid)
