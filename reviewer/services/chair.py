@@ -142,6 +142,10 @@ class ChairDesk:
     def decide(self, program: str, application: str, decision: str | None, reason: str) -> None:
         review.decide(self.ws, program, application, decision, reason, self.chair_id, self.session.actor)
 
+    def draft_count(self, program: str) -> int:
+        """The program's sheets still drafts, written and hearing (they count nowhere)."""
+        return len(self.ws.sheets(program=program, status="draft", stage=None))
+
     def result_state(self, program: str) -> ResultState:
         return self.ws.result_state(program)
 

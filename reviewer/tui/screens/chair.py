@@ -1,4 +1,6 @@
-"""The chair's dashboard: progress, the live ranking, balance, sheets to reopen, export.
+"""The chair's dashboard: progress, the live ranking, balance, sheets to reopen, export, and the
+second half of a review (the hearing's shortlist, materials, opinions, decisions, finalizing: the
+ranking's keys and view 7, ``chair_review``).
 
 Scoring (pandas) runs in a worker thread and is imported only when first needed, so the
 app starts without it. The ranking shows as soon as it is scored; how sure it is (SPEC §6.6:
@@ -21,13 +23,16 @@ from textual.widgets import ContentSwitcher, Static
 from reviewer.domain.limits import DEFAULT_RESAMPLES
 from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
 from reviewer.present import result as words
-from reviewer.present.text import clean, pack
+from reviewer.present import review as review_words
+from reviewer.present.text import clean, pack, width
 from reviewer.services.errors import WorkspaceError
 from reviewer.tui.chrome import safe
 from reviewer.tui.screens.base import ReviewerScreen
+from reviewer.tui.screens.chair_review import ReviewActions
 from reviewer.tui.screens.dialogs import InputDialog, PickDialog
 from reviewer.tui.views.assignments import AssignmentsView
 from reviewer.tui.views.balance import BalanceView
+from reviewer.tui.views.decisions import DecisionsView, SecondHalf, application_of, request_of
 from reviewer.tui.views.evaluators import EvaluatorsView
 from reviewer.tui.views.progress import ProgressView
 from reviewer.tui.views.ranking import CUT_KEY, RankingView
@@ -42,7 +47,7 @@ if TYPE_CHECKING:
     from reviewer.scoring import Result
 
 VIEWS = [("progress", "1 進捗"), ("ranking", "2 ランキング"), ("balance", "3 バランス"), ("sheets", "4 採点票"),
-         ("assignments", "5 割当"), ("evaluators", "6 評価者")]
+         ("assignments", "5 割当"), ("evaluators", "6 評価者"), ("decide", "7 決定")]
 SPIN = "|/-\\"
 CHECK_SECONDS = 1.0  # how often the screen asks the workspace whether another session changed it
 SEED = 0  # the sureness's resamples are drawn from this seed (as the command line's default)
@@ -50,9 +55,18 @@ OWN_METHOD = "mean"  # the program's own result: this method (score_workspace's 
 Asked = tuple[str, "int | None", "str | None"]  # a scoring's method, budget (None: its own) and strategy (None: its own)
 Compared = tuple[str, int, Asked]  # a comparison's program, the change it was asked at and its settings
 VIEW_CLASSES: dict[str, type[ProgressView | RankingView | BalanceView | SheetsView | AssignmentsView
-                              | EvaluatorsView]] = {
+                              | EvaluatorsView | DecisionsView]] = {
     "progress": ProgressView, "ranking": RankingView, "balance": BalanceView, "sheets": SheetsView,
-    "assignments": AssignmentsView, "evaluators": EvaluatorsView}
+    "assignments": AssignmentsView, "evaluators": EvaluatorsView, "decide": DecisionsView}
+#: The views filled from the workspace, before the result is scored (view 7 shows its final list then).
+UNSCORED_VIEWS = ("sheets", "assignments", "decide")
+
+
+def tabs_text(view: str, cells: int) -> Text:
+    """The tab line, the view shown in brackets: two spaces between tabs where they fit, one where not."""
+    tabs = [f"[{label}]" if key == view else f" {label} " for key, label in VIEWS]
+    line = "  ".join(tabs)
+    return Text(line if width(line) <= cells else " ".join(tabs))
 
 
 class ChairScreen(ReviewerScreen[None]):
@@ -64,6 +78,7 @@ class ChairScreen(ReviewerScreen[None]):
         Binding("4", "view('sheets')", "採点票", show=False),
         Binding("5", "view('assignments')", "割当", show=False),
         Binding("6", "view('evaluators')", "評価者", show=False),
+        Binding("7", "view('decide')", "決定", show=False),
         Binding("p", "switch_program", "事業"),
         Binding("m", "cycle_method", "集計"),
         Binding("b", "budget", "予算"),
@@ -88,7 +103,7 @@ class ChairScreen(ReviewerScreen[None]):
         #: ``result`` is the program's own
         self.baseline: Result | None = None
         self._own: tuple[tuple[str, int], Result] | None = None  # the latest own result, by (program, change)
-        self._stale = {"ranking", "balance", "sheets", "assignments", "evaluators"}  # views to fill when next shown
+        self._stale = {"ranking", "balance", "sheets", "assignments", "evaluators", "decide"}  # views to fill when next shown
         self.view = "progress"
         self._busy: str | None = None  # what the busy line says is under way (None: nothing)
         self._tasks: dict[str, str] = {}  # the tasks under way ("scoring", "export") and their labels
@@ -104,6 +119,9 @@ class ChairScreen(ReviewerScreen[None]):
         #: the sureness being drawn (its data and settings), or the latest asked meanwhile; None: none
         self._drawing: tuple[tuple[str, int], Asked] | None = None
         self._sure_failed: tuple[str, int] | None = None  # the data whose sureness could not be drawn
+        #: the program's shortlist, requests, opinions, decisions and result state, as last read
+        self.second: SecondHalf | None = None
+        self.review = ReviewActions(self)
 
     def compose(self) -> ComposeResult:
         yield Static(id="title", classes="titlebar", markup=False)
@@ -157,13 +175,27 @@ class ChairScreen(ReviewerScreen[None]):
 
     def refresh_all(self, first: bool = False) -> None:
         """The title and tabs (the program), and the program's data (``reload``)."""
+        self.second = None
+        self.show_tabs()
+        self.reload(first)
+
+    def show_title(self) -> None:
+        """The chair, the program and, once its result is finalized, 確定済み first (in view at any width)."""
         name = self.reviewer.session.program_names()[self.program_id]
         chair = self.reviewer.identity
+        state = Text(f" {review_words.FINALIZED} ", style="bold reverse") if self.finalized else Text("")
         self.query_one("#title", Static).update(Text.assemble(
-            ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ", safe(name, style="bold"), f"（{self.program_id}）"))
-        self.query_one("#tabs", Static).update(Text("  ".join(
-            f"[{label}]" if key == self.view else f" {label} " for key, label in VIEWS)))
-        self.reload(first)
+            state, " " if self.finalized else "", ("委員長 ", "bold"), safe(chair.name), f"（{chair.id}）  ",
+            safe(name, style="bold"), f"（{self.program_id}）"))
+
+    def show_tabs(self) -> None:
+        tabs = self.query_one("#tabs", Static)
+        tabs.update(tabs_text(self.view, (tabs.content_region.width or self.app.size.width - 2) or 78))
+
+    @property
+    def finalized(self) -> bool:
+        """Whether the program's result is finalized (as last read from the workspace)."""
+        return self.second is not None and self.second.finalized
 
     def reload(self, first: bool = False) -> None:
         """Show the workspace as it is now: progress and the sheets at once, the result once
@@ -171,6 +203,7 @@ class ChairScreen(ReviewerScreen[None]):
         desk = self.reviewer.chair
         self._seen = desk.last_change()
         self._version = desk.data_version()
+        self.read_second_half()
         self.fill_progress()
         self._stale |= {"sheets", "assignments"}
         self.fill_view()
@@ -178,6 +211,22 @@ class ChairScreen(ReviewerScreen[None]):
             self.set_timer(0.3, self.compute)  # the first screen shows before pandas loads
         else:
             self.compute()
+
+    def read_second_half(self) -> None:
+        """The program's shortlist, requests, opinions, decisions and state: the ranking's marks and
+        view 7 follow them at once when they changed (the final list once scored again)."""
+        try:
+            second = SecondHalf.read(self.reviewer.chair, self.program_id)
+        except WorkspaceError as e:  # a workspace busy or damaged: told, the rest goes on
+            self.app.notify("\n".join(clean(m) for m in e.messages), severity="error", markup=False)
+            return
+        if second != self.second:
+            was = self.finalized
+            self.second = second
+            self._stale |= {"ranking", "decide"}
+            self.show_title()
+            if was != self.finalized:
+                self.refresh_bindings()  # F or R in view 7's footer
 
     def fill_progress(self) -> None:
         names = {e.id: e.name for e in self.reviewer.session.people()}
@@ -201,6 +250,11 @@ class ChairScreen(ReviewerScreen[None]):
             items += [f"集計: {METHOD_LABELS[result.method]}", words.strategy_text(result),
                       f"{words.SELECTED} {len(result.selected)} 件" + (f" {words.yen(result.selected_yen)}" if money else "")]
             items += [f"下限を満たせない: {n}" for n in result.selection_notes]
+            final = result.final
+            if final is not None and (final.decided or self.finalized):
+                items.append(f"{review_words.FINAL_LIST} {final.count} 件" + (f" {words.yen(final.yen)}" if money else ""))
+        if self.finalized:
+            items.append(f"評価結果: {review_words.FINALIZED}")
         self._summary_items = items
         self.pack_summary()
 
@@ -212,11 +266,12 @@ class ChairScreen(ReviewerScreen[None]):
 
     def on_resize(self) -> None:
         self.pack_summary()
+        self.show_tabs()
 
     def fill_view(self) -> None:
         """Fill the view on screen if its data changed since it was last filled."""
         view = self.view
-        if view not in self._stale or view not in ("sheets", "assignments") and self.result is None:
+        if view not in self._stale or view not in UNSCORED_VIEWS and self.result is None:
             return
         widget = self.view_widget(view)
         if widget is None:
@@ -224,10 +279,14 @@ class ChairScreen(ReviewerScreen[None]):
         self._stale.discard(view)
         if isinstance(widget, (SheetsView, AssignmentsView)):
             widget.fill(self.reviewer.chair, self.program_id)
+        elif isinstance(widget, DecisionsView):
+            if self.second is not None:
+                mine = self.result is not None and self.result.program.id == self.program_id
+                widget.fill(self.second, self.result if mine else None)
         elif self.result is None:
             return
         elif isinstance(widget, RankingView):
-            widget.fill(self.result, baseline=self.baseline, drawing=self.drawing_sureness())
+            widget.fill(self.result, baseline=self.baseline, drawing=self.drawing_sureness(), second=self.second)
         elif isinstance(widget, BalanceView):
             widget.fill(self.result)
         elif isinstance(widget, EvaluatorsView):
@@ -303,7 +362,7 @@ class ChairScreen(ReviewerScreen[None]):
             self.result, self._result_data = result, data
             self.baseline = None if mine else self._own[1] if self._own and self._own[0] == data else None
             self.show_summary()
-            self._stale |= {"ranking", "balance", "evaluators"}
+            self._stale |= {"ranking", "balance", "evaluators", "decide"}
             self.fill_view()
         if self._again:
             self.compute()
@@ -393,12 +452,16 @@ class ChairScreen(ReviewerScreen[None]):
         """Enter on an application (ranking or progress list): its result in detail."""
         if event.table.id not in ("ranking-table", "progress-applications") or not event.key or event.key == CUT_KEY:
             return
-        if self.result is None or not any(a.id == event.key for a in self.result.applications):
+        self.open_detail(event.key)
+
+    def open_detail(self, application: str) -> None:
+        """An application's result in detail (once scored)."""
+        if self.result is None or not any(a.id == application for a in self.result.applications):
             self.app.notify("集計中です。少し待ってからもう一度開いてください。", markup=False)
             return
         from reviewer.tui.screens.detail import ApplicationDetail
 
-        self.app.push_screen(ApplicationDetail(self.result, event.key))
+        self.app.push_screen(ApplicationDetail(self.result, application))
 
     async def action_view(self, view: str) -> None:
         self.view = view
@@ -407,8 +470,7 @@ class ChairScreen(ReviewerScreen[None]):
             await switcher.add_content(self.build_view(view))
         switcher.current = view
         self.fill_view()
-        self.query_one("#tabs", Static).update(Text("  ".join(
-            f"[{label}]" if key == view else f" {label} " for key, label in VIEWS)))
+        self.show_tabs()
         focus = VIEW_CLASSES[view].FOCUS
         if focus:
             self.query_one(focus).focus()
@@ -457,6 +519,55 @@ class ChairScreen(ReviewerScreen[None]):
     def action_reload(self) -> None:
         """F5: the workspace as it is now, at once (scored again even if nothing changed)."""
         self.reload()
+
+    # -- the second half of a review (``chair_review``) ---------------------------------------
+
+    def current_application(self) -> str | None:
+        """The application under the cursor: the ranking's row, or view 7's entry."""
+        if self.view == "ranking":
+            key = self.query_one("#ranking-table", LineTable).cursor_key
+            return key if key and key != CUT_KEY else None
+        if self.view == "decide":
+            return application_of(self.query_one(DecisionsView).selected_key())
+        return None
+
+    def current_request(self) -> int | None:
+        """The request under view 7's cursor, if one is."""
+        return request_of(self.query_one(DecisionsView).selected_key()) if self.view == "decide" else None
+
+    def scoring_under_way(self) -> bool:
+        return self._scoring
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """View 7's footer shows F (finalize) while the result is open, R (reopen) once it is
+        finalized; the other key then says why it does nothing."""
+        if action in ("finalize", "reopen_result") and not parameters:
+            return (action == "reopen_result") == self.finalized
+        return True
+
+    def action_shortlist(self) -> None:
+        self.review.shortlist()
+
+    def action_shortlist_around(self) -> None:
+        self.review.around()
+
+    def action_decide(self) -> None:
+        self.review.decide()
+
+    def action_opinion(self) -> None:
+        self.review.opinion()
+
+    def action_request_materials(self) -> None:
+        self.review.request_materials()
+
+    def action_answer(self) -> None:
+        self.review.answer()
+
+    def action_finalize(self, again: bool = False) -> None:
+        self.review.finalize(again)
+
+    def action_reopen_result(self, again: bool = False) -> None:
+        self.review.reopen_result(again)
 
     def action_switch_program(self) -> None:
         if len(self.programs) < 2:
@@ -514,7 +625,7 @@ class ChairScreen(ReviewerScreen[None]):
             self.app.notify("差し戻す採点票を選んで r を押してください。", markup=False)
             return
         picked = self.query_one(SheetsView).selected()
-        if picked is None:
+        if picked is None or self.review.refused():
             return
         application, evaluator = picked
         self.reviewer.ask_reason(

@@ -92,6 +92,62 @@ class InputDialog(Dialog):
         self.dismiss(None)
 
 
+class FormDialog(Dialog):
+    """A few lines of input, each under its label (``fields``: label, value, placeholder). Enter
+    moves to the next line; on the last it runs ``attempt`` on the values: a message back (what
+    is wrong) is shown in the dialog, which stays open with what was typed; None closes it with
+    the values (Esc: None)."""
+
+    BINDINGS = [Binding("escape", "cancel", "取消")]
+    DEFAULT_CSS = """
+    FormDialog .field { margin-top: 1; }
+    FormDialog Input { height: 1; padding: 0 1; background: $boost; }
+    FormDialog Input:focus { background: $panel; }
+    """
+
+    def __init__(self, title: str, prompt: str, fields: list[tuple[str, str, str]],
+                 attempt: Callable[[list[str]], str | None] | None = None, max_length: int = 0):
+        super().__init__()
+        self._title, self._prompt, self._fields = title, prompt, fields
+        self._attempt, self._max_length = attempt, max_length
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(safe(self._title), classes="title", markup=False)
+            if self._prompt:
+                yield Static(safe(self._prompt, multiline=True), markup=False)  # may name an applicant
+            for i, (label, value, placeholder) in enumerate(self._fields):
+                yield Static(safe(label), classes="field", markup=False)
+                yield Input(value=value, placeholder=placeholder, id=f"form-{i}", max_length=self._max_length)
+            yield Static("", id="dialog-problem", classes="problem", markup=False)
+            yield Static("Enter: 次の欄（最後の欄で決定）    Tab: 欄を移る    Esc: 取消", classes="keys", markup=False)
+
+    def on_mount(self) -> None:
+        self.reviewer.settle_cursors(self)
+        self.query_one("#form-0", Input).focus()
+
+    def values(self) -> list[str]:
+        return [self.query_one(f"#form-{i}", Input).value for i in range(len(self._fields))]
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        index = int((event.input.id or "form-0").removeprefix("form-"))
+        if index + 1 < len(self._fields):
+            self.set_focus(self.query_one(f"#form-{index + 1}", Input))  # now: the next key goes there
+            return
+        values = self.values()
+        problem = self._attempt(values) if self._attempt is not None else None
+        if problem:
+            shown = self.query_one("#dialog-problem", Static)
+            shown.update(Text.assemble(("入力を確かめてください: ", "bold"), safe(problem, multiline=True)))
+            shown.add_class("-shown")
+            return
+        self.dismiss(values)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
 class PickDialog(Dialog):
     BINDINGS = [Binding("escape", "cancel", "取消")]
 

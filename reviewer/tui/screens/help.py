@@ -48,7 +48,7 @@ SCORING = ("採点", [
 ])
 
 CHAIR = ("委員長", [
-    ("1 〜 6", "進捗・ランキング・バランス・採点票・割当・評価者の切替"),
+    ("1 〜 7", "進捗・ランキング・バランス・採点票・割当・評価者・決定の切替"),
     ("F5", "いますぐ更新（ほかの人の変更は 1 秒ごとに確かめて自動で反映します）"),
     ("Tab", "進捗の評価者別と申請別、採点票の絞込と表を移る"),
     ("PgUp/PgDn Home/End", "一覧で1画面送る・先頭へ・末尾へ"),
@@ -67,6 +67,21 @@ CHAIR = ("委員長", [
     ("e", "評価者の画面に切り替える（デモのみ）"),
 ])
 
+SECOND_HALF = ("ヒアリング・決定（2 ランキング の選んだ申請、7 決定 の一覧の選んだ項目に）", [
+    ("h", "ヒアリングの対象にする（日時・場所）。対象の申請では日時・場所の変更か、理由を付けて対象から外す"),
+    ("H （ランキング）", "順位の上位 N 件、または境界域（順位の確かさの計算の後）をまとめてヒアリングの対象にする"
+                        "（すでに対象の申請の日時・場所はそのまま）"),
+    ("d", "採否を記録する（採択・不採択、または記録の取消。理由は必須）"),
+    ("o", "意見を記録する（述べた者・意見・日付。評価者には示しません）"),
+    ("i", "追加資料を依頼する（依頼する資料・期限）"),
+    ("k （7 決定）", "追加資料の回答を記録する（受け取った内容、またはこのサーバー上のファイル）"),
+    ("F （7 決定）", "評価結果を確定する（いまの集計方法・予算・選定方式で。確認画面で採択候補先・警告・下書きを確かめます）"),
+    ("R （7 決定）", "評価結果の確定を理由を付けて解除する"),
+    ("Enter （7 決定）", "その申請の詳細"),
+    ("", "ランキングの「ヒ」はヒアリングの対象、「採」「否」は記録した採否（反転表示は計算上の選定と異なる決定）です。"),
+    ("", "確定した後は、採点票・ヒアリングの対象・追加資料・採否を変更できません（画面の上に「確定済み」と出ます）。"),
+])
+
 #: What the ranking's 境 (境界域) and its sureness columns mean, and the method adjusted.
 SURENESS = (f"順位の確かさ（ランキングの「{sureness.BOUNDARY_SHORT}」は{sureness.BOUNDARY}）",
             [("", line) for line in sureness.SURENESS_EXPLANATION])
@@ -83,7 +98,7 @@ def sections(chair: bool, viewing_as_evaluator: bool) -> list[tuple[str, list[tu
     evaluator = [QUEUE, READING, SCORING]
     if not chair:
         return [COMMON, *evaluator]
-    return [COMMON, CHAIR, SURENESS, ADJUSTED, *(evaluator if viewing_as_evaluator else [])]
+    return [COMMON, CHAIR, SECOND_HALF, SURENESS, ADJUSTED, *(evaluator if viewing_as_evaluator else [])]
 
 
 class HelpScreen(TextPage):
