@@ -327,6 +327,13 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
     op.set_defaults(func=c.cmd_opinion)
 
 
+def _result_options(p: argparse.ArgumentParser) -> None:
+    """The result a final list is of: its budget, method and selection strategy."""
+    p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き）")
+    p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
+    p.add_argument("--selection", choices=list(SELECTION_STRATEGIES), help="選定方式（審査基準の値を上書き）")
+
+
 def _decision_commands(sub: Subparsers, c: Any) -> None:
     """Decisions, the final list, finalizing and reopening the result (SPEC §6.7)."""
     de = sub.add_parser("decide", help="申請の採否を理由とともに記録する（委員長）",
@@ -346,9 +353,7 @@ def _decision_commands(sub: Subparsers, c: Any) -> None:
     ds = sub.add_parser("decisions", help="採択候補先（決定を反映した最終の一覧）と、予算・件数の上下限への警告を表示する")
     workspace_option(ds)
     ds.add_argument("--program", required=True, metavar="ID")
-    ds.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き）")
-    ds.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
-    ds.add_argument("--selection", choices=list(SELECTION_STRATEGIES), help="選定方式（審査基準の値を上書き）")
+    _result_options(ds)
     ds.add_argument("--json", action="store_true", help="JSON で出力する")
     ds.set_defaults(func=c.cmd_decisions)
 
@@ -359,9 +364,7 @@ def _decision_commands(sub: Subparsers, c: Any) -> None:
     workspace_option(fi)
     fi.add_argument("--program", required=True, metavar="ID")
     _chair_option(fi)
-    fi.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き）")
-    fi.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
-    fi.add_argument("--selection", choices=list(SELECTION_STRATEGIES), help="選定方式（審査基準の値を上書き）")
+    _result_options(fi)
     fi.add_argument("--ignore-drafts", action="store_true", help="下書きの採点票が残っていても確定する（下書きは集計に入らない）")
     fi.set_defaults(func=c.cmd_finalize)
 
