@@ -277,7 +277,6 @@ MIGRATIONS: dict[int, str] = {
     DROP TABLE sheets;
     ALTER TABLE sheets_v5 RENAME TO sheets;
     CREATE INDEX sheets_by_evaluator ON sheets(evaluator, program);
-    CREATE INDEX sheets_by_status ON sheets(program, status, stage);
     CREATE TRIGGER sheets_submitted_readonly BEFORE UPDATE ON sheets
     WHEN OLD.status = 'submitted'
      AND NOT (NEW.status = 'draft' AND NEW.scores = OLD.scores AND NEW.comment = OLD.comment
