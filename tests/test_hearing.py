@@ -130,6 +130,13 @@ def test_the_batch_path_template_and_import(tmp_path):
         s = w.sheet(P, "T-0002", "e01", "hearing")
         assert s is not None and s.status == "submitted" and s.scores == {"A1": 4, "A2": 2}
         assert w.sheet(P, "T-0002", "e01").scores == MUSTS | ALL_A   # the written sheet unchanged
+    done = run("reopen", "--workspace", str(ws), "--program", P, "--application", "T-0002", "--evaluator", "e01",
+               "--chair", "c01", "--reason", "A2 の根拠を確認", "--stage", "hearing")
+    assert done.returncode == 0 and "ヒアリング" in done.stdout, done.stderr
+    with Workspace.open(ws) as w:
+        assert w.sheet(P, "T-0002", "e01", "hearing").status == "draft"
+        assert w.sheet(P, "T-0002", "e01").status == "submitted"
+    assert run("import-scores", "--workspace", str(ws), str(out)).returncode == 0  # submitted again
     status = json.loads(run("status", "--workspace", str(ws), "--program", P, "--json").stdout)[0]
     assert status["hearing"] == [{"application": "T-0002", "scheduled": "2026-12-11 14:00",
                                   "place": "https://meet.example/r", "assigned": 2, "drafted": 0, "submitted": 1}]

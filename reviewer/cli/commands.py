@@ -234,8 +234,9 @@ def cmd_reopen(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         reopen_sheet(ws, args.program, args.application, args.evaluator, actor=f"{args.chair} ({actor()})",
-                     reason=args.reason, chair=args.chair)
-    print(f"差し戻しました: {args.program} / {args.application} / {args.evaluator}")
+                     reason=args.reason, chair=args.chair, stage=args.stage)
+    stage = "（ヒアリング）" if args.stage == "hearing" else ""
+    print(f"差し戻しました{stage}: {args.program} / {args.application} / {args.evaluator}")
     return 0
 
 

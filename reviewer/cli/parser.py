@@ -185,6 +185,8 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
     r.add_argument("--evaluator", required=True, metavar="ID")
     r.add_argument("--chair", required=True, metavar="ID", help="差し戻す委員長の評価者 ID")
     r.add_argument("--reason", type=_reason, required=True, help="差し戻しの理由（空でないこと）")
+    r.add_argument("--stage", choices=["written", "hearing"], default="written",
+                   help="written: 書面審査の採点票（既定）、hearing: ヒアリングの採点票")
     r.set_defaults(func=c.cmd_reopen)
 
     au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
