@@ -151,9 +151,11 @@ class ChairDesk:
 
     def finalize(self, program: str, method: str, budget: int | None, selection: str | None = None,
                  drafts_ok: bool = False) -> Result:
-        """Finalize the program's result as scored now with ``method``, ``budget`` and ``selection``."""
-        result = score_workspace(self.ws, program, method=method, budget_yen=budget, selection=selection)
-        review.finalize(self.ws, program, self.chair_id, self.session.actor, result, drafts_ok)
+        """Finalize the program's result as scored now with ``method``, ``budget`` and ``selection``,
+        on a connection of its own (it runs in a worker thread, as the scoring does)."""
+        with Workspace.open(self.session.path) as ws:
+            result = score_workspace(ws, program, method=method, budget_yen=budget, selection=selection)
+            review.finalize(ws, program, self.chair_id, self.session.actor, result, drafts_ok)
         return result
 
     def reopen_result(self, program: str, reason: str) -> None:

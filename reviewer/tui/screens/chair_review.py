@@ -316,16 +316,23 @@ class ReviewActions:
                                   style="bold" if line.startswith("警告") else ""))
 
         def done(yes: bool | None) -> None:
-            if not yes:
-                return
-            try:
-                final = self.desk.finalize(self.program, *asked, drafts_ok=drafts > 0)
-            except WorkspaceError as e:
-                self.tell(messages(e), error=True)
-                return
-            self.changed(words.finalized_on_screen(final))
+            if yes:
+                self.tell("評価結果を確定しています（集計し直しています）…")
+                screen.run_worker(lambda: self._finalize(self.program, asked, drafts), thread=True,
+                                  group="finalize", exclusive=True)
 
         screen.app.push_screen(ConfirmDialog(f"評価結果を確定する: {self.program}", body), done)
+
+    def _finalize(self, program: str, asked: tuple[str, int | None, str | None], drafts: int) -> None:
+        """In a worker thread: score again and finalize (on a connection of the desk's own, so the
+        screen does not wait for the scoring); the outcome is told on the screen's thread."""
+        app = self.screen.app
+        try:
+            final = self.desk.finalize(program, *asked, drafts_ok=drafts > 0)
+        except WorkspaceError as e:
+            app.call_from_thread(self.tell, messages(e), True)
+            return
+        app.call_from_thread(self.changed, words.finalized_on_screen(final))
 
     def reopen_result(self, again: bool = False) -> None:
         """R: reopen the finalized result, with a reason."""
