@@ -252,10 +252,10 @@ def test_the_workbook_names_the_strategy(sample_ws, tmp_path):
     assert r.returncode == 0, r.stderr
     wb = openpyxl.load_workbook(out)
     ov = {row[0]: row[1] for row in wb["概要"].iter_rows(min_row=4, values_only=True) if row[0]}
-    assert ov["選定方式"] == "最適化（optimal）"
+    assert ov["選定方式"] == "最適化"
     assert "全体: 下限 50 件に対し対象の申請が" in ov["下限を満たせない"]
     assert ov["選定の条件"].endswith("同じ組が複数あれば、順位の高い申請を含む組）。")
-    assert "選定: 最適化（optimal）" in str(wb["ランキング"].cell(row=2, column=1).value)
+    assert "選定: 最適化　" in str(wb["ランキング"].cell(row=2, column=1).value)
 
 
 def test_an_unknown_strategy_in_the_criteria_file_is_told(tmp_path):

@@ -57,7 +57,7 @@ def write(book: Book, r: Result) -> None:
 def _application(lines: _Lines, a: AppResult, r: Result) -> None:
     """One application's lines: its automatic checks, its must criteria, and no sheet if none."""
     for c in a.checks:
-        lines.add(a, words.AUTO_CHECKS, f"{c.label}（{c.code}）", c.passed, PASS if c.passed else FAIL, c.message,
+        lines.add(a, words.AUTO_CHECKS, c.label, c.passed, PASS if c.passed else FAIL, c.message,
                   why_cap=80)
     for cid, (passes, fails) in a.must.items():
         crit = r.program.criterion(cid)

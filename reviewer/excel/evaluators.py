@@ -51,7 +51,7 @@ def write_sheets(book: Book, r: Result) -> None:
         sh.text(row, 3, a.applicant, cell, cap=30)
         total = _marks(book, sh, row, crits, s)
         n = ID_COLS + len(crits)
-        sh.number(row, n, total, book.fmt(border=1, num_format="0.##"), shown="000")
+        sh.number(row, n, total, book.fmt(border=1, num_format="0.0#"), shown="000")
         sh.number(row, n + 1, a.max_points, book.fmt(border=1, num_format="0"), shown="000")
         _rate(book, sh, row, n + 2, a, s)
     sh.finish(hr, hr + len(sheets), len(headers), freeze_cols=ID_COLS)
@@ -137,11 +137,10 @@ def _criterion_means(book: Book, sh: Sheet, row: int, r: Result) -> None:
     """From ``row``: a heading, then each scored criterion with its mean over all submitted sheets."""
     cell = book.fmt(border=1)
     sh.text(row, 0, "評価項目別の平均（提出済みの採点票すべて）", book.fmt(bold=True), cap=20)
-    sh.header(row + 1, ["項目ID", "項目", "平均", "区分", "タグ"])
+    sh.header(row + 1, ["項目ID", "項目", "平均", "区分"])
     for i, c in enumerate(c for c in r.program.criteria if c.kind == "scored"):
         rr = row + 2 + i
         sh.text(rr, 0, c.id, cell)
         sh.text(rr, 1, c.label, cell, cap=50)
         sh.number(rr, 2, r.criterion_means.get(c.id), book.fmt(border=1, num_format="0.00"), shown="0.00")
         sh.text(rr, 3, c.group, cell, cap=30)
-        sh.text(rr, 4, "・".join(c.tags), cell)

@@ -47,7 +47,7 @@ def write(book: Book, r: Result, generated: str) -> None:
     p = r.program
     state = f"　{second.FINAL_LIST}: {second.state_text(r)}" if has_decisions(r) else ""
     sh.title(f"{p.name} 審査結果（ランキング）",
-             f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　{words.strategy_text(r)}"
+             f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　{words.strategy_text(r, code=False)}"
              f"　自動加点: {words.bonus_state(r)}"
              f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}{state}　作成: {generated}")
     columns = _columns(r)
@@ -139,10 +139,10 @@ def _spread(sh: Sheet, row: int, col: int, a: AppResult, f: RowFormat) -> None:
     """The spread of the evaluators' rates, in red and marked when they disagree."""
     if a.spread is None:
         sh.text(row, col, "", f())
-    elif a.disagreement:
-        sh.text(row, col, f"{a.spread:.1f}（乖離大）", f(font_color=ALERT))
+    elif a.disagreement:  # a number, marked by its format
+        sh.number(row, col, a.spread, f(font_color=ALERT, num_format='0.0"（乖離大）"'), shown="00.0（乖離大）")
     else:
-        sh.text(row, col, f"{a.spread:.1f}", f())
+        sh.number(row, col, a.spread, f(num_format="0.0"), shown="00.0")
 
 
 def _review_columns(p: Program) -> list[Column]:

@@ -160,9 +160,11 @@ def cut_line(result: Result) -> str:
 # -- the program's result ----------------------------------------------------------------
 
 
-def strategy_text(result: Result) -> str:
-    """"選定: 下限を先に満たす（quota）": the selection strategy used (SPEC §6.5)."""
-    return f"選定: {SELECTION_LABELS[result.selection]}（{result.selection}）"
+def strategy_text(result: Result, code: bool = True) -> str:
+    """"選定: 下限を先に満たす（quota）": the selection strategy used (SPEC §6.5); without ``code``
+    (the workbook, an official document), in words only."""
+    label = f"選定: {SELECTION_LABELS[result.selection]}"
+    return f"{label}（{result.selection}）" if code else label
 
 
 def budget_text(result: Result, what_if: bool = False) -> str:

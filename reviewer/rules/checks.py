@@ -120,10 +120,10 @@ def _corporation_missing(app: Application, el: Eligibility) -> list[str]:
         if a.governance not in el.corporation_governance:
             missing.append(
                 "関連する都道府県又は市区町村との間で、出資・包括連携協定・コンソーシアム組成等による"
-                "ガバナンス（governance）が示されていません"
+                "ガバナンスが示されていません"
             )
         if not a.related_lg_codes:
-            missing.append("ガバナンスを確立した関連自治体（related_lg_codes）が示されていません")
+            missing.append("ガバナンスを確立した関連する都道府県又は市区町村が示されていません")
     return missing
 
 

@@ -1,0 +1,76 @@
+"""The workbook as an official document (issue 17, first defects): no internal identifier in any
+cell (check codes, method and strategy codes, criterion tags, applicant type codes, TOML keys),
+the spread (乖離) stored as a number, points shown without a dangling decimal point."""
+
+from __future__ import annotations
+
+import re
+
+import openpyxl
+import pytest
+
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CHECK_CODES, METHODS, SELECTION_STRATEGIES
+from reviewer.services.results import export_workbook
+from reviewer.services.setup import demo_workspace
+from reviewer.workspace import Workspace
+
+PROGRAMS = ("r2-iot", "r2-ai-plan", "r5-smartcity-2")
+TOML_KEYS = ("related_lg_codes", "governance", "lg_code", "requested_subsidy_yen", "mynumber_card_rate", "applicant_type",
+             "only_when_oversubscribed", "max_field_share", "bureau_min", "bureau_max")
+
+
+@pytest.fixture(scope="module")
+def books(tmp_path_factory) -> dict[str, openpyxl.Workbook]:
+    root = tmp_path_factory.mktemp("official")
+    demo_workspace(root / "ws")
+    out = {}
+    with Workspace.open(root / "ws") as ws:
+        tags = {t for pid in PROGRAMS for c in ws.program(pid).criteria for t in c.tags}
+        for pid in PROGRAMS:
+            path = root / f"{pid}.xlsx"
+            export_workbook(ws, pid, path, "test", resamples=50)
+            out[pid] = openpyxl.load_workbook(path)
+    out["_tags"] = tags  # type: ignore[assignment]
+    return out
+
+
+def _codes(tags: set[str]) -> list[str]:
+    return [*CHECK_CODES, *METHODS, *SELECTION_STRATEGIES, *APPLICANT_TYPE_LABELS, *tags, *TOML_KEYS, "unscored"]
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_no_internal_identifier_in_any_cell(books, program):
+    codes = _codes(books["_tags"])  # type: ignore[arg-type]
+    assert "covid" in codes and "subsidy-cap" in codes and "zscore" in codes
+    pattern = re.compile(r"(?<![A-Za-z0-9_\-])(" + "|".join(re.escape(c) for c in sorted(codes, key=len, reverse=True))
+                         + r")(?![A-Za-z0-9_\-])")
+    found = []
+    for ws in books[program].worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and (m := pattern.search(cell.value)):
+                    found.append(f"{ws.title}!{cell.coordinate}: {m.group(1)} in {cell.value[:60]!r}")
+    assert not found, "\n".join(found[:20])
+
+
+def _column(ws, title: str) -> int:
+    for row in ws.iter_rows(min_row=1, max_row=12):
+        for cell in row:
+            if cell.value == title:
+                return cell.column
+    raise AssertionError(f"no column {title} in {ws.title}")
+
+
+def test_the_spread_is_a_number_and_points_have_no_dangling_point(books):
+    ranking = books["r2-iot"]["ランキング"]
+    col = _column(ranking, "乖離（最大−最小）")
+    values = [row[col - 1] for row in ranking.iter_rows(min_row=1) if isinstance(row[col - 1].value, (int, float))]
+    assert values, "the spread column holds numbers"
+    flagged = [c for c in values if "乖離大" in c.number_format]
+    assert flagged and all(c.value > 30 for c in flagged)      # the mark is the format's, the value a number
+    assert not any(isinstance(row[col - 1].value, str) and row[col - 1].value.strip()
+                   for row in ranking.iter_rows(min_row=8))
+    for ws in books["r2-iot"].worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                assert cell.number_format != "0.##", f"{ws.title}!{cell.coordinate}"
