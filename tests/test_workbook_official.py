@@ -74,3 +74,28 @@ def test_the_spread_is_a_number_and_points_have_no_dangling_point(books):
         for row in ws.iter_rows():
             for cell in row:
                 assert cell.number_format != "0.##", f"{ws.title}!{cell.coordinate}"
+
+
+def test_dates_in_the_japanese_calendar_and_the_what_if_budget(tmp_path):
+    from datetime import date, datetime, timezone
+
+    from reviewer.present.text import official_time, wareki
+
+    assert wareki(date(2026, 12, 2)) == "令和8年12月2日" and wareki(date(2019, 5, 1)) == "令和元年5月1日"
+    assert wareki(date(2019, 4, 30)) == "平成31年4月30日" and wareki(date(1989, 1, 8)) == "平成元年1月8日"
+    # 23:30 UTC on 1 December is already 2 December in Japan
+    assert official_time(datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)) == "令和8年12月2日 08:30（日本時間）"
+    demo_workspace(tmp_path / "ws")
+    with Workspace.open(tmp_path / "ws") as ws:
+        export_workbook(ws, "r5-smartcity-2", tmp_path / "own.xlsx", "t", resamples=0,
+                        generated_at=datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc))
+        export_workbook(ws, "r5-smartcity-2", tmp_path / "what-if.xlsx", "t", budget_yen=100_000_000, resamples=0)
+    own = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "own.xlsx")["概要"].iter_rows(values_only=True)
+           if r[0]}
+    assert own["作成日時"] == "令和8年12月2日 08:30（日本時間）"
+    assert "予算額" in own and own["予算の扱い"].startswith("審査基準の予算。予算額は実施要領に記載がなく、見本の値です")
+    wb = openpyxl.load_workbook(tmp_path / "what-if.xlsx")
+    what_if = {r[0]: r[1] for r in wb["概要"].iter_rows(values_only=True) if r[0]}
+    assert what_if["予算額（試算）"] == 100_000_000
+    assert what_if["予算の扱い"] == "試算（審査基準の予算 250,000,000円に代えて指定した額）"
+    assert "予算 100,000,000円（試算）" in str(wb["ランキング"]["A2"].value)

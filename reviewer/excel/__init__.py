@@ -36,7 +36,7 @@ from reviewer.excel import (
 from reviewer.excel.book import Book
 from reviewer.excel.records import ReviewRecords
 from reviewer.files.private import private_file
-from reviewer.present.text import JST
+from reviewer.present.text import JST, official_time
 from reviewer.scoring import Result
 
 __all__ = ["REVIEW_SHEETS", "SHEETS", "ReviewRecords", "write_workbook"]
@@ -68,7 +68,7 @@ def write_workbook(result: Result, path: Path, generated_at: datetime | None = N
 
 def _write_sheets(book: Book, result: Result, generated_at: datetime | None, review: ReviewRecords | None) -> None:
     when = generated_at or datetime.now(JST)
-    generated = (when.astimezone(JST) if when.tzinfo else when).strftime("%Y-%m-%d %H:%M")  # Japan time
+    generated = official_time(when)  # 和暦, Japan time
     overview.write(book, result, generated, review)
     final.write(book, result)
     ranking.write(book, result, generated)

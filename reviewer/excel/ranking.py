@@ -47,7 +47,8 @@ def write(book: Book, r: Result, generated: str) -> None:
     p = r.program
     state = f"　{second.FINAL_LIST}: {second.state_text(r)}" if has_decisions(r) else ""
     sh.title(f"{p.name} 審査結果（ランキング）",
-             f"{words.budget_text(r)}　集計方法: {METHOD_LABELS[r.method]}　{words.strategy_text(r, code=False)}"
+             f"{words.budget_text(r, words.is_what_if(r))}　集計方法: {METHOD_LABELS[r.method]}"
+             f"　{words.strategy_text(r, code=False)}"
              f"　自動加点: {words.bonus_state(r)}"
              f"　{words.SELECTED} {len(r.selected)} 件 {words.yen(r.selected_yen)}{state}　作成: {generated}")
     columns = _columns(r)

@@ -39,7 +39,7 @@ def write(book: Book, r: Result) -> None:
     if c is None:
         return
     sh = book.sheet(SHEET)
-    sh.title(f"{r.program.name} {SHEET}", f"{words.budget_text(r)}　{words.strategy_text(r, code=False)}")
+    sh.title(f"{r.program.name} {SHEET}", f"{words.budget_text(r, words.is_what_if(r))}　{words.strategy_text(r, code=False)}")
     hr = HEADER_ROW
     for (first, last), h in zip(OUTCOME_SPANS, sureness.COMPARISON_HEADERS):
         _span(sh, hr, first, last, h, book.fmt(**HEADER_FORMAT))

@@ -174,6 +174,23 @@ def budget_text(result: Result, what_if: bool = False) -> str:
     return f"予算 {yen(result.budget_yen)}" + ("（試算）" if what_if else "")
 
 
+def is_what_if(result: Result) -> bool:
+    """Whether the result's budget is not the criteria file's: a what-if (試算)."""
+    return result.program.gives_money and result.budget_yen != result.program.selection.budget_yen
+
+
+def budget_basis(result: Result) -> str:
+    """Where the budget comes from, for an official: a what-if (and the criteria's budget), or
+    the criteria file's, with its note where it has one (e.g. that it is a sample value)."""
+    sel = result.program.selection
+    if not result.program.gives_money:
+        return "補助金のない事業"
+    if is_what_if(result):
+        base = f"審査基準の予算 {yen(sel.budget_yen)}" if sel.budget_yen is not None else "審査基準に予算の定めなし"
+        return f"試算（{base}に代えて指定した額）"
+    return "審査基準の予算" + (f"。{sel.note}" if sel.note else "")
+
+
 def bonus_names(program: Program) -> str:
     """The auto bonus criteria, by label ("" when the program has none)."""
     return "・".join(c.label for c in program.criteria if c.kind == "auto")

@@ -6,7 +6,7 @@ import json
 import re
 import unicodedata
 from collections.abc import Set as AbstractSet
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from functools import lru_cache
 from typing import NamedTuple
 
@@ -20,6 +20,27 @@ def width(text: str) -> int:
 
 
 JST = timezone(timedelta(hours=9), "JST")
+
+
+#: The eras an official date is written in (和暦): first day, name.
+ERAS = ((date(2019, 5, 1), "令和"), (date(1989, 1, 8), "平成"))
+
+
+def wareki(day: date) -> str:
+    """``day`` in the Japanese calendar, as an official document writes it: "令和8年12月2日"
+    (the first year is 元年); before 平成, the Western year."""
+    for start, era in ERAS:
+        if day >= start:
+            year = day.year - start.year + 1
+            return f"{era}{'元' if year == 1 else year}年{day.month}月{day.day}日"
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def official_time(when: datetime) -> str:
+    """A time for an official document: 和暦, Japan time and its zone ("令和8年12月2日 15:37（日本時間）");
+    a time without a zone is taken as Japan time."""
+    local = when.astimezone(JST) if when.tzinfo else when
+    return f"{wareki(local.date())} {local:%H:%M}（日本時間）"
 
 
 def jst(stamp: str | None) -> str:
