@@ -99,3 +99,15 @@ def test_dates_in_the_japanese_calendar_and_the_what_if_budget(tmp_path):
     assert what_if["予算額（試算）"] == 100_000_000
     assert what_if["予算の扱い"] == "試算（審査基準の予算 250,000,000円に代えて指定した額）"
     assert "予算 100,000,000円（試算）" in str(wb["ランキング"]["A2"].value)
+
+
+def test_regional_balance_has_a_total_row_and_states_the_shortfall(books):
+    ws = books["r2-ai-plan"]["地域バランス"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[0]]
+    head = next(i for i, r in enumerate(rows) if r[0] == "総合通信局")
+    bureaus = rows[head + 1:head + 12]
+    total = rows[head + 12]
+    assert total[0] == "合計"
+    assert total[1:4] == tuple(sum(b[i] for b in bureaus) for i in (1, 2, 3))
+    assert (total[5], total[6]) == (50, 100)                     # the program's own minimum and maximum
+    assert total[7] == f"下限まで {50 - total[3]} 件不足"

@@ -37,9 +37,27 @@ def write_regions(book: Book, r: Result) -> None:
         warn = b.status != "ok"
         sh.text(row, 7, BALANCE_LABELS[b.status], book.fmt(border=1, font_color=ALERT if warn else "#000000"))
     last = hr + len(r.balance)
+    _total(book, sh, last + 1, r)
     peak = max([b.applications for b in r.balance] + [1])
     _chart(book, sh, hr + 1, last, peak)
     sh.finish(hr, last, len(headers))
+
+
+def _total(book: Book, sh: Sheet, row: int, r: Result) -> None:
+    """The whole program under the bureaus: the sums, and the program's own minimum and maximum."""
+    bold = book.fmt(border=1, bold=True, top=2)
+    sel = r.program.selection
+    sh.text(row, 0, "合計", bold)
+    for col, n in ((1, sum(b.applications for b in r.balance)), (2, sum(b.eligible for b in r.balance)),
+                   (3, sum(b.selected for b in r.balance))):
+        sh.number(row, col, n, bold, shown="0000")
+    total_yen = sum(b.selected_yen for b in r.balance)
+    sh.number(row, 4, total_yen, book.fmt(border=1, bold=True, top=2, num_format=YEN), shown=words.yen(total_yen))
+    sh.number(row, 5, sel.min_selected, bold, shown="00")
+    sh.number(row, 6, sel.max_selected, bold, shown="00")
+    short = sel.min_selected is not None and len(r.selected) < sel.min_selected
+    sh.text(row, 7, f"下限まで {sel.min_selected - len(r.selected)} 件不足" if short and sel.min_selected else "",
+            book.fmt(border=1, bold=True, top=2, font_color=ALERT))
 
 
 def _chart(book: Book, sh: Sheet, first: int, last: int, peak: int) -> None:
@@ -55,7 +73,7 @@ def _chart(book: Book, sh: Sheet, first: int, last: int, peak: int) -> None:
                       "major_unit": max(1, -(-peak // 10)), "num_format": "0"})
     chart.set_legend({"position": "bottom", "font": {"name": FONT}})
     chart.set_size({"width": 720, "height": 320})
-    sh.ws.insert_chart(last + 2, 0, chart)
+    sh.ws.insert_chart(last + 3, 0, chart)  # under the total row
 
 
 def write_fields(book: Book, r: Result) -> None:
