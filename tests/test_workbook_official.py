@@ -111,3 +111,20 @@ def test_regional_balance_has_a_total_row_and_states_the_shortfall(books):
     assert total[1:4] == tuple(sum(b[i] for b in bureaus) for i in (1, 2, 3))
     assert (total[5], total[6]) == (50, 100)                     # the program's own minimum and maximum
     assert total[7] == f"下限まで {50 - total[3]} 件不足"
+
+
+def test_unfinished_scoring_is_shown(books):
+    """概要 says how many sheets are assigned, drafts and not started; ランキング's 割当数 is red
+    where an application is ranked on fewer sheets than assigned (3 of 4)."""
+    wb = books["r2-iot"]
+    ov = {r[0]: r[1] for r in wb["概要"].iter_rows(values_only=True) if r[0]}
+    assert ov["提出済みの採点票"] == 107
+    assert ov["採点票の割当・未提出"].startswith("割当 110 件のうち提出 107 件、下書き 3 件、未着手 0 件")
+    ranking = wb["ランキング"]
+    reviews, assigned = _column(ranking, "評価数"), _column(ranking, "割当数")
+    short = [(row[reviews - 1].value, row[assigned - 1]) for row in ranking.iter_rows(min_row=6)
+             if isinstance(row[reviews - 1].value, (int, float)) and isinstance(row[assigned - 1].value, (int, float))
+             and row[reviews - 1].value < row[assigned - 1].value]
+    assert short and all(cell.font.color is not None and cell.font.color.rgb.endswith("C00000") for _, cell in short)
+    assert ov["割当の一部の採点票だけで順位の付いた申請"].startswith(
+        f"{sum(1 for v, c in short if ranking.cell(row=c.row, column=1).value is not None)} 件")

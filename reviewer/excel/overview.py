@@ -71,12 +71,25 @@ def _rows(book: Book, r: Result, generated: str, records: ReviewRecords | None =
         (words.SELECTED, len(r.selected), count),
         ("採択候補の申請額の合計", r.selected_yen, yen),
         ("提出済みの採点票", len(r.sheets), count),
+        *_completeness(r, cell),
         ("評価者数", len(r.evaluator_stats), count),
         ("評価者間の一致度（Krippendorff の α）", words.agreement_text(r.agreement), cell),
         ("選定の条件", words.selection_text(r), cell),
         *_review_facts(book, r, records),
         ("作成日時", generated, cell),
     ]
+
+
+def _completeness(r: Result, cell: Any) -> list[tuple[str, Any, Any]]:
+    """How complete the written review is: assigned, drafts, not started, and the applications
+    ranked on fewer sheets than assigned (where the workspace is known)."""
+    c = r.progress
+    if c is None:
+        return []
+    short = sum(1 for a in r.ranked if a.assigned is not None and a.reviews < a.assigned)
+    return [("採点票の割当・未提出", f"割当 {c.assigned} 件のうち提出 {c.submitted} 件、下書き {c.drafted} 件、"
+             f"未着手 {c.not_started} 件（下書きと未着手は集計に入りません）", cell),
+            ("割当の一部の採点票だけで順位の付いた申請", f"{short} 件（ランキングの割当数が赤字の申請）", cell)]
 
 
 def _sureness_facts(r: Result) -> list[tuple[str, str]]:

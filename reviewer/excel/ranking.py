@@ -146,10 +146,18 @@ def _spread(sh: Sheet, row: int, col: int, a: AppResult, f: RowFormat) -> None:
         sh.number(row, col, a.spread, f(num_format="0.0"), shown="00.0")
 
 
+def _assigned(sh: Sheet, row: int, col: int, a: AppResult, f: RowFormat) -> None:
+    """The application's active assignments; in red where fewer sheets are submitted (3 of 4)."""
+    short = a.assigned is not None and a.reviews < a.assigned
+    sh.number(row, col, a.assigned, f(align="center", **({"font_color": ALERT, "bold": True} if short else {})),
+              shown=str(a.assigned))
+
+
 def _review_columns(p: Program) -> list[Column]:
     """How many reviewed it, how far apart they were, and the outcome in words."""
     return [
         ("評価数", lambda sh, row, col, a, f: sh.number(row, col, a.reviews, f(align="center"), shown=str(a.reviews))),
+        ("割当数", _assigned),
         ("乖離（最大−最小）", _spread),
         ("判定・理由", lambda sh, row, col, a, f: sh.text(row, col, words.verdict(a, p), f(text_wrap=True),
                                                       cap=VERDICT_WIDTH)),

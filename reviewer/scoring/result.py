@@ -75,6 +75,7 @@ class AppResult:
     decision_reason: str | None = None
     decided_by: str | None = None
     decided_at: str | None = None
+    assigned: int | None = None                 # active assignments (where the workspace is known)
 
     @property
     def disagreement(self) -> bool:
@@ -184,6 +185,7 @@ class Result:
     hearing_sheets: list[SheetInput] = field(default_factory=list)  # the submitted hearing sheets
     final: Any = None                 # scoring.decisions.FinalList: the decided list (採択候補先)
     state: Any = None                 # the result's state (workspace.records.ResultState), where known
+    progress: Any = None              # the written review's totals (workspace.records.Counts), where known
 
     @property
     def ranked(self) -> list[AppResult]:

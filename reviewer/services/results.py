@@ -30,9 +30,24 @@ def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget
     apps = ws.applications(program_id, sections=False)
     sheets = [SheetInput(a, e, scores, c, n) for a, e, scores, c, n in ws.submitted_scores(program_id, comments)]
     names = {p.id: p.name for p in ws.people()}
-    return score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names,
-                         selection=selection, resamples=resamples, seed=seed, compare=compare,
-                         review=review_of(ws, program_id, comments))
+    result = score_program(program, apps, sheets, method=method, budget_yen=budget_yen, evaluator_names=names,
+                           selection=selection, resamples=resamples, seed=seed, compare=compare,
+                           review=review_of(ws, program_id, comments))
+    _completeness(ws, result)
+    return result
+
+
+def _completeness(ws: Workspace, result: Result) -> None:
+    """Each application's active assignments, and the written review's totals (assigned,
+    drafted, submitted), so that a result on 3 of 4 reviews says so."""
+    from reviewer.workspace.records import Counts
+
+    progress = ws.progress(result.program.id, "application")
+    for a in result.applications:
+        a.assigned = progress.by_application[a.id].assigned if a.id in progress.by_application else 0
+    counts = progress.by_application.values()
+    result.progress = Counts(sum(c.assigned for c in counts), sum(c.drafted for c in counts),
+                             sum(c.submitted for c in counts))
 
 
 def review_of(ws: Workspace, program_id: str, comments: bool = True) -> Review:
