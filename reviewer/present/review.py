@@ -172,19 +172,12 @@ HEARING_REVIEWS = "ヒアリング評価数"
 
 
 def hearing_heading(result: Result) -> str:
-    w = result.program.hearing.weight
-    return (f"ヒアリング（得点率 = {1 - w:g} × 書面 + {w:g} × ヒアリング、ヒアリングのない申請は書面のまま）")
+    return f"{HEARING}の重み {weight_text(result.program)}"
 
 
 def final_summary(result: Result) -> str:
     """The final list on one line: its count and subsidies against the budget, its decisions and its state."""
-    final = result.final
-    assert final is not None
-    money = ""
-    if result.program.gives_money:
-        money = f"、補助金申請額 {final.yen:,}円" + (f"（予算 {final.budget_yen:,}円）" if final.budget_yen is not None else "")
-    return (f"{FINAL_LIST} {final.count} 件{money}、決定の記録 {final.decided} 件（計算上の選定と異なる {final.departures} 件）"
-            f"、{state_label(result.finalized)}（詳しくは reviewer decisions）")
+    return f"{final_totals(result)}　{state_label(result.finalized)}（詳しくは reviewer decisions）"
 
 
 # -- the workbook's words for the second half -----------------------------------------------
@@ -210,13 +203,7 @@ OPINIONS_NOTE = "意見は委員長・所管課のための記録で、評価者
 def state_text(result: Result) -> str:
     """The result's state on one line: 確定済み with when (Japan time) and by whom, or 未確定
     (with the last reopening, where it was reopened)."""
-    s = result.state
-    if result.finalized:
-        return f"{FINALIZED}（{jst(s.finalized_at)} に {clean(s.finalized_by or '')} が確定）"
-    if s is not None and s.reopened_at:
-        return (f"{OPEN}（{jst(s.reopened_at)} に {clean(s.reopened_by or '')} が確定を解除: "
-                f"{clean(s.reopen_reason or '')}）")
-    return OPEN
+    return OPEN if result.state is None else state_line(result.state, reason_cells=None)
 
 
 def weight_text(program: Program) -> str:
@@ -323,14 +310,15 @@ def refused_finalized(program: str) -> str:
     return finalized_message(program) + "。この画面での解除は「7 決定」で R"
 
 
-def state_line(state: ResultState) -> str:
+def state_line(state: ResultState, reason_cells: int | None = 40) -> str:
     """A result's state as the workspace keeps it: 確定済み (when, by whom) or 未確定 (with the last
-    reopening, where there was one)."""
+    reopening and its reason, cut to ``reason_cells`` where given)."""
     if state.finalized:
-        return f"{FINALIZED}（{jst(state.finalized_at)}、{clean(state.finalized_by or '')}）"
+        return f"{FINALIZED}（{jst(state.finalized_at)} に {clean(state.finalized_by or '')} が確定）"
     if state.reopened_at:
+        reason = state.reopen_reason or ""
         return (f"{OPEN}（{jst(state.reopened_at)} に {clean(state.reopened_by or '')} が確定を解除: "
-                f"{fit(state.reopen_reason or '', 40)}）")
+                f"{clean(reason) if reason_cells is None else fit(reason, reason_cells)}）")
     return OPEN
 
 
