@@ -50,12 +50,8 @@ class WorkspaceRoster:
 
 
 def hearing_problem(ws: Workspace, program: str, application: str) -> str | None:
-    """Why ``application`` takes no hearing sheet now (None when it does): it is not on the
-    shortlist, or the program's result is finalized."""
-    if ws.finalized(program):
-        from reviewer.workspace.errors import finalized_message
-
-        return finalized_message(program)
+    """Why ``application`` takes no hearing sheet (None when it does): it is not on the shortlist.
+    (A finalized program is refused before, by ``sheet_problems`` and the import.)"""
     if ws.shortlisted(program, application) is None:
         return f"申請 {application} はヒアリングの対象ではありません（ヒアリングの採点票は対象の申請にだけ書けます）"
     return None

@@ -7,29 +7,13 @@ decisions (from any process), and these queries say so first. Who may is the ser
 
 from __future__ import annotations
 
-import sqlite3
-from collections.abc import Iterator
-from contextlib import contextmanager
-
 from reviewer.workspace import clock
-from reviewer.workspace.errors import WorkspaceError, finalized_message
+from reviewer.workspace.errors import WorkspaceError
 from reviewer.workspace.progress import ProgressQueries
 from reviewer.workspace.records import Decision, MaterialRequest, Opinion, ResultState, ShortlistEntry
 
 _REQUEST_COLUMNS = ("id, program, application, what, due, requested_by, requested_at, answered_by, answered_at,"
                     " answer_text, file_name, file_size, file_sha256")
-
-
-@contextmanager
-def _frozen(program: str) -> Iterator[None]:
-    """The schema's refusal of a write to a finalized program (finalized by another process
-    between the check and the write), as the user reads it."""
-    try:
-        yield
-    except sqlite3.IntegrityError as e:
-        if "result finalized" in str(e):
-            raise WorkspaceError(finalized_message(program)) from None
-        raise
 
 
 class ReviewQueries(ProgressQueries):
@@ -66,8 +50,7 @@ class ReviewQueries(ProgressQueries):
         """Add (application, scheduled, place) to the shortlist, or change when and where an
         application already on it is heard, in one transaction. Returns (added, changed)."""
         added = changed = 0
-        with self.write(), _frozen(program):
-            self.refuse_if_finalized(program)
+        with self.open_program_write(program):
             t = clock.now()
             for application, scheduled, place in entries:
                 old = self.shortlisted(program, application)
@@ -87,8 +70,7 @@ class ReviewQueries(ProgressQueries):
 
     def remove_from_shortlist(self, program: str, application: str, actor: str, reason: str) -> None:
         """Take an application off the shortlist (refused once it has hearing sheets)."""
-        with self.write(), _frozen(program):
-            self.refuse_if_finalized(program)
+        with self.open_program_write(program):
             old = self.shortlisted(program, application)
             if old is None:
                 raise WorkspaceError(f"申請 {application} はヒアリングの対象ではありません")
@@ -127,8 +109,7 @@ class ReviewQueries(ProgressQueries):
 
     def add_request(self, program: str, application: str, what: str, due: str, actor: str) -> int:
         """Record a request for additional materials; returns its number."""
-        with self.write(), _frozen(program):
-            self.refuse_if_finalized(program)
+        with self.open_program_write(program):
             cur = self.conn.execute(
                 "INSERT INTO requests(program, application, what, due, requested_by, requested_at)"
                 " VALUES (?,?,?,?,?,?)", (program, application, what, due, actor, clock.now()))
@@ -139,8 +120,7 @@ class ReviewQueries(ProgressQueries):
     def answer_request(self, program: str, request_id: int, actor: str, text: str | None,
                        file: tuple[str, bytes, str] | None) -> MaterialRequest:
         """Mark a request answered with the received text and/or file (name, bytes, SHA-256)."""
-        with self.write(), _frozen(program):
-            self.refuse_if_finalized(program)
+        with self.open_program_write(program):
             old = self.request(program, request_id)
             if old is None:
                 raise WorkspaceError(f"事業 {program} に追加資料の依頼 {request_id} はありません")
@@ -187,8 +167,7 @@ class ReviewQueries(ProgressQueries):
 
     def decide(self, program: str, application: str, decision: str | None, reason: str, actor: str) -> None:
         """Record (or, with ``decision`` None, withdraw) the decision on an application."""
-        with self.write(), _frozen(program):
-            self.refuse_if_finalized(program)
+        with self.open_program_write(program):
             old = self.decisions(program).get(application)
             if decision is None:
                 if old is None:

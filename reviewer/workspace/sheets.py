@@ -53,7 +53,7 @@ def stage_name(stage: str) -> str:
 
 
 @contextmanager
-def _refused_meanwhile(program: str) -> Iterator[None]:
+def refused_meanwhile(program: str) -> Iterator[None]:
     """A write refused by the schema: the program's result was finalized, or a hearing sheet's
     application is not (or no longer) shortlisted."""
     try:
@@ -76,6 +76,15 @@ class SheetQueries(AssignmentQueries):
         """A clear refusal before writing to a finalized program (the schema refuses it anyway)."""
         if self.finalized(program):
             raise WorkspaceError(finalized_message(program))
+
+    @contextmanager
+    def open_program_write(self, program: str) -> Iterator[sqlite3.Connection]:
+        """A write transaction on a program whose result is open: refused with a clear message
+        when it is finalized, and when another process finalizes it before the write lands (the
+        schema's refusal, said as the user reads it)."""
+        with self.write() as conn, refused_meanwhile(program):
+            self.refuse_if_finalized(program)
+            yield conn
 
     def _sheet_row(self, program: str, application: str, evaluator: str, stage: str = "written") -> sqlite3.Row | None:
         return self.conn.execute(
@@ -198,7 +207,7 @@ class SheetQueries(AssignmentQueries):
             batch.sheets.append(params)
         else:
             with _withdrawn_meanwhile(f"申請 {application} は評価者 {evaluator} に割り当てられていません"), \
-                    _refused_meanwhile(program):
+                    refused_meanwhile(program):
                 self.conn.execute(SHEET_UPSERT, params)
         action = "sheet-submit" if sheet.status == "submitted" else ("sheet-create" if old is None else "sheet-update")
         self.audit_log(actor, action, program, application, evaluator, old=old, new=new, detail=detail, batch=batch)
@@ -222,7 +231,7 @@ class SheetQueries(AssignmentQueries):
                     raise
                 counts[result] = counts.get(result, 0) + 1
             with _withdrawn_meanwhile(f"評価者 {evaluator} の割当のない申請があります"), \
-                    _refused_meanwhile(program):
+                    refused_meanwhile(program):
                 self.conn.executemany(SHEET_UPSERT, batch.sheets)
             insert_audit(self.conn, batch.audit)
         return counts
@@ -232,8 +241,7 @@ class SheetQueries(AssignmentQueries):
         """A submitted sheet back to draft (who may is ``reviewer.services.sheets``). The sheet
         keeps who reopened it (``by``, by default ``actor``), when and why until it is submitted
         again."""
-        with self.write():
-            self.refuse_if_finalized(program)
+        with self.open_program_write(program):
             row = self._sheet_row(program, application, evaluator, stage)
             if row is None or row["status"] != "submitted":
                 raise WorkspaceError(
