@@ -187,7 +187,7 @@ def cmd_status(args: argparse.Namespace) -> int:
 
 def _second_half_status(block: dict) -> None:
     """The hearing's progress, the open requests and the result's state (SPEC §6.4, §6.7)."""
-    from reviewer.present.review import state_label
+    from reviewer.present.review import state_label, when_heard
     from reviewer.present.text import table
 
     if block["hearing"]:
@@ -195,7 +195,7 @@ def _second_half_status(block: dict) -> None:
         total = sum(h["assigned"] for h in block["hearing"])
         print(f"ヒアリング: 対象 {len(block['hearing'])} 件、採点票 提出 {done} / 割当 {total}")
         print(table(["申請ID", "日時", "場所", "割当", "下書き", "提出済"],
-                    [[h["application"], h["scheduled"] or "日時未定", h["place"], str(h["assigned"]), str(h["drafted"]),
+                    [[h["application"], when_heard(h["scheduled"]), h["place"], str(h["assigned"]), str(h["drafted"]),
                       str(h["submitted"])] for h in block["hearing"]], right={3, 4, 5}, max_width={2: 40}))
     print(f"追加資料の回答待ち: {block['open_requests']} 件　評価結果: {state_label(block['finalized'])}")
     print()

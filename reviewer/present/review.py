@@ -23,6 +23,7 @@ MATERIALS = "追加資料"
 OPINIONS = "意見"
 FINALIZED = "確定済み"
 OPEN = "未確定"
+UNSCHEDULED = "日時未定"
 
 
 def decision_label(decision: str | None) -> str:
@@ -46,9 +47,14 @@ def shortlisted(program: str, added: int, changed: int) -> str:
     return f"ヒアリングの対象: {program} に {added} 件を追加、{changed} 件の日時・場所を変更しました"
 
 
+def when_heard(scheduled: str) -> str:
+    """The hearing's date and time as the chair wrote it, cleaned, or 日時未定."""
+    return clean(scheduled) or UNSCHEDULED
+
+
 def schedule(entry: ShortlistEntry) -> str:
     """When and where an application is heard, on one line."""
-    when = clean(entry.scheduled) or "日時未定"
+    when = when_heard(entry.scheduled)
     return f"{when}、{clean(entry.place)}" if entry.place else when
 
 
@@ -56,7 +62,7 @@ def shortlist_text(entries: list[ShortlistEntry], program: Program, apps: dict[s
     if not entries:
         return f"{program.id}: ヒアリングの対象はまだありません"
     rows = [[e.application, fit(apps[e.application].applicant.name if e.application in apps else "", 24),
-             fit(e.scheduled or "日時未定", 20), fit(e.place, 40)] for e in entries]
+             fit(when_heard(e.scheduled), 20), fit(e.place, 40)] for e in entries]
     return f"{program.id}: ヒアリングの対象 {len(entries)} 件\n" + table(["申請", "申請者", "日時", "場所"], rows)
 
 
@@ -259,7 +265,7 @@ def hearing_when(entry: ShortlistEntry | None) -> str:
     """When an application is heard, for a table cell: 日時未定, or off the shortlist."""
     if entry is None:
         return "（対象から外れています）"
-    return entry.scheduled or "日時未定"
+    return when_heard(entry.scheduled)
 
 
 # -- the evaluator's view of the hearing and the materials (the scoring screen, the list) ----------
@@ -276,7 +282,7 @@ def short_schedule(entry: ShortlistEntry) -> str:
     parts = date.split("-")
     if len(parts) == 3 and all(p.isascii() and p.isdigit() for p in parts) and len(parts[0]) == 4:
         return f"{int(parts[1])}/{int(parts[2])}" + (f" {fit(time, 5)}" if time else "")
-    return fit(when, 16) if when else "日時未定"
+    return fit(when, 16) if when else UNSCHEDULED
 
 
 def request_line(r: MaterialRequest) -> str:

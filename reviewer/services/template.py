@@ -16,6 +16,7 @@ from reviewer.domain.model import Criterion
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CRITERION_KIND_LABELS
 from reviewer.files.toml import toml_string
 from reviewer.present.result import field_label
+from reviewer.present.review import when_heard
 from reviewer.workspace import Workspace
 
 
@@ -71,7 +72,7 @@ def render_template(ws: Workspace, evaluator_id: str, program_id: str, stage: st
             f"# {aid}: {comment_text(app.title)}",
             f"# 申請者: {comment_text(app.applicant.name)}（{APPLICANT_TYPE_LABELS[app.applicant.type]}、"
             f"{app.applicant.prefecture}、{area}{app.bureau}）{track}",
-            *([f"# ヒアリング: {comment_text(listed[aid].scheduled) or '日時未定'}"
+            *([f"# ヒアリング: {comment_text(when_heard(listed[aid].scheduled))}"
                f"{'、' + comment_text(listed[aid].place) if listed[aid].place else ''}"] if hearing else []),
             "[[sheets]]",
             f"application = {toml_string(aid)}",

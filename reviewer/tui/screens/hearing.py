@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from reviewer.domain.vocabulary import SHEET_STATUS_LABELS
-from reviewer.present.review import HEARING, HEARING_SHEET_LABELS, file_line, materials_count
+from reviewer.present.review import HEARING, HEARING_SHEET_LABELS, file_line, materials_count, when_heard
 from reviewer.present.text import clean, jst
 from reviewer.services.errors import WorkspaceError
 from reviewer.tui.widgets.reader import BLANK, FACT, HEADING, PARA, Block
@@ -121,7 +121,7 @@ def review_blocks(session: Session, opened: OpenedSheet) -> list[Block]:
     if opened.hearing is not None:
         entry = opened.hearing
         blocks += [Block(BLANK), Block(HEADING, HEARING),
-                   Block(FACT, entry.scheduled or "日時未定", label="日時"),
+                   Block(FACT, when_heard(entry.scheduled), label="日時"),
                    Block(FACT, entry.place or "未定", label="場所")]
     if opened.materials:
         blocks += [Block(BLANK), Block(HEADING, materials_count(opened.materials))]
