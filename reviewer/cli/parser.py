@@ -81,13 +81,18 @@ def _resamples(value: str) -> int:
     return n
 
 
-def _scoring_options(p: argparse.ArgumentParser) -> None:
+def _result_options(p: argparse.ArgumentParser) -> None:
+    """The result scored: its budget, method and selection strategy (rank, export, decisions, finalize)."""
     p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
     p.add_argument("--method", default="mean", choices=list(METHODS),
                    help="得点率の集計方法（既定: mean。adjusted は評価者の傾向を補正）")
     p.add_argument("--selection", choices=list(SELECTION_STRATEGIES),
                    help="選定方式（審査基準の [selection] strategy を上書き: greedy 順に選ぶ、quota 下限を先に満たす、"
                         "optimal 最適化）")
+
+
+def _scoring_options(p: argparse.ArgumentParser) -> None:
+    _result_options(p)
     p.add_argument("--resamples", type=_resamples, default=DEFAULT_RESAMPLES, metavar="N",
                    help=f"順位の確かさ（期待順位・90%%区間・採択候補になる割合・境界域）を求める採点票の再標本の数"
                         f"（既定: {DEFAULT_RESAMPLES}、0 で求めない）")
@@ -327,13 +332,6 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
     op.add_argument("--date", metavar="日付", help="意見の日付（例: 2026-12-05）")
     op.add_argument("--json", action="store_true", help="一覧を JSON で出力する")
     op.set_defaults(func=c.cmd_opinion)
-
-
-def _result_options(p: argparse.ArgumentParser) -> None:
-    """The result a final list is of: its budget, method and selection strategy."""
-    p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き）")
-    p.add_argument("--method", default="mean", choices=list(METHODS), help="得点率の集計方法（既定: mean）")
-    p.add_argument("--selection", choices=list(SELECTION_STRATEGIES), help="選定方式（審査基準の値を上書き）")
 
 
 def _decision_commands(sub: Subparsers, c: Any) -> None:
