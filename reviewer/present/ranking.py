@@ -43,16 +43,11 @@ def marks(shortlisted: bool, decision: str | None) -> str:
     return f"{HEARD if shortlisted else '  '} {mark}".rstrip()
 
 
-def departs(a: AppResult, decision: str | None) -> bool:
-    """Whether ``decision`` (recorded on ``a``) departs from the computed selection."""
-    return decision is not None and (decision == "select") != a.selected
-
-
 def decision_note(a: AppResult, decision: str, reason: str) -> str:
     """"決定 不採択（計算上は採択候補）: 理由" (the computed part only where it departs)."""
     label = DECISION_LABELS.get(decision, decision)
     computed = f"（計算上は{words.SELECTED if a.selected else decision_word(a) or '選ばれない'}）" \
-        if departs(a, decision) else ""
+        if a.departs_with(decision) else ""
     return f"決定 {label}{computed}: {clean(reason)}"
 
 
@@ -131,9 +126,8 @@ def detail_text(a: AppResult, schedule: str | None = None, decision: str | None 
         parts.append(rates)
     if decision:
         parts.append(decision_note(a, decision, reason))
-    final = decision == "select" if decision else a.selected
     if decision or a.selected:
-        parts.append(f"{FINAL_LIST}に入る" if final else f"{FINAL_LIST}に入らない")
+        parts.append(f"{FINAL_LIST}に入る" if a.final_with(decision or None) else f"{FINAL_LIST}に入らない")
     if waiting or answered:
         parts.append(f"追加資料 {waiting + answered} 件" + (f"（回答待ち {waiting}）" if waiting else "（回答済み）"))
     if opinions:

@@ -84,12 +84,20 @@ class AppResult:
     @property
     def final_selected(self) -> bool:
         """Selected in the end: as decided where a decision is recorded, else as computed."""
-        return self.selected if self.decision is None else self.decision == "select"
+        return self.final_with(self.decision)
 
     @property
     def departs(self) -> bool:
         """Whether the recorded decision departs from the computed selection."""
-        return self.decision is not None and (self.decision == "select") != self.selected
+        return self.departs_with(self.decision)
+
+    def final_with(self, decision: str | None) -> bool:
+        """Selected in the end under ``decision`` (a screen's fresher one than the scored)."""
+        return self.selected if decision is None else decision == "select"
+
+    def departs_with(self, decision: str | None) -> bool:
+        """Whether ``decision`` departs from the computed selection."""
+        return decision is not None and (decision == "select") != self.selected
 
     def to_json(self) -> dict[str, Any]:
         return {

@@ -181,7 +181,7 @@ def _marks(a: AppResult, shortlisted: bool, decision: str | None) -> Text:
     if decision:
         text = Text.assemble((row_words.HEARD if shortlisted else "  ", "bold"), " ",
                              (row_words.DECIDED.get(decision, ""),
-                              "bold reverse" if row_words.departs(a, decision) else "bold"))
+                              "bold reverse" if a.departs_with(decision) else "bold"))
     return text
 
 
