@@ -15,13 +15,14 @@ from reviewer.scoring import Result
 REGIONS_SHEET = "地域バランス"
 FIELDS_SHEET = "分野バランス"
 #: The chart's series: (column of the table, name, colour).
-CHART_SERIES = ((1, "申請数", "#BDD7EE"), (2, "対象数", "#9BC2E6"), (3, "採択候補数", "#548235"))
+#: Light, middle and dark, so the three stay apart printed in grey (luminance about 217, 166 and 70).
+CHART_SERIES = ((1, "申請数", "#D9D9D9"), (2, "順位付けの対象", "#8EA9DB"), (3, "採択候補先", "#375623"))
 
 
 def write_regions(book: Book, r: Result) -> None:
     sh = book.sheet(REGIONS_SHEET)
-    sh.title("総合通信局別のバランス", "申請・順位付けの対象・採択候補の件数と、総合通信局ごとの下限・上限")
-    headers = ["総合通信局", "申請数", "対象数", "採択候補数", "採択候補の申請額", "下限", "上限", "状態"]
+    sh.title("総合通信局等別のバランス", "申請・順位付けの対象・採択候補先の件数と、総合通信局等ごとの採択件数の下限・上限")
+    headers = ["総合通信局", "申請数", "順位付けの対象", "採択候補先", "採択候補先の申請額", "下限", "上限", "状態"]
     hr = HEADER_ROW
     sh.header(hr, headers)
     cell = book.fmt(border=1)
@@ -66,8 +67,9 @@ def _chart(book: Book, sh: Sheet, first: int, last: int, peak: int) -> None:
     assert chart is not None
     for col, name, color in CHART_SERIES:
         chart.add_series({"name": name, "categories": [sh.name, first, 0, last, 0],
-                          "values": [sh.name, first, col, last, col], "fill": {"color": color}})
-    chart.set_title({"name": "総合通信局別の件数", "name_font": {"name": FONT}})
+                          "values": [sh.name, first, col, last, col], "fill": {"color": color},
+                          "border": {"color": "#404040", "width": 0.5}})
+    chart.set_title({"name": "総合通信局等別の件数", "name_font": {"name": FONT}})
     chart.set_x_axis({"num_font": {"name": FONT}})
     chart.set_y_axis({"major_gridlines": {"visible": True}, "num_font": {"name": FONT}, "min": 0,
                       "major_unit": max(1, -(-peak // 10)), "num_format": "0"})
@@ -79,11 +81,8 @@ def _chart(book: Book, sh: Sheet, first: int, last: int, peak: int) -> None:
 def write_fields(book: Book, r: Result) -> None:
     sh = book.sheet(FIELDS_SHEET)
     share = r.program.selection.max_field_share
-    sh.title(f"{words.FIELDS}別のバランス",
-             f"採択候補に占める割合が {share:.0%} を超える"
-             f"{FIELD_KIND_LABELS['track']}・{FIELD_KIND_LABELS['model']}に印を付けます" if share
-             else "偏りの上限の定めなし")
-    headers = ["区分", "番号", "名称", "申請数", "対象数", "採択候補数", "採択候補に占める割合", "偏り"]
+    sh.title(f"{words.FIELDS}別のバランス", _fields_subtitle(r, share))
+    headers = ["区分", "番号", "名称", "申請数", "順位付けの対象", "採択候補先", "採択候補先に占める割合", "偏り"]
     hr = HEADER_ROW
     sh.header(hr, headers)
     cell = book.fmt(border=1)
@@ -101,3 +100,15 @@ def write_fields(book: Book, r: Result) -> None:
         sh.number(row, 6, fb.share, book.fmt(border=1, num_format="0.0%"), shown="100.0%")
         sh.text(row, 7, words.FIELD_FLAGGED if fb.flagged else "", book.fmt(border=1, font_color=ALERT))
     sh.finish(hr, hr + len(r.field_balance), len(headers))
+
+
+def _fields_subtitle(r: Result, share: float | None) -> str:
+    """What the sheet checks: the share it marks, or that a program without fields has nothing to mark
+    (whatever share its criteria set)."""
+    if not r.field_balance:
+        return (f"この事業には{words.FIELDS}の区分がないため、分野の偏りは確かめられません"
+                + (f"（審査基準の偏りの上限 {share:.0%} は適用されません）" if share else ""))
+    if share:
+        return (f"採択候補先に占める割合が {share:.0%} を超える"
+                f"{FIELD_KIND_LABELS['track']}・{FIELD_KIND_LABELS['model']}に印を付けます")
+    return "偏りの上限の定めなし（印は付けません）"

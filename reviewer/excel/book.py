@@ -10,6 +10,7 @@ bottom.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,14 @@ MIN_WIDTH = 6
 DEFAULT_WIDTH = 8
 #: The height of one line of text, in points.
 LINE_HEIGHT = 14
+#: A4 landscape's width less the left and right margins (``Sheet``: 0.4 in each), in points.
+PRINTABLE_POINTS = 841.9 - 2 * 0.4 * 72
+#: The smallest print scale a sheet is read at on paper (issue 17: ≥ 85 %).
+MIN_PRINT_SCALE = 0.85
+#: The mark on every printed page: the workbook names evaluators beside their scores.
+CONFIDENTIAL = "取扱注意"
+#: The longest program name a page header shows (Excel allows 255 characters in a header).
+HEADER_NAME_MAX = 80
 #: Texts up to this long keep their measured width for the rest of the workbook.
 MEASURED_MAX = 64
 
@@ -44,6 +53,21 @@ HEADING_FORMAT: dict[str, Any] = {"bold": True, "font_size": 11}
 NOTE_FORMAT: dict[str, Any] = {"font_color": "#595959"}
 #: Text that asks for attention: a failed check, a warning, a disagreement.
 ALERT = "#C00000"
+
+
+def print_scale(widths: Iterable[float]) -> float:
+    """The scale at which columns of these widths (Excel's character widths) fill A4 landscape's
+    printable width, at most 1: a column of width w is w × 7 + 5 pixels, 0.75 pt each."""
+    points = sum((w * 7 + 5) * 0.75 for w in widths)
+    return 1.0 if points <= PRINTABLE_POINTS else PRINTABLE_POINTS / points
+
+
+def header_text(text: str, limit: int) -> str:
+    """Text for a page header: one line, at most ``limit`` characters, ``&`` doubled (a code otherwise)."""
+    line = " ".join(str(text).split())
+    if len(line) > limit:
+        line = line[:limit - 1] + "…"
+    return line.replace("&", "&&")
 
 
 def wrapped_lines(text: str, cells: int) -> int:
@@ -72,6 +96,7 @@ class Sheet:
         self.ws.set_paper(9)           # A4
         self.ws.set_landscape()
         self.ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        self.ws.set_header(book.page_header)
         self.ws.set_footer("&C&P / &N")
         self.ws.fit_to_pages(1, 0)
 
@@ -151,9 +176,10 @@ class Sheet:
         self.note(1, 0, subtitle, self.book.fmt(**NOTE_FORMAT))
 
     def print_wide(self, id_cols: int) -> None:
-        """A wide table prints across pages with its identifying columns repeated, at a readable scale."""
+        """A table too wide for one page prints across pages at ``MIN_PRINT_SCALE`` with its identifying
+        columns repeated (its subtitle should say it prints over several pages across, and why)."""
         self.ws.fit_to_pages(0, 0)
-        self.ws.set_print_scale(70)
+        self.ws.set_print_scale(round(MIN_PRINT_SCALE * 100))
         self.ws.repeat_columns(0, id_cols - 1)
 
     def finish(self, header_row: int | None = None, last_row: int | None = None, ncols: int | None = None,
@@ -182,6 +208,15 @@ class Book:
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         #: each short text's width in cells plus its margin, measured once (``Sheet._track``)
         self.measured: dict[str, int] = {}
+        #: every printed page's header (``set_page_header``): the mark alone until the program is known
+        self.page_header = f"&R{CONFIDENTIAL}"
+
+    def set_page_header(self, program: str, generated: str) -> None:
+        """Every sheet made after this prints the program's name at the left, 取扱注意 at the right and
+        the time of writing under it (the name is untrusted text: ``&`` is doubled, the length capped
+        to Excel's 255 characters for the whole header)."""
+        name = header_text(program, HEADER_NAME_MAX)
+        self.page_header = f"&L{name}&R{CONFIDENTIAL}\n作成 {header_text(generated, 40)}"
 
     def fmt(self, **props: Any) -> Any:
         """The format with these properties, in the workbook's font (one format per set of properties)."""

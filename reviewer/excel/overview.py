@@ -1,8 +1,8 @@
 """The 概要 sheet: the program and the result in one two-column table of labels and values.
 
 It names the program, the budget and the demand, whether the auto bonus applied, the method,
-the counts, the agreement of the panel and the conditions of the selection, and prints on one
-portrait page; a long value wraps and its row grows to show it.
+the counts, the agreement of the panel and the conditions of the selection, and prints on A4 landscape
+like every sheet; a long value wraps and its row grows to show it.
 """
 
 from __future__ import annotations
@@ -21,6 +21,8 @@ from reviewer.scoring import Result
 SHEET = "概要"
 #: The value column's width, in cells; a longer value wraps onto more lines.
 VALUE_WIDTH = 70
+#: The row of the computed selection's count (the final list, where decided, has rows of its own).
+SELECTED_ROW = f"{second.FINAL_LIST}（順位による選定）"
 #: The row of the result's state (確定済み or 未確定).
 STATE = "評価結果の状態"
 
@@ -35,7 +37,6 @@ def write(book: Book, r: Result, generated: str, records: ReviewRecords | None =
             sh.number(i, 1, v, f, shown=f"{v:,}円")  # measured as an amount
         else:
             _long_text(sh, i, v, f)
-    sh.ws.set_portrait()
     sh.finish()
 
 
@@ -68,12 +69,12 @@ def _rows(book: Book, r: Result, generated: str, records: ReviewRecords | None =
         *[(k, v, cell) for k, v in _sureness_facts(r)],
         ("申請数", len(r.applications), count),
         ("順位付けの対象（適格）", len(r.ranked), count),
-        (words.SELECTED, len(r.selected), count),
-        ("採択候補の申請額の合計", r.selected_yen, yen),
+        (SELECTED_ROW, len(r.selected), count),
+        ("その補助金申請額の合計", r.selected_yen, yen),
         ("提出済みの採点票", len(r.sheets), count),
         *_completeness(r, cell),
-        ("評価者数", len(r.evaluator_stats), count),
-        ("評価者間の一致度（Krippendorff の α）", words.agreement_text(r.agreement), cell),
+        ("評価委員数", len(r.evaluator_stats), count),
+        ("評価委員間の一致度（Krippendorff の α）", words.agreement_text(r.agreement), cell),
         ("選定の条件", words.selection_text(r), cell),
         *_review_facts(book, r, records),
         ("作成日時", generated, cell),
