@@ -10,6 +10,8 @@ import pytest
 from conftest import ROOT
 from wsutil import run
 
+from reviewer.excel import ranking
+from reviewer.excel.book import LINE_HEIGHT
 from reviewer.present.text import width
 from reviewer.services.sheets import reopen_sheet, save_sheet
 from reviewer.workspace import Workspace
@@ -130,8 +132,11 @@ def workbook(sample_ws, tmp_path_factory):
 def test_workbook_sheets(workbook):
     _, wb = workbook
     # export resamples by default (境界域); 選定方式の比較 only with --compare
-    assert wb.sheetnames == ["概要", "ランキング", "境界域", "地域バランス", "分野バランス", "評価者別", "評価者統計", "適格性",
-                             "コメント"]
+    from reviewer import excel
+
+    assert wb.sheetnames[:5] == ["表紙", "採択候補先一覧", "不採択・対象外", "概要", "ランキング"]
+    assert wb.sheetnames == [s for s in excel.SHEETS if s != "選定方式の比較"]
+    assert {"境界域", "審査方法", "採択候補先一覧", "不採択・対象外"} <= set(wb.sheetnames)
 
 
 def header_row(ws):
@@ -147,14 +152,21 @@ def test_ranking_sheet_rows_follow_rank_json(workbook, sample_ws):
     hr = header_row(ws)
     headers = [c.value for c in ws[hr]]
     assert headers[:9] == SPEC_HEADERS
-    assert "評価数" in headers and "判定・理由" in headers and "2-3 平均" in headers
+    assert "判定・理由" in headers and "評価数" not in headers  # the reviews and the means are on 項目別内訳
+    bd = wb["項目別内訳"]
+    bd_headers = [c.value for c in bd[header_row(bd)]]
+    assert "評価数" in bd_headers and "(2) 具体性・実行性\n2-3 多様な主体の参画（平均）" in bd_headers
     ids = [ws.cell(row=r, column=2).value for r in range(hr + 1, ws.max_row + 1) if ws.cell(row=r, column=2).value]
     expected = [a["id"] for a in rank_json(sample_ws, "r5-smartcity-2")["applications"]]
     assert ids[: len(expected)] == expected
     first = hr + 1
+    by_id = {a["id"]: a for a in rank_json(sample_ws, "r5-smartcity-2")["applications"]}
     assert ws.cell(row=first, column=1).value == 1
-    assert ws.cell(row=first, column=6).number_format == "0.00%"
-    assert 0 < ws.cell(row=first, column=6).value <= 1
+    for r in range(first, first + len(expected)):  # 得点率, 加点 and 合計 all in points, as rank --json has them
+        a = by_id[ws.cell(row=r, column=2).value]
+        for col, key in ((6, "score_rate"), (7, "bonus"), (8, "total")):
+            cell = ws.cell(row=r, column=col)
+            assert cell.number_format == "0.00" and cell.value == pytest.approx(a[key]), (a["id"], key)
     assert ws.cell(row=first, column=9).value == "採択候補"
     assert ws.cell(row=first, column=headers.index("申請額") + 1).number_format == '#,##0"円"'
     assert ws.cell(row=first, column=1).fill.fgColor.rgb.endswith("E2EFDA")  # selected rows highlighted
@@ -175,12 +187,14 @@ def test_ranking_sheet_layout_and_print(workbook):
     hr = header_row(ws)
     assert ws.freeze_panes == f"D{hr + 1}"
     assert ws.auto_filter.ref.startswith(f"A{hr}:")
-    assert ws.print_title_rows == f"${hr}:${hr}"
+    assert ws.print_title_rows == f"$1:${hr}"  # the title and the header on every page
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.paperSize == 9
     assert ws.cell(row=hr + 1, column=3).font.name == "游ゴシック"
     names = [ws.cell(row=r, column=3).value for r in range(hr + 1, ws.max_row + 1) if ws.cell(row=r, column=3).value]
-    need = min(36, max(width(n) for n in names) + 2)
-    assert ws.column_dimensions["C"].width >= need > len(max(names, key=len)) + 2
+    need = min(ranking.APPLICANT_WIDTH, max(width(n) for n in names) + 2)
+    assert ws.column_dimensions["C"].width >= need > len(max(names, key=len)) / 2 + 2  # wide characters count two
+    long = next(r for r in range(hr + 1, ws.max_row + 1) if width(ws.cell(row=r, column=3).value or "") > need - 2)
+    assert ws.cell(row=long, column=3).alignment.wrap_text and ws.row_dimensions[long].height >= 2 * LINE_HEIGHT
 
 
 def test_text_never_becomes_a_formula_or_a_link(workbook):
@@ -258,7 +272,9 @@ def test_export_of_an_ineligible_application_with_disagreement(tmp_path):
     headers = [c.value for c in ws_[hr]]
     row = hr + 1
     assert ws_.cell(row=row, column=2).value == "T-0001" and ws_.cell(row=row, column=1).value is None
-    spread = ws_.cell(row=row, column=headers.index("乖離（最大−最小）") + 1)
+    bd = openpyxl.load_workbook(out)["項目別内訳"]
+    headers = [c.value for c in bd[header_row(bd)]]
+    spread = bd.cell(row=row, column=headers.index("乖離（最大−最小）") + 1)
     assert spread.value > 30 and "乖離大" in spread.number_format and spread.font.color.rgb.endswith("C00000")
 
 

@@ -62,7 +62,7 @@ def _column(ws, title: str) -> int:
 
 
 def test_the_spread_is_a_number_and_points_have_no_dangling_point(books):
-    ranking = books["r2-iot"]["ランキング"]
+    ranking = books["r2-iot"]["項目別内訳"]  # the reviews beside the means per criterion
     col = _column(ranking, "乖離（最大−最小）")
     values = [row[col - 1] for row in ranking.iter_rows(min_row=1) if isinstance(row[col - 1].value, (int, float))]
     assert values, "the spread column holds numbers"
@@ -93,7 +93,7 @@ def test_dates_in_the_japanese_calendar_and_the_what_if_budget(tmp_path):
     own = {r[0]: r[1] for r in openpyxl.load_workbook(tmp_path / "own.xlsx")["概要"].iter_rows(values_only=True)
            if r[0]}
     assert own["作成日時"] == "令和8年12月2日 08:30（日本時間）"
-    assert "予算額" in own and own["予算の扱い"].startswith("審査基準の予算。予算額は実施要領に記載がなく、見本の値です")
+    assert "予算額" in own and own["予算の扱い"].startswith("審査基準の予算。予算額は実施要領に記載がなく、本ツールの見本の値です")
     wb = openpyxl.load_workbook(tmp_path / "what-if.xlsx")
     what_if = {r[0]: r[1] for r in wb["概要"].iter_rows(values_only=True) if r[0]}
     assert what_if["予算額（試算）"] == 100_000_000
@@ -114,13 +114,13 @@ def test_regional_balance_has_a_total_row_and_states_the_shortfall(books):
 
 
 def test_unfinished_scoring_is_shown(books):
-    """概要 says how many sheets are assigned, drafts and not started; ランキング's 割当数 is red
+    """概要 says how many sheets are assigned, drafts and not started; 項目別内訳's 割当数 is red
     where an application is ranked on fewer sheets than assigned (3 of 4)."""
     wb = books["r2-iot"]
     ov = {r[0]: r[1] for r in wb["概要"].iter_rows(values_only=True) if r[0]}
     assert ov["提出済みの採点票"] == 107
     assert ov["採点票の割当・未提出"].startswith("割当 110 件のうち提出 107 件、下書き 3 件、未着手 0 件")
-    ranking = wb["ランキング"]
+    ranking = wb["項目別内訳"]  # the reviews beside the means per criterion
     reviews, assigned = _column(ranking, "評価数"), _column(ranking, "割当数")
     short = [(row[reviews - 1].value, row[assigned - 1]) for row in ranking.iter_rows(min_row=6)
              if isinstance(row[reviews - 1].value, (int, float)) and isinstance(row[assigned - 1].value, (int, float))

@@ -98,8 +98,11 @@ def header_rows(sh, first):
 def test_the_sheets_of_the_second_half_in_order(export):
     result, wb, _ = export
     assert result.finalized and result.final.departures == 3
-    assert wb.sheetnames[:6] == ["概要", "採択候補先", "ランキング", "境界域", "ヒアリング", "追加資料・意見"]
-    assert wb.sheetnames[6:] == list(excel.SHEETS[4:])
+    names = wb.sheetnames
+    assert names[:6] == ["表紙", "採択候補先一覧", "不採択・対象外", "概要", "採択候補先", "ランキング"]  # the final list after 概要
+    # ヒアリング and 追加資料・意見 right after 境界域 (no 選定方式の比較 here); the rest as SHEETS has them
+    assert names[names.index("境界域") + 1:names.index("境界域") + 3] == ["ヒアリング", "追加資料・意見"]
+    assert [n for n in names if n not in REVIEW_SHEETS] == [s for s in excel.SHEETS if s != "選定方式の比較"]
     assert set(REVIEW_SHEETS) == {final.SHEET, hearing.SHEET, materials.SHEET}
 
 
@@ -118,11 +121,12 @@ def test_the_ranking_shows_the_hearing_and_the_decisions_as_rank_json(export, ws
     assert [row["申請ID"].value for row in rows] == [a.id for a in result.applications]
     for row in rows:
         a, j = next(x for x in result.applications if x.id == row["申請ID"].value), ranked[row["申請ID"].value]
-        assert row["得点率"].value == pytest.approx(j["score_rate"] / 100)
-        assert row["書面"].value == pytest.approx(j["written_rate"] / 100)
+        assert row["得点率"].value == pytest.approx(j["score_rate"])  # points out of 100, as 合計
+        assert row["書面"].value == pytest.approx(j["written_rate"])
+        assert row["得点率"].number_format == row["書面"].number_format == row["合計"].number_format == "0.00"
         assert (row["ヒアリング"].value is None) is (j["hearing_rate"] is None)
         if j["hearing_rate"] is not None:
-            assert row["ヒアリング"].value == pytest.approx(j["hearing_rate"] / 100) == pytest.approx(a.hearing_rate / 100)
+            assert row["ヒアリング"].value == pytest.approx(j["hearing_rate"]) == pytest.approx(a.hearing_rate)
         assert (row["ヒアリング対象"].value == "対象") is j["shortlisted"]
         assert (row["決定"].value or "") == second.decision_label(j["decision"])
         assert (row["最終"].value == "採択") is j["final_selected"]

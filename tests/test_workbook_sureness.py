@@ -18,7 +18,8 @@ from reviewer.present import sureness
 from reviewer.services.results import export_workbook
 from reviewer.workspace import Workspace
 
-SURENESS_HEADERS = [sureness.BOUNDARY, sureness.EXPECTED_RANK, sureness.RANK_INTERVAL, sureness.P_SELECTED]
+#: ランキング's one sureness column; the figures themselves are on 境界域.
+SURENESS_HEADERS = [sureness.SURENESS_COLUMN]
 #: (program, method) of each export: r2-iot has a boundary zone, r5-smartcity-2 strategies that
 #: disagree, r2-ai-plan minimums no strategy can meet.
 CASES = {"iot": ("r2-iot", "mean"), "sc": ("r5-smartcity-2", "adjusted"), "ai": ("r2-ai-plan", "mean")}
@@ -65,31 +66,49 @@ def table(sh, hr):
 
 @pytest.mark.parametrize("key", list(CASES))
 def test_ranking_columns_hold_the_results_figures(exports, key):
+    """One column 順位の確かさ after 採択候補: the 90 % interval and the share selected, 「境界域」
+    first and yellow in the zone, blank where not ranked; the zone's figures are on 境界域."""
     result, wb, _ = exports[key]
     sh = wb[ranking.SHEET]
     hr = header_row(sh)
     headers, rows = table(sh, hr)
     at = headers.index("採択候補")
     assert headers[at + 1: at + 1 + len(SURENESS_HEADERS)] == SURENESS_HEADERS
+    for old in (sureness.BOUNDARY, sureness.EXPECTED_RANK, sureness.RANK_INTERVAL, sureness.P_SELECTED):
+        assert old not in headers
     by_id = {a.id: a for a in result.applications}
     assert [r["申請ID"].value for r in rows] == [a.id for a in result.applications]
     for r in rows:
         a = by_id[r["申請ID"].value]
+        cell = r[sureness.SURENESS_COLUMN]
         if a.rank is None:
-            assert r[sureness.EXPECTED_RANK].value is None and r[sureness.P_SELECTED].value is None
-            assert r[sureness.RANK_INTERVAL].value in ("", None)
+            assert cell.value in ("", None)
             continue
-        assert r[sureness.EXPECTED_RANK].value == pytest.approx(a.expected_rank)
-        assert r[sureness.RANK_INTERVAL].value == sureness.rank_interval_text(a)
-        share = r[sureness.P_SELECTED]
-        assert share.data_type == "n" and share.value == pytest.approx(a.p_selected)
-        assert share.number_format == "0%"
-        mark = r[sureness.BOUNDARY]
-        assert (mark.value == sureness.BOUNDARY) is a.boundary, a.id
-        assert mark.fill.fgColor.rgb.endswith(ranking.BOUNDARY_FILL[1:]) is a.boundary, a.id
+        assert a.rank_interval is not None and a.p_selected is not None
+        lo, hi = a.rank_interval
+        figures = f"{lo}位" if lo == hi else f"{lo}〜{hi}位"
+        figures += f"・{round(100 * a.p_selected)}%"
+        assert figures == f"{sureness.rank_interval_text(a)}・{sureness.share_text(a.p_selected)}"
+        assert cell.value == (f"{sureness.BOUNDARY}\n{figures}" if a.boundary else figures), a.id
+        assert cell.value == ranking.sureness_text(a)
+        assert cell.alignment.wrap_text
+        assert cell.fill.fgColor.rgb.endswith(ranking.BOUNDARY_FILL[1:]) is a.boundary, a.id
         assert r["申請ID"].fill.fgColor.rgb.endswith("E2EFDA") is a.selected  # the row keeps its own colour
-    marked = [r["申請ID"].value for r in rows if r[sureness.BOUNDARY].value]
+        if a.boundary:  # as high as its two lines
+            assert (sh.row_dimensions[cell.row].height or 0) >= 2 * LINE_HEIGHT - 1, a.id
+    marked = [r["申請ID"].value for r in rows if str(r[sureness.SURENESS_COLUMN].value or "").startswith(sureness.BOUNDARY)]
     assert marked == [a.id for a in result.boundary]
+    # the full figures of the zone's applications are on 境界域, strict against the Result
+    zone_sh = wb[boundary.SHEET]
+    zone_headers, zone_rows = table(zone_sh, header_row(zone_sh))
+    lo_h, hi_h = zone_headers[6], zone_headers[7]
+    figures = {z["申請ID"].value: z for z in zone_rows}
+    assert list(figures) == marked
+    for i in marked:
+        a, z = by_id[i], figures[i]
+        assert z[sureness.EXPECTED_RANK].value == pytest.approx(a.expected_rank)
+        assert (z[lo_h].value, z[hi_h].value) == a.rank_interval
+        assert z[sureness.P_SELECTED].value == pytest.approx(a.p_selected)
     notes = [c.value for c in sh["A"][hr + len(rows):] if c.value]
     assert sureness.sureness_line(result) in notes
     assert any(sureness.BOUNDARY_RULE in n and "黄色" in n for n in notes)
@@ -142,7 +161,7 @@ def test_the_comparison_sheet_equals_the_comparison(exports, key):
     assert [sh[hr][f].value for f in first] == list(sureness.COMPARISON_HEADERS)
     for i, o in enumerate(c.outcomes):
         cells = [sh[hr + 1 + i][f] for f in first]
-        assert cells[0].value == sureness.outcome_row(o, c.chosen)[0]
+        assert cells[0].value == strategies.outcome_name(o.strategy, c.chosen)  # in words, no code
         assert bool(cells[0].font.b) is (o.strategy == c.chosen)
         assert cells[1].value == len(o.selected) and cells[2].value == o.yen
         assert cells[2].number_format == '#,##0"円"' and cells[3].value == pytest.approx(o.totals)
@@ -159,11 +178,11 @@ def test_the_comparison_sheet_equals_the_comparison(exports, key):
             assert r["順位"].value == d.rank and r["申請額"].value == d.requested_subsidy_yen
             assert r["合計"].value == pytest.approx(d.total) and r["総合通信局"].value == d.bureau
             for s in names:
-                col = headers.index(sureness.strategy_name(s))
+                col = headers.index(strategies.strategy_label(s))
                 assert r[headers[col]].value == sureness.chosen_mark(d.selected[s])
                 assert r[headers[col + 1]].value == d.why[s]
         assert sh.freeze_panes == f"C{dhr + 1}" and sh.auto_filter.ref.startswith(f"A{dhr}:")
-    notes = [f"{sureness.strategy_name(o.strategy)}: {n}" for o in c.outcomes for n in o.notes]
+    notes = [f"{strategies.strategy_label(o.strategy)}: {n}" for o in c.outcomes for n in o.notes]
     assert [t for t in texts if t in notes] == notes
 
 
@@ -176,14 +195,14 @@ def test_the_cases_cover_differences_and_notes(exports):
 def test_the_effect_column_with_the_adjusted_method(exports):
     result, wb, _ = exports["sc"]
     sh = wb["評価者統計"]
-    hr = header_row(sh, "評価者ID")
+    hr = header_row(sh, "評価委員ID")
     headers, rows = table(sh, hr)
     assert headers[-1] == sureness.EFFECT
     effects = {e.evaluator: e.effect for e in result.evaluator_stats}
     assert all(e is not None for e in effects.values())
     for r in rows:
         cell = r[sureness.EFFECT]
-        assert cell.value == pytest.approx(effects[r["評価者ID"].value]) and cell.number_format == "+0.0;-0.0"
+        assert cell.value == pytest.approx(effects[r["評価委員ID"].value]) and cell.number_format == "+0.0;-0.0"
     texts = [c.value for c in sh["A"] if isinstance(c.value, str)]
     assert sureness.shrinkage_text(result) in texts
     assert all(line in texts for line in sureness.ADJUSTED_EXPLANATION)
@@ -193,7 +212,7 @@ def test_the_effect_column_with_the_adjusted_method(exports):
 def test_no_effect_column_for_other_methods(exports, key):
     _, wb, _ = exports[key]
     sh = wb["評価者統計"]
-    hr = header_row(sh, "評価者ID")
+    hr = header_row(sh, "評価委員ID")
     assert sureness.EFFECT not in [c.value for c in sh[hr]]
     texts = [c.value for c in sh["A"] if isinstance(c.value, str)]
     assert not any(line in texts for line in sureness.ADJUSTED_EXPLANATION)
@@ -231,7 +250,7 @@ def test_resamples_without_comparison(ws_path, tmp_path):
         export_workbook(ws, "r2-iot", out, "test", resamples=50, seed=3)
     names = openpyxl.load_workbook(out).sheetnames
     assert boundary.SHEET in names and strategies.SHEET not in names
-    assert names.index(boundary.SHEET) == names.index(ranking.SHEET) + 1
+    assert names.index(boundary.SHEET) == names.index(ranking.SHEET) + 2  # after 項目別内訳
 
 
 def test_no_formula_anywhere(exports):

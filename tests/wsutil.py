@@ -39,3 +39,14 @@ def run(*args: str, env: dict | None = None, cwd: Path | None = None) -> subproc
     e.update(env or {})
     return subprocess.run([sys.executable, "-m", "reviewer", *args], capture_output=True, text=True,
                           cwd=cwd or ROOT, env=e, timeout=300)
+
+
+def render_tool():
+    """tools/render_workbook.py, loaded as a module (its print-scale reading is what the tests check)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("render_workbook", ROOT / "tools" / "render_workbook.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module

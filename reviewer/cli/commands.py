@@ -376,10 +376,10 @@ def cmd_export(args: argparse.Namespace) -> int:
     with open_workspace(args) as ws:
         if out:
             export_workbook(ws, args.program, out, actor(), method=args.method, budget_yen=args.budget,
-                            **scoring_options(args))
+                            anonymous=args.anonymous, **scoring_options(args))
         else:
             out = export_to_folder(ws, args.program, actor(), method=args.method, budget_yen=args.budget,
-                                   **scoring_options(args)).path
+                                   anonymous=args.anonymous, **scoring_options(args)).path
     print(f"Excel ワークブックを書き出しました: {out}")
     return 0
 

@@ -267,6 +267,8 @@ def _result_commands(sub: Subparsers, c: Any) -> None:
     ex.add_argument("--output", type=Path, metavar="FILE.xlsx",
                     help="書き出すファイル（既定: ワークスペースの書き出し用のフォルダ W/exports に「事業ID-日本時間.xlsx」）")
     _scoring_options(ex)
+    ex.add_argument("--anonymous", action="store_true",
+                    help="評価委員の氏名と ID を「委員A」「委員B」…に置き換えて書き出す")
     ex.set_defaults(func=c.cmd_export)
 
 

@@ -39,6 +39,8 @@ LINE_HEIGHT = 14
 PRINTABLE_POINTS = 841.9 - 2 * 0.4 * 72
 #: The smallest print scale a sheet is read at on paper (issue 17: ≥ 85 %).
 MIN_PRINT_SCALE = 0.85
+#: What Excel adds to a column's width in characters when it stores it (xlsxwriter writes w + 0.71).
+STORED_PADDING = 0.72
 #: The mark on every printed page: the workbook names evaluators beside their scores.
 CONFIDENTIAL = "取扱注意"
 #: The longest program name a page header shows (Excel allows 255 characters in a header).
@@ -60,6 +62,14 @@ def print_scale(widths: Iterable[float]) -> float:
     printable width, at most 1: a column of width w is w × 7 + 5 pixels, 0.75 pt each."""
     points = sum((w * 7 + 5) * 0.75 for w in widths)
     return 1.0 if points <= PRINTABLE_POINTS else PRINTABLE_POINTS / points
+
+
+def spare_cells(widths: Iterable[int]) -> int:
+    """How many cells columns of these widths (as ``Sheet`` sets them) can still grow and print one
+    A4 landscape page wide at ``MIN_PRINT_SCALE``; negative: how many cells too wide they are."""
+    stored = [max(w, MIN_WIDTH) + STORED_PADDING for w in widths]
+    points = sum((w * 7 + 5) * 0.75 for w in stored)
+    return int((PRINTABLE_POINTS / MIN_PRINT_SCALE - points) // (7 * 0.75))
 
 
 def header_text(text: str, limit: int) -> str:

@@ -22,6 +22,8 @@ HEADERS = ["順位", "申請ID", "申請者", "総合通信局", "合計", suren
 ID_COLS = 3
 #: The widest a column grows for its header (longer headers wrap onto two lines).
 HEADER_CAP = 14
+#: The width of the outcome (a longer one wraps, its row as high as its lines).
+VERDICT_WIDTH = 40
 
 
 def write(book: Book, r: Result) -> None:
@@ -63,4 +65,4 @@ def _row(book: Book, sh: Sheet, row: int, a: AppResult, r: Result) -> None:
     sh.number(row, 6, lo, f(num_format='0"位から"'), shown="000位から")
     sh.number(row, 7, hi, f(num_format='0"位まで"'), shown="000位まで")
     sh.number(row, 8, a.p_selected, f(num_format="0%"), shown="100%")
-    sh.text(row, 9, words.verdict(a, r.program), f(text_wrap=True), cap=50)
+    sh.fit_row(row, sh.wrapped(row, 9, words.verdict(a, r.program), f(text_wrap=True), VERDICT_WIDTH))

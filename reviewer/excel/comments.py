@@ -2,19 +2,29 @@
 
 One line per submitted sheet, the applications in the order of the ranking and each one's
 sheets by evaluator, with the sheet's rate beside the comment and the sheet's notes per
-criterion ("M1: …", one line each, in the criteria file's order); texts wrap in wide columns.
+criterion ("M1: …", one line each, in the criteria file's order); texts wrap in wide columns,
+each row as high as its longest text. With aliases (an anonymous export) each evaluator is shown
+as 委員A, 委員B, … (``present.people``).
 """
 
 from __future__ import annotations
 
 from reviewer.excel.book import HEADER_ROW, PCT, Book
+from reviewer.present import people
+from reviewer.present.people import Aliases
 from reviewer.present.result import note_lines
 from reviewer.scoring import Result, SheetInput
 
 SHEET = "コメント"
+#: The widest each text column grows, in cells (longer text wraps, its row as high as its lines).
+#: (together they fit A4 landscape's width at 85 %)
+NAME_WIDTH = 24
+EVALUATOR_WIDTH = 16
+COMMENT_WIDTH = 60
+NOTES_WIDTH = 36
 
 
-def write(book: Book, r: Result) -> None:
+def write(book: Book, r: Result, aliases: Aliases | None = None) -> None:
     sh = book.sheet(SHEET)
     sh.title("評価者のコメント（提出済みの採点票）", "申請の順位順")
     headers = ["順位", "申請ID", "申請者", "評価者", "得点率", "コメント", "項目別の所見"]
@@ -32,11 +42,14 @@ def write(book: Book, r: Result) -> None:
             row += 1
             sh.number(row, 0, a.rank, cell, shown="000")
             sh.text(row, 1, a.id, cell)
-            sh.text(row, 2, a.applicant, cell, cap=30)
-            sh.text(row, 3, f"{s.evaluator} {names.get(s.evaluator, '')}".strip(), cell, cap=20)
+            lines = [sh.wrapped(row, 2, a.applicant, wrap, NAME_WIDTH),
+                     sh.wrapped(row, 3, people.label(s.evaluator, names.get(s.evaluator, ""), aliases), wrap,
+                                EVALUATOR_WIDTH)]
             rate = a.sheet_rates.get(s.evaluator)
             sh.number(row, 4, None if rate is None else rate / 100, book.fmt(border=1, valign="top", num_format=PCT),
                       shown="100.00%")
-            sh.text(row, 5, s.comment, wrap, cap=80)
-            sh.text(row, 6, "\n".join(note_lines(r.program, s.notes)) if s.notes else "", wrap, cap=60)
+            lines.append(sh.wrapped(row, 5, s.comment, wrap, COMMENT_WIDTH))
+            lines.append(sh.wrapped(row, 6, "\n".join(note_lines(r.program, s.notes)) if s.notes else "", wrap,
+                                    NOTES_WIDTH))
+            sh.fit_row(row, max(lines))
     sh.finish(hr, row, len(headers), freeze_cols=3)

@@ -2,7 +2,8 @@
 
 For every application it lists the automatic checks of its content, the evaluators' majority
 on each must criterion (``must_failed``: a tie fails), and a line when no sheet has been
-submitted, each with its result and the reason in words; failures are in red.
+submitted, each with its result and the reason in words; failures are in red. Long texts wrap,
+each row as high as its longest.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from reviewer.scoring import AppResult, Result
 SHEET = "適格性"
 PASS, FAIL = MUST_LABELS["pass"], MUST_LABELS["fail"]
 SCORING = "採点"
+#: The widest the applicant's name and the result grow, in cells (longer text wraps, its row as
+#: high as its longest text).
+NAME_WIDTH = 24
+OUTCOME_WIDTH = 20
+#: The widest the reason of an automatic check grows (the columns fit A4 landscape at 85 %).
+WHY_WIDTH = 70
 
 
 class _Lines:
@@ -25,19 +32,20 @@ class _Lines:
         self.sh = sh
         self.row = HEADER_ROW
         self.ok = book.fmt(border=1, valign="top")
-        self.ng = book.fmt(border=1, valign="top", font_color=ALERT, bold=True)
         self.wrap = book.fmt(border=1, valign="top", text_wrap=True)
+        self.ng = book.fmt(border=1, valign="top", text_wrap=True, font_color=ALERT, bold=True)
 
     def add(self, a: AppResult, kind: str, item: str, passed: bool, outcome: str, why: str,
             item_cap: int = WIDTH_CAP, why_cap: int = WIDTH_CAP) -> None:
         self.row += 1
         sh, row = self.sh, self.row
         sh.text(row, 0, a.id, self.ok)
-        sh.text(row, 1, a.applicant, self.ok, cap=30)
+        lines = [sh.wrapped(row, 1, a.applicant, self.wrap, NAME_WIDTH)]
         sh.text(row, 2, kind, self.ok)
-        sh.text(row, 3, item, self.ok, cap=item_cap)
-        sh.text(row, 4, outcome, self.ok if passed else self.ng)
-        sh.text(row, 5, why, self.wrap, cap=why_cap)
+        lines.append(sh.wrapped(row, 3, item, self.wrap, item_cap))
+        lines.append(sh.wrapped(row, 4, outcome, self.wrap if passed else self.ng, OUTCOME_WIDTH))
+        lines.append(sh.wrapped(row, 5, why, self.wrap, why_cap))
+        sh.fit_row(row, max(lines))
 
 
 def write(book: Book, r: Result) -> None:
@@ -58,7 +66,7 @@ def _application(lines: _Lines, a: AppResult, r: Result) -> None:
     """One application's lines: its automatic checks, its must criteria, and no sheet if none."""
     for c in a.checks:
         lines.add(a, words.AUTO_CHECKS, c.label, c.passed, PASS if c.passed else FAIL, c.message,
-                  why_cap=80)
+                  why_cap=WHY_WIDTH)
     for cid, (passes, fails) in a.must.items():
         crit = r.program.criterion(cid)
         failed = must_failed(passes, fails)

@@ -2,19 +2,34 @@
 
 評価者別 lists every submitted sheet by evaluator, with a column per must and scored criterion
 (a criterion's label on its header's comment) and the sheet's points and rate. 評価者統計 gives
-each evaluator's mean rate, spread and tendency against the panel, the agreement of the panel
-(Krippendorff's alpha) and the mean of each scored criterion; with the adjusted method, also
-each evaluator's fitted effect, with the shrinkage and what the method does written under the
-table.
+each evaluator's mean rate, spread and tendency against the panel (all in points of rate out of
+100), then, on a page of its own, the agreement of the panel (Krippendorff's alpha) and the mean
+of each scored criterion; with the adjusted method, also each evaluator's fitted effect, with
+the shrinkage and what the method does written under the table. With aliases (an anonymous
+export) both show each evaluator as 委員A, 委員B, … (``present.people``).
 """
 
 from __future__ import annotations
 
 from reviewer.domain.model import Criterion
 from reviewer.domain.vocabulary import MUST_SHORT_LABELS
-from reviewer.excel.book import ALERT, HEADER_ROW, NOTE_FORMAT, PCT, Book, Sheet
+from reviewer.excel.book import (
+    ALERT,
+    HEADER_ROW,
+    MIN_PRINT_SCALE,
+    MIN_WIDTH,
+    NOTE_FORMAT,
+    PCT,
+    POINTS,
+    WIDTH_CAP,
+    Book,
+    Sheet,
+    print_scale,
+)
+from reviewer.present import people, sureness
 from reviewer.present import result as words
-from reviewer.present import sureness
+from reviewer.present.people import Aliases
+from reviewer.present.text import width
 from reviewer.scoring import AppResult, Result, SheetInput
 
 SHEETS_SHEET = "評価者別"
@@ -23,39 +38,61 @@ STATS_SHEET = "評価者統計"
 ID_COLS = 4
 #: An evaluator's fitted effect, in points of rate with its sign.
 EFFECT_FORMAT = "+0.0;-0.0"
+#: The widest the applicants' names grow on 評価委員別, in cells (longer ones wrap).
+NAME_WIDTH = 30
+#: The widest a criterion's label and its group grow on 評価者統計, in cells (longer ones wrap).
+LABEL_WIDTH = 50
+GROUP_WIDTH = 30
+#: 評価委員別's subtitle where its columns do not fit A4 landscape's width at 85 %.
+WIDE_NOTE = ("評価項目が {} 列あり、A4 横 1 ページの幅に 85 % 以上の倍率では収まらないため、"
+             "横に複数ページに分けて印刷します（各ページの左に評価委員と申請を繰り返します）")
 
 
-def write_sheets(book: Book, r: Result) -> None:
-    sh = book.sheet(SHEETS_SHEET)
-    sh.title("評価者別の採点（提出済みの採点票）",
-             f"{words.MUST_CRITERIA}は {MUST_SHORT_LABELS['pass']}/{MUST_SHORT_LABELS['fail']}、加点項目は 0〜5。"
-             "空欄はその申請に適用されない項目")
+def write_sheets(book: Book, r: Result, aliases: Aliases | None = None) -> None:
     crits = [c for c in r.program.criteria if c.kind in ("must", "scored")]
     names = {s.evaluator: s.name for s in r.evaluator_stats}
     apps = {a.id: a for a in r.applications}
-    headers = ["評価者ID", "評価者", "申請ID", "申請者"] + [f"{c.id}" for c in crits] + ["得点", "満点", "得点率"]
+    headers = ["評価委員ID", "評価委員", "申請ID", "申請者"] + [f"{c.id}" for c in crits] + ["得点", "満点", "得点率"]
+    order = {a.id: i for i, a in enumerate(r.applications)}
+    sheets = sorted(r.sheets, key=lambda s: (s.evaluator, order.get(s.application, 0)))
+    shown = [(*people.shown(s.evaluator, names.get(s.evaluator, ""), aliases), s) for s in sheets]
+    wide = print_scale(_widths(headers, [(e, n, apps[s.application].applicant) for e, n, s in shown])) < MIN_PRINT_SCALE
+    sh = book.sheet(SHEETS_SHEET)
+    sh.title("評価委員別の採点（提出済みの採点票）",
+             f"{words.MUST_CRITERIA}は {MUST_SHORT_LABELS['pass']}/{MUST_SHORT_LABELS['fail']}、加点項目は 0〜5。"
+             "空欄はその申請に適用されない項目" + (f"。{WIDE_NOTE.format(len(crits))}" if wide else ""))
     hr = HEADER_ROW
     sh.header(hr, headers)
-    cell = book.fmt(border=1)
+    cell = book.fmt(border=1, valign="top")
+    wrap = book.fmt(border=1, valign="top", text_wrap=True)
     # each criterion's label, as a comment on its header cell
     for col, c in enumerate(crits, start=ID_COLS):
         sh.comment(hr, col, f"{c.id} {c.label}")
-    order = {a.id: i for i, a in enumerate(r.applications)}
-    sheets = sorted(r.sheets, key=lambda s: (s.evaluator, order.get(s.application, 0)))
-    for i, s in enumerate(sheets):
+    for i, (evaluator, name, s) in enumerate(shown):
         row = hr + 1 + i
         a = apps[s.application]
-        sh.text(row, 0, s.evaluator, cell)
-        sh.text(row, 1, names.get(s.evaluator, ""), cell)
+        sh.text(row, 0, evaluator, cell)
+        sh.text(row, 1, name, cell)
         sh.text(row, 2, s.application, cell)
-        sh.text(row, 3, a.applicant, cell, cap=30)
+        sh.fit_row(row, sh.wrapped(row, 3, a.applicant, wrap, NAME_WIDTH))
         total = _marks(book, sh, row, crits, s)
         n = ID_COLS + len(crits)
-        sh.number(row, n, total, book.fmt(border=1, num_format="0.0#"), shown="000")
-        sh.number(row, n + 1, a.max_points, book.fmt(border=1, num_format="0"), shown="000")
+        sh.number(row, n, total, book.fmt(border=1, valign="top", num_format="0.0#"), shown="000")
+        sh.number(row, n + 1, a.max_points, book.fmt(border=1, valign="top", num_format="0"), shown="000")
         _rate(book, sh, row, n + 2, a, s)
     sh.finish(hr, hr + len(sheets), len(headers), freeze_cols=ID_COLS)
-    sh.print_wide(ID_COLS)
+    if wide:
+        sh.print_wide(ID_COLS)
+
+
+def _widths(headers: list[str], rows: list[tuple[str, str, str]]) -> list[float]:
+    """The widths 評価委員別's columns will take (as ``Sheet.finish`` sets them): the identifying
+    columns measured on their texts, the marks and numbers on their headers."""
+    def cells(texts: list[str], cap: int = WIDTH_CAP) -> float:
+        return max(MIN_WIDTH, min(cap, max((width(t) + 2 for t in texts), default=0)))
+    ids = [cells([headers[0], *(e for e, _, _ in rows)]), cells([headers[1], *(n for _, n, _ in rows)]),
+           cells([headers[2], "0" * 8]), cells([headers[3], *(a for _, _, a in rows)], NAME_WIDTH)]
+    return ids + [cells([h, "100.00%" if h == headers[-1] else "000"]) for h in headers[ID_COLS:]]
 
 
 def _marks(book: Book, sh: Sheet, row: int, crits: list[Criterion], s: SheetInput) -> float:
@@ -81,32 +118,44 @@ def _rate(book: Book, sh: Sheet, row: int, col: int, a: AppResult, s: SheetInput
     sh.number(row, col, None if rate is None else rate / 100, book.fmt(border=1, num_format=PCT), shown="100.00%")
 
 
-def write_stats(book: Book, r: Result) -> None:
+def write_stats(book: Book, r: Result, aliases: Aliases | None = None) -> None:
+    """The evaluators' table (page 1, its header frozen on screen; not repeated on paper, where the
+    criteria's table below starts a page of its own under its own header)."""
     sh = book.sheet(STATS_SHEET)
-    sh.title("評価者別の統計", "得点率の平均と標準偏差。全体平均との差が −5 未満を「厳しめ」、+5 超を「甘め」とする")
+    sh.title("評価委員別の統計",
+             f"得点率（100 点満点）の平均と標準偏差、点。全体平均との差が −{words.TENDENCY_POINTS} 点未満を"
+             f"「{words.TENDENCY_LOW}」、+{words.TENDENCY_POINTS} 点超を「{words.TENDENCY_HIGH}」とする")
     adjusted = r.method == "adjusted"
-    headers = ["評価者ID", "評価者", "提出数", "平均得点率", "標準偏差", "全体平均との差", "傾向"]
+    headers = ["評価委員ID", "評価委員", "提出数", "平均得点率（点）", "標準偏差（点）", "全体平均との差（点）", "傾向"]
     headers += [sureness.EFFECT] if adjusted else []
     hr = HEADER_ROW
     sh.header(hr, headers)
     cell = book.fmt(border=1)
-    for i, e in enumerate(r.evaluator_stats):
+    points = book.fmt(border=1, num_format=POINTS)
+    for i, e in enumerate(sorted(r.evaluator_stats, key=lambda e: e.evaluator) if aliases else r.evaluator_stats):
         row = hr + 1 + i
-        sh.text(row, 0, e.evaluator, cell)
-        sh.text(row, 1, e.name, cell)
+        evaluator, name = people.shown(e.evaluator, e.name, aliases)
+        sh.text(row, 0, evaluator, cell)
+        sh.text(row, 1, name, cell)
         sh.number(row, 2, e.count, cell, shown="000")
-        sh.number(row, 3, None if e.mean is None else e.mean / 100, book.fmt(border=1, num_format=PCT), shown="100.00%")
-        sh.number(row, 4, e.std, book.fmt(border=1, num_format="0.00"), shown="00.00")
+        sh.number(row, 3, e.mean, points, shown="100.00")
+        sh.number(row, 4, e.std, points, shown="00.00")
         sh.number(row, 5, e.deviation, book.fmt(border=1, num_format="+0.00;-0.00;0.00"), shown="+00.00")
         sh.text(row, 6, words.tendency(e.deviation), cell)
         if adjusted:
             sh.number(row, 7, e.effect, book.fmt(border=1, num_format=EFFECT_FORMAT), shown="+00.0")
-    row = hr + len(r.evaluator_stats) + 2
+    last = hr + len(r.evaluator_stats)
+    row = last + 2
     if adjusted:
         row = _adjusted_notes(book, sh, row, r, len(headers) - 1)
+    sh.ws.set_h_pagebreaks([row])  # the agreement and the criteria on a page of their own
     _agreement(book, sh, row, r)
     _criterion_means(book, sh, row + 5, r)
-    sh.finish(hr, hr + len(r.evaluator_stats), len(headers))
+    sh.finish()
+    # a scale rather than fit to the page, which would drop the page break
+    sh.ws.set_print_scale(round(100 * print_scale(max(w, MIN_WIDTH) for w in sh.widths.values())))
+    sh.ws.freeze_panes(hr + 1, 0)
+    sh.ws.autofilter(hr, 0, last, len(headers) - 1)
 
 
 def _adjusted_notes(book: Book, sh: Sheet, row: int, r: Result, last_col: int) -> int:
@@ -123,7 +172,7 @@ def _agreement(book: Book, sh: Sheet, row: int, r: Result) -> None:
     """Four rows from ``row``: a heading, alpha (if any) and the reviews and applications it rests on."""
     ag = r.agreement
     cell = book.fmt(border=1)
-    sh.text(row, 0, "評価者間の一致度（Krippendorff の α、間隔尺度、得点率）", book.fmt(bold=True), cap=20)
+    sh.text(row, 0, "評価委員間の一致度（Krippendorff の α、間隔尺度、得点率）", book.fmt(bold=True), cap=20)
     sh.note(row + 1, 0, "α" if ag.alpha is not None else "α（算出不可）", cell)
     if ag.alpha is not None:
         sh.value(row + 1, 1, ag.alpha, book.fmt(border=1, num_format="0.000"))
@@ -135,12 +184,14 @@ def _agreement(book: Book, sh: Sheet, row: int, r: Result) -> None:
 
 def _criterion_means(book: Book, sh: Sheet, row: int, r: Result) -> None:
     """From ``row``: a heading, then each scored criterion with its mean over all submitted sheets."""
-    cell = book.fmt(border=1)
+    cell = book.fmt(border=1, valign="top")
+    wrap = book.fmt(border=1, valign="top", text_wrap=True)
     sh.text(row, 0, "評価項目別の平均（提出済みの採点票すべて）", book.fmt(bold=True), cap=20)
-    sh.header(row + 1, ["項目ID", "項目", "平均", "区分"])
+    sh.header(row + 1, ["項目ID", "項目", "平均（点）", "区分"])
     for i, c in enumerate(c for c in r.program.criteria if c.kind == "scored"):
         rr = row + 2 + i
         sh.text(rr, 0, c.id, cell)
-        sh.text(rr, 1, c.label, cell, cap=50)
-        sh.number(rr, 2, r.criterion_means.get(c.id), book.fmt(border=1, num_format="0.00"), shown="0.00")
-        sh.text(rr, 3, c.group, cell, cap=30)
+        lines = sh.wrapped(rr, 1, c.label, wrap, LABEL_WIDTH)
+        sh.number(rr, 2, r.criterion_means.get(c.id), book.fmt(border=1, valign="top", num_format=POINTS),
+                  shown="0.00")
+        sh.fit_row(rr, max(lines, sh.wrapped(rr, 3, c.group, wrap, GROUP_WIDTH)))

@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from reviewer.excel.book import HEADER_FORMAT, HEADER_ROW, HEADING_FORMAT, NOTE_FORMAT, PCT, Book, Sheet
 from reviewer.excel.records import ReviewRecords, has_hearing
+from reviewer.present import people
 from reviewer.present import review as second
+from reviewer.present.people import Aliases
 from reviewer.present.result import note_lines
 from reviewer.scoring import AppResult, Result, SheetInput
 from reviewer.workspace.records import ShortlistEntry
@@ -26,7 +28,7 @@ PLACE_WIDTH = 40
 EVALUATOR_WIDTH = 20
 
 
-def write(book: Book, r: Result, records: ReviewRecords | None) -> None:
+def write(book: Book, r: Result, records: ReviewRecords | None, aliases: Aliases | None = None) -> None:
     """The sheet, where the program has a shortlist or hearing sheets (nothing otherwise)."""
     if not has_hearing(r, records):
         return
@@ -38,7 +40,7 @@ def write(book: Book, r: Result, records: ReviewRecords | None) -> None:
     for i, (a, entry) in enumerate(heard):
         _scheduled(book, sh, hr + 1 + i, a, entry, records is not None)
     last = hr + len(heard)
-    _sheets(book, sh, last + 2, r, [a for a, _ in heard])
+    _sheets(book, sh, last + 2, r, [a for a, _ in heard], aliases)
     sh.finish(hr)
 
 
@@ -70,7 +72,7 @@ def _scheduled(book: Book, sh: Sheet, row: int, a: AppResult, entry: ShortlistEn
     sh.fit_row(row, lines)
 
 
-def _sheets(book: Book, sh: Sheet, row: int, r: Result, heard: list[AppResult]) -> None:
+def _sheets(book: Book, sh: Sheet, row: int, r: Result, heard: list[AppResult], aliases: Aliases | None) -> None:
     """Each submitted hearing sheet with its rate, comment and notes, in the order of the table above."""
     sh.note(row, 0, "ヒアリングの採点票（提出済み）", book.fmt(**HEADING_FORMAT))
     if not r.hearing_sheets:
@@ -95,8 +97,8 @@ def _sheets(book: Book, sh: Sheet, row: int, r: Result, heard: list[AppResult]) 
             sh.number(row, 0, a.rank, book.fmt(border=1, valign="top", align="center"), shown=str(a.rank or ""))
             sh.text(row, 1, a.id, f)
             lines = sh.wrapped(row, 2, a.applicant, wrap, NAME_WIDTH)
-            lines = max(lines, sh.wrapped(row, 3, f"{s.evaluator} {names.get(s.evaluator, '')}".strip(), wrap,
-                                          EVALUATOR_WIDTH))
+            lines = max(lines, sh.wrapped(row, 3, people.label(s.evaluator, names.get(s.evaluator, ""), aliases),
+                                          wrap, EVALUATOR_WIDTH))
             rate = a.hearing_sheet_rates.get(s.evaluator)
             sh.number(row, 4, None if rate is None else rate / 100, pct, shown="100.00%")
             text = "\n".join([s.comment, *note_lines(r.program, s.notes)]).strip("\n")

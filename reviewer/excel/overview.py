@@ -30,7 +30,7 @@ STATE = "評価結果の状態"
 def write(book: Book, r: Result, generated: str, records: ReviewRecords | None = None) -> None:
     sh = book.sheet(SHEET)
     sh.title(f"{r.program.name} 審査結果の概要", f"作成: {generated}（reviewer {__version__}）")
-    label = book.fmt(bold=True, bg_color="#F2F2F2", border=1)
+    label = book.fmt(bold=True, bg_color="#F2F2F2", border=1, valign="top", text_wrap=True)
     for i, (k, v, f) in enumerate(_rows(book, r, generated, records), start=3):
         sh.text(i, 0, k, label)
         if isinstance(v, (int, float)) and not isinstance(v, bool):
@@ -90,7 +90,7 @@ def _completeness(r: Result, cell: Any) -> list[tuple[str, Any, Any]]:
     short = sum(1 for a in r.ranked if a.assigned is not None and a.reviews < a.assigned)
     return [("採点票の割当・未提出", f"割当 {c.assigned} 件のうち提出 {c.submitted} 件、下書き {c.drafted} 件、"
              f"未着手 {c.not_started} 件（下書きと未着手は集計に入りません）", cell),
-            ("割当の一部の採点票だけで順位の付いた申請", f"{short} 件（ランキングの割当数が赤字の申請）", cell)]
+            ("割当の一部の採点票だけで順位の付いた申請", f"{short} 件（項目別内訳の割当数が赤字の申請）", cell)]
 
 
 def _sureness_facts(r: Result) -> list[tuple[str, str]]:

@@ -17,6 +17,11 @@ class ReviewRecords:
     shortlist: tuple[ShortlistEntry, ...] = ()
     requests: tuple[MaterialRequest, ...] = ()
     opinions: tuple[Opinion, ...] = ()
+    #: the cover's facts (表紙): the chair's name ("" where none is named), and the first and last
+    #: submission time of the submitted written sheets (stored timestamps; None without sheets)
+    chair: str = ""
+    first_submitted: str | None = None
+    last_submitted: str | None = None
 
     @property
     def waiting(self) -> int:

@@ -244,11 +244,19 @@ def agreement_text(ag: Agreement) -> str:
     return f"{ag.alpha:.3f}（申請 {ag.applications} 件・評価 {ag.reviews} 件にもとづく）"
 
 
+#: An evaluator's tendency: a mean more than ``TENDENCY_POINTS`` points of rate below or above the panel's.
+TENDENCY_LOW = "平均より低めに採点"
+TENDENCY_HIGH = "平均より高めに採点"
+TENDENCY_POINTS = 5
+
+
 def tendency(deviation: float | None) -> str:
-    """An evaluator's mean against the panel's: 厳しめ below −5, 甘め above +5."""
+    """An evaluator's mean against the panel's: 平均より低めに採点 below −5, 平均より高めに採点 above +5."""
     if deviation is None:
         return ""
-    return "厳しめ" if deviation < -5 else "甘め" if deviation > 5 else "標準"
+    if deviation < -TENDENCY_POINTS:
+        return TENDENCY_LOW
+    return TENDENCY_HIGH if deviation > TENDENCY_POINTS else "標準"
 
 
 # -- names the faces share ---------------------------------------------------------------

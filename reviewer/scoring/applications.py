@@ -74,7 +74,7 @@ def _app_result(aid: str, app: Application, criteria: Criteria, sheets: SheetRat
         requested_subsidy_yen=app.budget.requested_subsidy_yen, checks=demand.checks[aid], reasons=reasons,
         must=must, sheet_rates=rates, criterion_means=crit_means, max_points=M, reviews=len(rates),
         score_rate=R, panel_score=P, auto_points=auto, bonus=bonus, total=total,
-        eligible=not reasons,
+        eligible=not reasons, card_rate=app.declarations.mynumber_card_rate,
         spread=(max(rates.values()) - min(rates.values())) if rates else None,
     )
 

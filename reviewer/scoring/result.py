@@ -76,6 +76,7 @@ class AppResult:
     decided_by: str | None = None
     decided_at: str | None = None
     assigned: int | None = None                 # active assignments (where the workspace is known)
+    card_rate: float | None = None              # the declared マイナンバーカード交付率 (a share; None: not declared)
 
     @property
     def disagreement(self) -> bool:

@@ -172,10 +172,10 @@ class ChairDesk:
                                    resamples=resamples, seed=seed, compare=compare)
 
     def export(self, program: str, method: str, budget: int | None, path: Path,
-               selection: str | None = None) -> Export:
+               selection: str | None = None, anonymous: bool = False) -> Export:
         with Workspace.open(self.session.path) as ws:
             return export_workbook(ws, program, path, self.session.actor, method=method, budget_yen=budget,
-                                   make_folder=True, selection=selection)
+                                   make_folder=True, selection=selection, anonymous=anonymous)
 
     def export_path(self, program: str, folder: Path | None = None, when: datetime | None = None) -> Path:
         """The export's default file: ``program-YYYYMMDD-HHMMSS.xlsx`` in Japan time, in ``folder``

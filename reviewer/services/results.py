@@ -71,10 +71,11 @@ class Export:
 def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, method: str = "mean",
                     budget_yen: int | None = None, generated_at: datetime | None = None,
                     make_folder: bool = False, selection: str | None = None, resamples: int = DEFAULT_RESAMPLES,
-                    seed: int = 0, compare: bool = False) -> Export:
+                    seed: int = 0, compare: bool = False, anonymous: bool = False) -> Export:
     """Score the program and write its workbook to ``path`` (created whole or not at all, mode
-    0600; its folder made where missing with ``make_folder``, 0700); the export is audited with the
-    file, method and budget, so a workspace that cannot record it is refused before writing."""
+    0600; its folder made where missing with ``make_folder``, 0700; ``anonymous``: each evaluator
+    shown as 委員A, 委員B, …); the export is audited with the file, method, budget and anonymity, so a
+    workspace that cannot record it is refused before writing."""
     from reviewer.excel import ReviewRecords, write_workbook
 
     path = Path(path).expanduser()
@@ -88,13 +89,18 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
     try:
         if make_folder:
             path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        submitted = sorted(s.submitted_at for s in ws.submitted_list(program_id) if s.submitted_at)
+        chairs = [p.name for p in ws.people() if p.role == "chair" and (not p.programs or program_id in p.programs)]
         records = ReviewRecords(tuple(ws.shortlist(program_id)), tuple(ws.requests(program_id)),
-                                tuple(ws.opinions(program_id)))
-        write_workbook(result, path, generated_at=generated_at, review=records)
+                                tuple(ws.opinions(program_id)), chair="・".join(chairs),
+                                first_submitted=submitted[0] if submitted else None,
+                                last_submitted=submitted[-1] if submitted else None)
+        write_workbook(result, path, generated_at=generated_at, review=records, anonymous=anonymous)
     except OSError as e:
         raise WorkspaceError(f"{path}: 書き込めません（{e.strerror or e}）") from None
     ws.record(actor, "export", program_id, detail=f"{os.path.abspath(path)} method={method} budget={result.budget_yen}"
-              f" selection={result.selection} resamples={result.resamples} seed={result.seed}")
+              f" selection={result.selection} resamples={result.resamples} seed={result.seed}"
+              f" anonymous={'yes' if anonymous else 'no'}")
     return Export(path, result)
 
 
@@ -108,14 +114,15 @@ def export_stem(program_id: str, when: datetime | None = None) -> str:
 def export_to_folder(ws: Workspace, program_id: str, actor: str, method: str = "mean",
                      budget_yen: int | None = None, when: datetime | None = None,
                      selection: str | None = None, resamples: int = DEFAULT_RESAMPLES, seed: int = 0,
-                     compare: bool = False) -> Export:
+                     compare: bool = False, anonymous: bool = False) -> Export:
     """``export_workbook`` into the workspace's export folder (made 0700 where missing) under
     the default name, ``-2``, ``-3``, ... added where it is taken: a file is never replaced."""
     ws.program(program_id)
     path = unused_path(make_exports_folder(ws.path), export_stem(program_id, when), ".xlsx", reserve=True)
     try:
         return export_workbook(ws, program_id, path, actor, method=method, budget_yen=budget_yen,
-                               selection=selection, resamples=resamples, seed=seed, compare=compare)
+                               selection=selection, resamples=resamples, seed=seed, compare=compare,
+                               anonymous=anonymous)
     except BaseException:
         path.unlink(missing_ok=True)  # the reserved name, empty or not recorded as an export
         raise

@@ -85,6 +85,7 @@ class ChairScreen(ReviewerScreen[None]):
         Binding("s", "cycle_selection", "選定"),
         Binding("r", "reopen", "差戻"),
         Binding("x", "export", "Excel"),
+        Binding("X", "export(True)", "匿名Excel", show=False),
         Binding("f5", "reload", "更新", key_display="F5"),
     ]
 
@@ -633,7 +634,8 @@ class ChairScreen(ReviewerScreen[None]):
             lambda reason: self.reviewer.chair.reopen(self.program_id, application, evaluator, reason),
             f"{application} / {evaluator} の採点票を差し戻しました。", then=self.reload)
 
-    def action_export(self) -> None:
+    def action_export(self, anonymous: bool = False) -> None:
+        """x: the workbook as it is; X: with each evaluator shown as 委員A, 委員B, …"""
         default = self.reviewer.chair.export_path(self.program_id, self.reviewer.export_dir)
 
         def attempt(value: str) -> str | None:
@@ -646,16 +648,16 @@ class ChairScreen(ReviewerScreen[None]):
                 return
             path = Path(value.strip()).expanduser()
             self.set_busy("export", "Excel に書き出し中")
-            self.run_export(self.program_id, (self.method, self.budget, self.selection), path)
+            self.run_export(self.program_id, (self.method, self.budget, self.selection), path, anonymous)
 
-        self.app.push_screen(InputDialog("Excel に書き出す", "書き出すファイル:", value=str(default), attempt=attempt),
-                             done)
+        title = "Excel に書き出す（評価委員を「委員A」「委員B」…と匿名で）" if anonymous else "Excel に書き出す"
+        self.app.push_screen(InputDialog(title, "書き出すファイル:", value=str(default), attempt=attempt), done)
 
     @work(thread=True, exclusive=True, group="export")
-    def run_export(self, program: str, asked: Asked, path: Path) -> None:
+    def run_export(self, program: str, asked: Asked, path: Path, anonymous: bool = False) -> None:
         try:
             method, budget, selection = asked
-            self.reviewer.chair.export(program, method, budget, path, selection)
+            self.reviewer.chair.export(program, method, budget, path, selection, anonymous=anonymous)
         except WorkspaceError as e:
             self.app.call_from_thread(self.export_done, None, "\n".join(clean(m) for m in e.messages))
             return
