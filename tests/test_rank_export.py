@@ -224,9 +224,9 @@ def test_other_sheets(workbook):
     assert ov["集計方法"] == "平均" and "作成日時" in ov  # in words: no internal code in an official document
     el = [r for r in wb["適格性"].iter_rows(min_row=5, values_only=True) if r[0] == "SC-0012"]
     assert any(r[3] == "提出書類" and r[4] == "不適合" and "セキュリティチェックシート" in r[5] for r in el)
-    ev = [r for r in wb["評価者別"].iter_rows(min_row=5, values_only=True) if r[0]]
+    ev = [r for r in wb["評価委員別"].iter_rows(min_row=5, values_only=True) if r[0]]
     assert len(ev) == 63 and {r[0] for r in ev} == {"e02", "e08", "e09", "e10"}
-    st = [r for r in wb["評価者統計"].iter_rows(min_row=5, max_row=8, values_only=True)]
+    st = [r for r in wb["評価委員統計"].iter_rows(min_row=5, max_row=8, values_only=True)]
     assert [r[0] for r in st] == ["e02", "e08", "e09", "e10"] and all(r[2] >= 15 for r in st)
     fb = wb["分野バランス"]
     assert "区分がありません" in fb.cell(row=5, column=1).value

@@ -87,7 +87,7 @@ def test_the_service_and_the_same_alias_on_every_sheet(ws_path, tmp_path):
     assert by_sheet == [aliases[s.evaluator] for s in order]
     rates = {(a.id, aliases[e]): rate / 100 for a in result.applications for e, rate in a.sheet_rates.items()}
     sh = wb[comments.SHEET]
-    ids, shown, got = column(sh, "申請ID"), column(sh, "評価者"), column(sh, "得点率")
+    ids, shown, got = column(sh, "申請ID"), column(sh, "評価委員"), column(sh, "得点率")
     assert len(ids) == len(shown) == len(got) == len(result.sheets)
     for app, alias, rate in zip(ids, shown, got, strict=True):
         assert rate == pytest.approx(rates[(app, alias)])

@@ -124,7 +124,7 @@ def _method(wb) -> dict[str, str]:
 def test_the_method_states_the_bands_and_their_disclaimer(exports):
     result, wb, _ = exports["r5-smartcity-2"]
     names = wb.sheetnames
-    assert names.index("評価者統計") < names.index(method.SHEET) < names.index("適格性")
+    assert names.index("評価委員統計") < names.index(method.SHEET) < names.index("適格性")
     rows = _method(wb)
     assert rows["集計方法"].startswith("平均。")
     assert "同数は満たさない" in rows["必須要件"] and "採点票のない申請も順位を付けない" in rows["必須要件"]

@@ -72,7 +72,7 @@ def test_every_sheet_fits_the_page_width_at_85_percent_or_says_why(books):
 def test_tables_repeat_their_header_on_every_page(books):
     _, path = books[2]
     wb = openpyxl.load_workbook(path)
-    for title in ("ランキング", "地域バランス", "評価者別", "適格性", "コメント"):
+    for title in ("ランキング", "地域バランス", "評価委員別", "適格性", "コメント"):
         assert wb[title].print_title_rows, title
 
 

@@ -205,7 +205,7 @@ def test_the_hearing_sheet(export, ws_path):
     assert len(sheets) == len(result.hearing_sheets) == 8
     for row in sheets:
         a = by_id[row["申請ID"].value]
-        ev = row["評価者"].value.split()[0]
+        ev = row["評価委員"].value.split()[0]
         assert row["得点率"].value == pytest.approx(a.hearing_sheet_rates[ev] / 100)
         comment = row["コメント・項目別の所見"]
         assert comment.value.startswith(f"ヒアリングの所見 {a.id} {ev}\n=SUM(A1)") and comment.data_type == "s"

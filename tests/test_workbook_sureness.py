@@ -194,7 +194,7 @@ def test_the_cases_cover_differences_and_notes(exports):
 
 def test_the_effect_column_with_the_adjusted_method(exports):
     result, wb, _ = exports["sc"]
-    sh = wb["評価者統計"]
+    sh = wb["評価委員統計"]
     hr = header_row(sh, "評価委員ID")
     headers, rows = table(sh, hr)
     assert headers[-1] == sureness.EFFECT
@@ -211,7 +211,7 @@ def test_the_effect_column_with_the_adjusted_method(exports):
 @pytest.mark.parametrize("key", ["iot", "ai"])
 def test_no_effect_column_for_other_methods(exports, key):
     _, wb, _ = exports[key]
-    sh = wb["評価者統計"]
+    sh = wb["評価委員統計"]
     hr = header_row(sh, "評価委員ID")
     assert sureness.EFFECT not in [c.value for c in sh[hr]]
     texts = [c.value for c in sh["A"] if isinstance(c.value, str)]

@@ -81,8 +81,10 @@ def header_text(text: str, limit: int) -> str:
 
 
 def wrapped_lines(text: str, cells: int) -> int:
-    """The lines ``text`` takes wrapped in ``cells`` cells (each of its lines at least one)."""
-    return sum(max(1, -(-width(line) // max(cells, 1))) for line in text.split("\n"))
+    """The lines ``text`` takes wrapped in ``cells`` cells (each of its lines at least one; a line
+    that fits even at two cells a character is not measured)."""
+    cells = max(cells, 1)
+    return sum(1 if 2 * len(line) <= cells else max(1, -(-width(line) // cells)) for line in text.split("\n"))
 
 
 def safe_text(value: Any) -> str:
@@ -159,9 +161,17 @@ class Sheet:
         return wrapped_lines(s, span)
 
     def wrapped(self, row: int, col: int, value: Any, fmt: Any, cap: int) -> int:
-        """Text in a column at most ``cap`` wide (the format wraps); returns the lines it takes there."""
-        self.text(row, col, value, fmt, cap)
-        return wrapped_lines(safe_text(value), cap - 2)
+        """Text in a column at most ``cap`` wide (the format wraps); returns the lines it takes there
+        (counted once per short text and width: names and labels recur row after row)."""
+        s = safe_text(value)
+        self.text(row, col, s, fmt, cap)
+        if len(s) > MEASURED_MAX:
+            return wrapped_lines(s, cap - 2)
+        key = (s, cap)
+        lines = self.book.lines.get(key)
+        if lines is None:
+            lines = self.book.lines[key] = wrapped_lines(s, cap - 2)
+        return lines
 
     def fit_row(self, row: int, lines: int) -> None:
         """Make the row as high as ``lines`` lines of text (left alone for one)."""
@@ -218,6 +228,8 @@ class Book:
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
         #: each short text's width in cells plus its margin, measured once (``Sheet._track``)
         self.measured: dict[str, int] = {}
+        #: each short text's wrapped lines at a column's width (``Sheet.wrapped``)
+        self.lines: dict[tuple[str, int], int] = {}
         #: every printed page's header (``set_page_header``): the mark alone until the program is known
         self.page_header = f"&R{CONFIDENTIAL}"
 

@@ -26,8 +26,8 @@ NOTES_WIDTH = 36
 
 def write(book: Book, r: Result, aliases: Aliases | None = None) -> None:
     sh = book.sheet(SHEET)
-    sh.title("評価者のコメント（提出済みの採点票）", "申請の順位順")
-    headers = ["順位", "申請ID", "申請者", "評価者", "得点率", "コメント", "項目別の所見"]
+    sh.title("評価委員のコメント（提出済みの採点票）", "申請の順位順")
+    headers = ["順位", "申請ID", "申請者", "評価委員", "得点率", "コメント", "項目別の所見"]
     hr = HEADER_ROW
     sh.header(hr, headers)
     cell = book.fmt(border=1, valign="top")

@@ -1,7 +1,7 @@
-"""The 評価者別 and 評価者統計 sheets: the submitted sheets one by one, and the panel in numbers.
+"""The 評価委員別 and 評価委員統計 sheets: the submitted sheets one by one, and the panel in numbers.
 
-評価者別 lists every submitted sheet by evaluator, with a column per must and scored criterion
-(a criterion's label on its header's comment) and the sheet's points and rate. 評価者統計 gives
+評価委員別 lists every submitted sheet by evaluator, with a column per must and scored criterion
+(a criterion's label on its header's comment) and the sheet's points and rate. 評価委員統計 gives
 each evaluator's mean rate, spread and tendency against the panel (all in points of rate out of
 100), then, on a page of its own, the agreement of the panel (Krippendorff's alpha) and the mean
 of each scored criterion; with the adjusted method, also each evaluator's fitted effect, with
@@ -32,15 +32,15 @@ from reviewer.present.people import Aliases
 from reviewer.present.text import width
 from reviewer.scoring import AppResult, Result, SheetInput
 
-SHEETS_SHEET = "評価者別"
-STATS_SHEET = "評価者統計"
-#: Columns before the criteria on 評価者別: evaluator id and name, application id and applicant.
+SHEETS_SHEET = "評価委員別"
+STATS_SHEET = "評価委員統計"
+#: Columns before the criteria on 評価委員別: evaluator id and name, application id and applicant.
 ID_COLS = 4
 #: An evaluator's fitted effect, in points of rate with its sign.
 EFFECT_FORMAT = "+0.0;-0.0"
 #: The widest the applicants' names grow on 評価委員別, in cells (longer ones wrap).
 NAME_WIDTH = 30
-#: The widest a criterion's label and its group grow on 評価者統計, in cells (longer ones wrap).
+#: The widest a criterion's label and its group grow on 評価委員統計, in cells (longer ones wrap).
 LABEL_WIDTH = 50
 GROUP_WIDTH = 30
 #: 評価委員別's subtitle where its columns do not fit A4 landscape's width at 85 %.

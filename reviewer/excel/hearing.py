@@ -21,7 +21,7 @@ from reviewer.workspace.records import ShortlistEntry
 SHEET = second.HEARING
 HEADERS = ["順位", "申請ID", "申請者", "総合通信局", "日時", "場所", second.WRITTEN_RATE, second.HEARING_RATE,
            second.COMBINED_RATE, "評価数"]
-SHEET_HEADERS = ["順位", "申請ID", "申請者", "評価者", second.COMBINED_RATE, "コメント・項目別の所見"]
+SHEET_HEADERS = ["順位", "申請ID", "申請者", "評価委員", second.COMBINED_RATE, "コメント・項目別の所見"]
 #: The widest the applicants' names and the places grow, in cells (longer ones wrap).
 NAME_WIDTH = 30
 PLACE_WIDTH = 40
