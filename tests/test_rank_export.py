@@ -134,7 +134,7 @@ def test_workbook_sheets(workbook):
     # export resamples by default (境界域); 選定方式の比較 only with --compare
     from reviewer import excel
 
-    assert wb.sheetnames[:5] == ["表紙", "採択候補先一覧", "不採択・対象外", "概要", "ランキング"]
+    assert wb.sheetnames[:6] == ["表紙", "採択候補先一覧", "不採択・対象外", "通知先一覧", "概要", "ランキング"]
     assert wb.sheetnames == [s for s in excel.SHEETS if s != "選定方式の比較"]
     assert {"境界域", "審査方法", "採択候補先一覧", "不採択・対象外"} <= set(wb.sheetnames)
 

@@ -5,12 +5,11 @@ disclaimer, or that there is none; the tie-breaks), 採択候補先一覧 (total
 
 from __future__ import annotations
 
-import importlib.util
 from datetime import datetime, timezone
-from pathlib import Path
 
 import openpyxl
 import pytest
+from wsutil import render_tool
 
 from reviewer import excel
 from reviewer.excel import cover, lists, method
@@ -22,7 +21,6 @@ from reviewer.workspace import Workspace
 
 PROGRAMS = ("r2-iot", "r2-ai-plan", "r5-smartcity-2")
 WHEN = datetime(2026, 12, 1, 23, 30, tzinfo=timezone.utc)  # 2 December in Japan
-ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -176,12 +174,10 @@ def test_the_lists_add_up(exports, pid):
 
 
 def test_the_sheets_fit_a4_landscape(exports):
-    spec = importlib.util.spec_from_file_location("render_workbook", ROOT / "tools" / "render_workbook.py")
-    tool = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(tool)
+    tool = render_tool()
     for pid in PROGRAMS:
         wb = openpyxl.load_workbook(exports[pid][2])
-        for name in (cover.SHEET, method.SHEET, lists.SELECTED_SHEET, lists.OTHERS_SHEET):
+        for name in (cover.SHEET, method.SHEET, lists.SELECTED_SHEET, lists.OTHERS_SHEET, lists.NOTIFY_SHEET):
             sh = wb[name]
             widths = sum(d.width for d in sh.column_dimensions.values() if d.width)
             assert widths <= 150, (pid, name, widths)
@@ -210,3 +206,24 @@ def test_review_dates_in_the_japanese_calendar():
     assert official.hearing_days(entries, 0) == "令和8年12月10日、令和8年12月11日（対象 4 件、うち日時未定 1 件）"
     assert official.hearing_days([entry("")], 0) == "日時未定（対象 1 件）"
     assert official.hearing_days([], 0) == official.NO_HEARING
+
+
+@pytest.mark.parametrize("program", PROGRAMS)
+def test_the_notification_lists_per_bureau(exports, program):
+    result, wb, _ = exports[program]
+    sh = wb[lists.NOTIFY_SHEET]
+    rows = [r for r in sh.iter_rows(min_row=5) if r[1].value]
+    assert [c.value for c in sh[4]] == lists.NOTIFY_HEADERS
+    assert sorted(r[1].value for r in rows) == sorted(a.id for a in result.applications)
+    bureaus = [r[0].value for r in rows]
+    order = [b.bureau for b in result.balance]
+    assert bureaus == sorted(bureaus, key=order.index)            # grouped, in the balance's order
+    starts = [r[0].row for prev, r in zip(rows, rows[1:]) if prev[0].value != r[0].value]
+    assert [b.id for b in sh.row_breaks.brk] == [n - 1 for n in starts]   # each bureau on a page of its own
+    assert sh.print_title_rows                                     # its header on every page
+    by_id = {a.id: a for a in result.applications}
+    for r in rows:
+        a = by_id[r[1].value]
+        assert r[5].value == (official.NOTIFIED_SELECTED if a.final_selected else official.NOTIFIED_NOT)
+        assert (r[6].value or "") == ("" if a.final_selected else official.outcome(a, result.program))
+        assert r[4].alignment.wrap_text

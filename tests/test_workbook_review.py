@@ -99,7 +99,7 @@ def test_the_sheets_of_the_second_half_in_order(export):
     result, wb, _ = export
     assert result.finalized and result.final.departures == 3
     names = wb.sheetnames
-    assert names[:6] == ["表紙", "採択候補先一覧", "不採択・対象外", "概要", "採択候補先", "ランキング"]  # the final list after 概要
+    assert names[:7] == ["表紙", "採択候補先一覧", "不採択・対象外", "通知先一覧", "概要", "採択候補先", "ランキング"]  # the final list after 概要
     # ヒアリング and 追加資料・意見 right after 境界域 (no 選定方式の比較 here); the rest as SHEETS has them
     assert names[names.index("境界域") + 1:names.index("境界域") + 3] == ["ヒアリング", "追加資料・意見"]
     assert [n for n in names if n not in REVIEW_SHEETS] == [s for s in excel.SHEETS if s != "選定方式の比較"]

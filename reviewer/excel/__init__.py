@@ -48,10 +48,11 @@ __all__ = ["REVIEW_SHEETS", "SHEETS", "ReviewRecords", "write_workbook"]
 
 #: The workbook's sheets, in order, as a workbook without the review's second half has them.
 #: 表紙 first (the cover of a 決裁), then what an official reads next: the one-page list of the
-#: 採択候補先, the rest with their reasons, and the 概要; 審査方法 after the statistics.
-SHEETS = (cover.SHEET, lists.SELECTED_SHEET, lists.OTHERS_SHEET, overview.SHEET, ranking.SHEET, breakdown.SHEET,
-          boundary.SHEET, strategies.SHEET, balance.REGIONS_SHEET, balance.FIELDS_SHEET, evaluators.SHEETS_SHEET,
-          evaluators.STATS_SHEET, method.SHEET, eligibility.SHEET, comments.SHEET)
+#: 採択候補先, the rest with their reasons, the lists per bureau for notifying, and the 概要;
+#: 審査方法 after the statistics.
+SHEETS = (cover.SHEET, lists.SELECTED_SHEET, lists.OTHERS_SHEET, lists.NOTIFY_SHEET, overview.SHEET, ranking.SHEET,
+          breakdown.SHEET, boundary.SHEET, strategies.SHEET, balance.REGIONS_SHEET, balance.FIELDS_SHEET,
+          evaluators.SHEETS_SHEET, evaluators.STATS_SHEET, method.SHEET, eligibility.SHEET, comments.SHEET)
 #: The sheets of the second half (SPEC §6.4, §6.7), each only where the review has it: 採択候補先
 #: after 概要, ヒアリング and 追加資料・意見 after 選定方式の比較.
 REVIEW_SHEETS = (final.SHEET, hearing.SHEET, materials.SHEET)
@@ -85,6 +86,7 @@ def _write_sheets(book: Book, result: Result, generated_at: datetime | None, rev
     cover.write(book, result, generated, review)
     lists.write_selected(book, result)
     lists.write_others(book, result)
+    lists.write_notify(book, result)
     overview.write(book, result, generated, review)
     final.write(book, result)
     ranking.write(book, result, generated)

@@ -59,7 +59,8 @@ def write_sheets(book: Book, r: Result, aliases: Aliases | None = None) -> None:
     wide = print_scale(_widths(headers, [(e, n, apps[s.application].applicant) for e, n, s in shown])) < MIN_PRINT_SCALE
     sh = book.sheet(SHEETS_SHEET)
     sh.title("評価委員別の採点（提出済みの採点票）",
-             f"{words.MUST_CRITERIA}は {MUST_SHORT_LABELS['pass']}/{MUST_SHORT_LABELS['fail']}、加点項目は 0〜5。"
+             f"{words.MUST_CRITERIA}は {MUST_SHORT_LABELS['pass']}/{MUST_SHORT_LABELS['fail']}、"
+             "採点する項目（加点事項・推奨要件）は 0〜5。"
              "空欄はその申請に適用されない項目" + (f"。{WIDE_NOTE.format(len(crits))}" if wide else ""))
     hr = HEADER_ROW
     sh.header(hr, headers)

@@ -1,9 +1,11 @@
-"""The 採択候補先一覧 and 不採択・対象外 sheets, as a decision's attachments.
+"""The 採択候補先一覧, 不採択・対象外 and 通知先一覧 sheets, as a decision's attachments.
 
 採択候補先一覧: the applications selected in the end (as decided where a decision is recorded, as
 computed otherwise) in rank order, on one page, with a totals row and what is left of the budget
 (no money columns for a program that gives no money). 不採択・対象外: every other application with
-why it is not selected, in words, and the count of each kind of reason.
+why it is not selected, in words, and the count of each kind of reason. 通知先一覧: every
+application by 総合通信局等 (each bureau on a page of its own, for the bureau that notifies its
+applicants), with the outcome and the reason of those not selected.
 """
 
 from __future__ import annotations
@@ -20,6 +22,9 @@ from reviewer.scoring import AppResult, Result
 
 SELECTED_SHEET = official.SELECTED_LIST
 OTHERS_SHEET = official.NOT_SELECTED
+NOTIFY_SHEET = official.NOTIFY
+NOTIFY_HEADERS = ["総合通信局", "申請ID", "申請者", "都道府県", "件名", "結果", "理由"]
+TITLE_WIDTH = 34
 HEADERS = ["順位", "申請者", "都道府県", "総合通信局", "合計", "補助金申請額"]
 OTHER_HEADERS = ["順位", "申請ID", "申請者", "総合通信局", "合計", "理由"]
 NAME_WIDTH = 40
@@ -112,3 +117,30 @@ def _counts(book: Book, sh: Sheet, row: int, others: list[AppResult]) -> None:
     sh.ws.merge_range(end, 0, end, 2, "", total)
     sh.note(end, 0, "計", total)
     sh.value(end, 3, len(others), book.fmt(bold=True, top=6, bottom=1, align="center"))
+
+
+def write_notify(book: Book, r: Result) -> None:
+    """Every application by bureau (in the order of the balance), each bureau on its own printed page
+    with the header repeated: the outcome, and why where it is not selected."""
+    sh = book.sheet(NOTIFY_SHEET)
+    sh.title(f"{r.program.name} {NOTIFY_SHEET}（総合通信局等別）",
+             "総合通信局等ごとに、申請者へ通知する結果（各総合通信局等は別のページに印刷）")
+    sh.header(HEADER_ROW, NOTIFY_HEADERS)
+    order = {b.bureau: i for i, b in enumerate(r.balance)}
+    apps = sorted(r.applications, key=lambda a: (order.get(a.bureau, len(order)), a.rank is None, a.rank or 0, a.id))
+    wrap, ok = _cell(book, text_wrap=True), _cell(book, text_wrap=True, bold=True)
+    breaks = []
+    for i, a in enumerate(apps, start=HEADER_ROW + 1):
+        if i > HEADER_ROW + 1 and a.bureau != apps[i - HEADER_ROW - 2].bureau:
+            breaks.append(i)
+        sh.text(i, 0, a.bureau, _cell(book))
+        sh.text(i, 1, a.id, _cell(book))
+        lines = [sh.wrapped(i, 2, a.applicant, wrap, NAME_WIDTH // 2), sh.wrapped(i, 3, a.prefecture, wrap, 10),
+                 sh.wrapped(i, 4, a.title, wrap, TITLE_WIDTH)]
+        chosen = a.final_selected
+        lines.append(sh.wrapped(i, 5, official.NOTIFIED_SELECTED if chosen else official.NOTIFIED_NOT,
+                                ok if chosen else wrap, 20))
+        lines.append(sh.wrapped(i, 6, "" if chosen else official.outcome(a, r.program), wrap, REASON_WIDTH // 2 + 6))
+        sh.fit_row(i, max(lines))
+    sh.ws.set_h_pagebreaks(breaks)
+    sh.finish(HEADER_ROW, HEADER_ROW + len(apps), len(NOTIFY_HEADERS))

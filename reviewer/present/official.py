@@ -24,6 +24,10 @@ COVER = "表紙"
 METHOD = "審査方法"
 SELECTED_LIST = "採択候補先一覧"
 NOT_SELECTED = "不採択・対象外"
+NOTIFY = "通知先一覧"
+#: The outcome an applicant is told: selected in the end, or not.
+NOTIFIED_SELECTED = "採択候補先"
+NOTIFIED_NOT = "採択候補先とならず"
 #: The boxes of the 確認・決裁 row, from the most senior.
 APPROVERS = ("課長", "課長補佐", "係長", "担当")
 APPROVAL = "確認・決裁"

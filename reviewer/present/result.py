@@ -207,7 +207,7 @@ def bonus_sentence(result: Result) -> str:
     """The bonus state as a sentence, with the criteria it concerns."""
     names = bonus_names(result.program)
     if not names:
-        return "該当する加点項目なし"
+        return "自動加点の項目なし"
     if result.oversubscribed:
         return f"適用した（予算を上回る応募があったため）: {names}"
     return f"適用していない（応募額が予算内のため）: {names}"
