@@ -128,3 +128,19 @@ def test_unfinished_scoring_is_shown(books):
     assert short and all(cell.font.color is not None and cell.font.color.rgb.endswith("C00000") for _, cell in short)
     assert ov["割当の一部の採点票だけで順位の付いた申請"].startswith(
         f"{sum(1 for v, c in short if ranking.cell(row=c.row, column=1).value is not None)} 件")
+
+
+def test_declared_conflicts_are_counted_in_the_overview(tmp_path):
+    from reviewer.services.sheets import declare_conflict
+
+    demo_workspace(tmp_path / "ws")
+    with Workspace.open(tmp_path / "ws") as ws:
+        path = tmp_path / "before.xlsx"
+        export_workbook(ws, "r2-iot", path, "test", resamples=0)
+        before = {r[0]: r[1] for r in openpyxl.load_workbook(path)["概要"].iter_rows(values_only=True) if r[0]}
+        declare_conflict(ws, "r2-iot", "IOT-0026", "e04", "元 所属先の事業", actor="e04")
+        export_workbook(ws, "r2-iot", path, "test", resamples=0)
+        after = {r[0]: r[1] for r in openpyxl.load_workbook(path)["概要"].iter_rows(values_only=True) if r[0]}
+    assert before["利害関係の申告で外れた割当"].startswith("0 件")
+    assert after["利害関係の申告で外れた割当"].startswith("1 件")
+    assert after["採点票の割当・未提出"].startswith("割当 109 件")

@@ -90,7 +90,9 @@ def _completeness(r: Result, cell: Any) -> list[tuple[str, Any, Any]]:
     short = sum(1 for a in r.ranked if a.assigned is not None and a.reviews < a.assigned)
     return [("採点票の割当・未提出", f"割当 {c.assigned} 件のうち提出 {c.submitted} 件、下書き {c.drafted} 件、"
              f"未着手 {c.not_started} 件（下書きと未着手は集計に入りません）", cell),
-            ("割当の一部の採点票だけで順位の付いた申請", f"{short} 件（項目別内訳の割当数が赤字の申請）", cell)]
+            ("割当の一部の採点票だけで順位の付いた申請", f"{short} 件（項目別内訳の割当数が赤字の申請）", cell),
+            *([("利害関係の申告で外れた割当", f"{r.conflicts} 件（申告した評価委員はその申請を採点しない）", cell)]
+              if r.conflicts is not None else [])]
 
 
 def _sureness_facts(r: Result) -> list[tuple[str, str]]:

@@ -195,6 +195,7 @@ class Result:
     final: Any = None                 # scoring.decisions.FinalList: the decided list (採択候補先)
     state: Any = None                 # the result's state (workspace.records.ResultState), where known
     progress: Any = None              # the written review's totals (workspace.records.Counts), where known
+    conflicts: int | None = None      # assignments withdrawn for a declared conflict of interest, where known
 
     @property
     def ranked(self) -> list[AppResult]:

@@ -38,8 +38,8 @@ def score_workspace(ws: Workspace, program_id: str, method: str = "mean", budget
 
 
 def _completeness(ws: Workspace, result: Result) -> None:
-    """Each application's active assignments, and the written review's totals (assigned,
-    drafted, submitted), so that a result on 3 of 4 reviews says so."""
+    """Each application's active assignments, the written review's totals (assigned, drafted,
+    submitted) and the declared conflicts, so that a result on 3 of 4 reviews says so."""
     from reviewer.workspace.records import Counts
 
     progress = ws.progress(result.program.id, "application")
@@ -48,6 +48,7 @@ def _completeness(ws: Workspace, result: Result) -> None:
     counts = progress.by_application.values()
     result.progress = Counts(sum(c.assigned for c in counts), sum(c.drafted for c in counts),
                              sum(c.submitted for c in counts))
+    result.conflicts = len(ws.declarations(result.program.id))
 
 
 def review_of(ws: Workspace, program_id: str, comments: bool = True) -> Review:
