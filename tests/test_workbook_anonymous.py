@@ -85,7 +85,7 @@ def test_the_service_and_the_same_alias_on_every_sheet(ws_path, tmp_path):
     assert by_sheet == sorted(by_sheet) and set(by_sheet) == set(aliases.values())
     order = sorted(result.sheets, key=lambda s: (s.evaluator, [a.id for a in result.applications].index(s.application)))
     assert by_sheet == [aliases[s.evaluator] for s in order]
-    rates = {(a.id, aliases[e]): rate / 100 for a in result.applications for e, rate in a.sheet_rates.items()}
+    rates = {(a.id, aliases[e]): rate for a in result.applications for e, rate in a.sheet_rates.items()}
     sh = wb[comments.SHEET]
     ids, shown, got = column(sh, "申請ID"), column(sh, "評価委員"), column(sh, "得点率")
     assert len(ids) == len(shown) == len(got) == len(result.sheets)

@@ -196,9 +196,9 @@ def test_the_hearing_sheet(export, ws_path):
     for row in rows:
         a = by_id[row["申請ID"].value]
         assert row["日時"].value == "2026-12-10 10:00" and row["場所"].value == "https://meet.example/x"
-        assert row["書面"].value == pytest.approx(a.written_rate / 100)
-        assert row["ヒアリング"].value == pytest.approx(a.hearing_rate / 100)
-        assert row["得点率"].value == pytest.approx(a.score_rate / 100)
+        assert row["書面"].value == pytest.approx(a.written_rate)
+        assert row["ヒアリング"].value == pytest.approx(a.hearing_rate)
+        assert row["得点率"].value == pytest.approx(a.score_rate)
         assert row["評価数"].value == len(a.hearing_sheet_rates)
     sr = header_rows(sh, "順位")[1]
     sheets = rows_under(sh, sr)
@@ -206,7 +206,7 @@ def test_the_hearing_sheet(export, ws_path):
     for row in sheets:
         a = by_id[row["申請ID"].value]
         ev = row["評価委員"].value.split()[0]
-        assert row["得点率"].value == pytest.approx(a.hearing_sheet_rates[ev] / 100)
+        assert row["得点率"].value == pytest.approx(a.hearing_sheet_rates[ev])
         comment = row["コメント・項目別の所見"]
         assert comment.value.startswith(f"ヒアリングの所見 {a.id} {ev}\n=SUM(A1)") and comment.data_type == "s"
         assert sh.row_dimensions[comment.row].height >= 2 * LINE_HEIGHT - 1

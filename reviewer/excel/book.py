@@ -23,7 +23,6 @@ FONT = "游ゴシック"
 MAX_CELL = 32_000
 CUT_MARK = "…（以下省略）"
 YEN = '#,##0"円"'
-PCT = "0.00%"
 POINTS = "0.00"
 #: The row of every table's header, under the sheet's title and subtitle.
 HEADER_ROW = 3

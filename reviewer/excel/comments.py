@@ -9,7 +9,7 @@ as 委員A, 委員B, … (``present.people``).
 
 from __future__ import annotations
 
-from reviewer.excel.book import HEADER_ROW, PCT, Book
+from reviewer.excel.book import HEADER_ROW, POINTS, Book
 from reviewer.present import people
 from reviewer.present.people import Aliases
 from reviewer.present.result import note_lines
@@ -46,8 +46,7 @@ def write(book: Book, r: Result, aliases: Aliases | None = None) -> None:
                      sh.wrapped(row, 3, people.label(s.evaluator, names.get(s.evaluator, ""), aliases), wrap,
                                 EVALUATOR_WIDTH)]
             rate = a.sheet_rates.get(s.evaluator)
-            sh.number(row, 4, None if rate is None else rate / 100, book.fmt(border=1, valign="top", num_format=PCT),
-                      shown="100.00%")
+            sh.number(row, 4, rate, book.fmt(border=1, valign="top", num_format=POINTS), shown="100.00")
             lines.append(sh.wrapped(row, 5, s.comment, wrap, COMMENT_WIDTH))
             lines.append(sh.wrapped(row, 6, "\n".join(note_lines(r.program, s.notes)) if s.notes else "", wrap,
                                     NOTES_WIDTH))

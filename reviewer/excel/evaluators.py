@@ -19,7 +19,6 @@ from reviewer.excel.book import (
     MIN_PRINT_SCALE,
     MIN_WIDTH,
     NOTE_FORMAT,
-    PCT,
     POINTS,
     WIDTH_CAP,
     Book,
@@ -116,7 +115,7 @@ def _marks(book: Book, sh: Sheet, row: int, crits: list[Criterion], s: SheetInpu
 
 def _rate(book: Book, sh: Sheet, row: int, col: int, a: AppResult, s: SheetInput) -> None:
     rate = a.sheet_rates.get(s.evaluator)
-    sh.number(row, col, None if rate is None else rate / 100, book.fmt(border=1, num_format=PCT), shown="100.00%")
+    sh.number(row, col, rate, book.fmt(border=1, valign="top", num_format=POINTS), shown="100.00")
 
 
 def write_stats(book: Book, r: Result, aliases: Aliases | None = None) -> None:

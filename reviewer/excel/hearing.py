@@ -9,7 +9,7 @@ per criterion (wrapped over the columns to the right).
 
 from __future__ import annotations
 
-from reviewer.excel.book import HEADER_FORMAT, HEADER_ROW, HEADING_FORMAT, NOTE_FORMAT, PCT, Book, Sheet
+from reviewer.excel.book import HEADER_FORMAT, HEADER_ROW, HEADING_FORMAT, NOTE_FORMAT, POINTS, Book, Sheet
 from reviewer.excel.records import ReviewRecords, has_hearing
 from reviewer.present import people
 from reviewer.present import review as second
@@ -59,7 +59,7 @@ def _heard(r: Result, records: ReviewRecords | None) -> list[tuple[AppResult, Sh
 def _scheduled(book: Book, sh: Sheet, row: int, a: AppResult, entry: ShortlistEntry | None, known: bool) -> None:
     f = book.fmt(border=1, valign="top")
     wrap = book.fmt(border=1, valign="top", text_wrap=True)
-    pct = book.fmt(border=1, valign="top", num_format=PCT)
+    pct = book.fmt(border=1, valign="top", num_format=POINTS)
     sh.number(row, 0, a.rank, book.fmt(border=1, valign="top", align="center"), shown=str(a.rank or ""))
     sh.text(row, 1, a.id, f)
     lines = sh.wrapped(row, 2, a.applicant, wrap, NAME_WIDTH)
@@ -67,7 +67,7 @@ def _scheduled(book: Book, sh: Sheet, row: int, a: AppResult, entry: ShortlistEn
     sh.text(row, 4, second.hearing_when(entry) if known else "", f)
     lines = max(lines, sh.wrapped(row, 5, entry.place if entry else "", wrap, PLACE_WIDTH))
     for col, x in ((6, a.written_rate), (7, a.hearing_rate), (8, a.score_rate)):
-        sh.number(row, col, None if x is None else x / 100, pct, shown="100.00%")
+        sh.number(row, col, x, pct, shown="100.00")
     sh.number(row, 9, len(a.hearing_sheet_rates), book.fmt(border=1, valign="top", align="center"), shown="000")
     sh.fit_row(row, lines)
 
@@ -90,7 +90,7 @@ def _sheets(book: Book, sh: Sheet, row: int, r: Result, heard: list[AppResult], 
         by_app.setdefault(s.application, []).append(s)
     f = book.fmt(border=1, valign="top")
     wrap = book.fmt(border=1, valign="top", text_wrap=True)
-    pct = book.fmt(border=1, valign="top", num_format=PCT)
+    pct = book.fmt(border=1, valign="top", num_format=POINTS)
     for a in heard:
         for s in sorted(by_app.get(a.id, []), key=lambda s: s.evaluator):
             row += 1
@@ -100,6 +100,6 @@ def _sheets(book: Book, sh: Sheet, row: int, r: Result, heard: list[AppResult], 
             lines = max(lines, sh.wrapped(row, 3, people.label(s.evaluator, names.get(s.evaluator, ""), aliases),
                                           wrap, EVALUATOR_WIDTH))
             rate = a.hearing_sheet_rates.get(s.evaluator)
-            sh.number(row, 4, None if rate is None else rate / 100, pct, shown="100.00%")
+            sh.number(row, 4, rate, pct, shown="100.00")
             text = "\n".join([s.comment, *note_lines(r.program, s.notes)]).strip("\n")
             sh.fit_row(row, max(lines, sh.merged(row, len(SHEET_HEADERS) - 1, last, text, wrap)))
