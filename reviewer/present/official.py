@@ -7,12 +7,12 @@ vocabulary, without an internal code; the faces only lay it out.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from reviewer.domain.vocabulary import METHOD_LABELS, MUST_REASON_PREFIX, SELECTION_LABELS, UNSCORED
 from reviewer.present import result as words
-from reviewer.present.text import JST, clean, wareki
+from reviewer.present.text import clean, stored_time, wareki
 from reviewer.scoring.result import DISAGREEMENT_SPREAD
 
 if TYPE_CHECKING:
@@ -47,13 +47,8 @@ def stamp_day(stamp: str | None) -> str:
     """A stored timestamp (ISO 8601, UTC where it has no zone) as its day in Japan, in 和暦 ("" when absent)."""
     if not stamp:
         return ""
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return clean(stamp)[:10]
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return wareki(when.astimezone(JST).date())
+    when = stored_time(stamp)
+    return clean(stamp)[:10] if when is None else wareki(when.date())
 
 
 def period(first: str | None, last: str | None) -> str:

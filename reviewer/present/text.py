@@ -43,17 +43,21 @@ def official_time(when: datetime) -> str:
     return f"{wareki(local.date())} {local:%H:%M}（日本時間）"
 
 
+def stored_time(stamp: str) -> datetime | None:
+    """A stored timestamp (ISO 8601, UTC where it has no zone) in Japan time; None where it does not parse."""
+    try:
+        when = datetime.fromisoformat(stamp)
+    except ValueError:
+        return None
+    return (when if when.tzinfo else when.replace(tzinfo=timezone.utc)).astimezone(JST)
+
+
 def jst(stamp: str | None) -> str:
     """A stored timestamp (ISO 8601, UTC) as Japan time, "YYYY-MM-DD HH:MM" ("" when absent)."""
     if not stamp:
         return ""
-    try:
-        when = datetime.fromisoformat(stamp)
-    except ValueError:
-        return stamp[:16]
-    if when.tzinfo is None:
-        when = when.replace(tzinfo=timezone.utc)
-    return when.astimezone(JST).strftime("%Y-%m-%d %H:%M")
+    when = stored_time(stamp)
+    return stamp[:16] if when is None else when.strftime("%Y-%m-%d %H:%M")
 
 
 #: The characters a terminal acts on instead of showing: C0 and C1 controls and DEL (Cc: ESC
