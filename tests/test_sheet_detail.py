@@ -126,10 +126,13 @@ async def test_a_sheet_reopened_meanwhile_opens_no_page(ws_path):
         await tuiutil.settle(pilot)
         await pilot.press("4")
         await pilot.pause()
+        app.screen._checker.pause()                            # the list stays as it was shown
         with Workspace.open(ws_path) as ws:                    # another session sends it back
             reopen_sheet(ws, "r2-iot", APP, EV, actor="chair", reason="再確認", chair="chair")
         table = app.screen.query_one("#sheets-table", LineTable)
-        table.move_cursor(table.index_of(f"{APP}/{EV}"))
+        row = table.index_of(f"{APP}/{EV}")
+        assert row is not None
+        table.move_cursor(row)
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, ChairScreen)
