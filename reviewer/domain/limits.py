@@ -14,3 +14,17 @@ MAX_RATIO_DIGITS = 9
 #: unless told, and the most they draw.
 DEFAULT_RESAMPLES = 1000
 MAX_RESAMPLES = 100_000
+
+#: Submitted files (SPEC §6.2): the largest one file may be (the seeds' mail limit, 10ＭＢ), the
+#: most pages, slides or sheets one may have, and the zip container's bounds (entries, the size
+#: all its members take unpacked, and how many times the packed size that may be), so a zip bomb
+#: or a PDF of thousands of pages is refused before it is read.
+MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024
+MAX_ATTACHMENT_PAGES = 500
+MAX_ZIP_ENTRIES = 5_000
+MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+MAX_ZIP_RATIO = 200
+#: The most characters of text kept from one attachment (the rest is cut, and said so).
+MAX_ATTACHMENT_TEXT = 1_000_000
+#: The most cells of an Excel sheet kept as a table (rows × columns).
+MAX_SHEET_CELLS = 50_000
