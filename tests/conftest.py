@@ -37,7 +37,7 @@ IOT_APP: dict[str, Any] = {
     "applicant": {"name": "函館市", "type": "core_city", "lg_code": "012025", "prefecture": "北海道"},
     "consortium": [{"name": "北斗市", "type": "city", "lg_code": "012360"}],
     "budget": {"total_cost_yen": 12_000_000, "overhead_yen": 1_000_000, "requested_subsidy_yen": 6_000_000},
-    "declarations": {"data_utilization_plan": "策定済"},
+    "declarations": {"data_utilization_plan": "策定済", "documents": [f"様式{i}" for i in range(1, 7)]},
     "sections": [{"heading": "事業概要", "body": "函館市の観光データを集約する。"}],
 }
 
@@ -47,7 +47,8 @@ AI_APP: dict[str, Any] = {
     "title": "AI-OCR と RPA による窓口業務の効率化計画",
     "applicant": {"name": "旭川市", "type": "core_city", "lg_code": "012041", "prefecture": "北海道"},
     "budget": {"total_cost_yen": 0, "requested_subsidy_yen": 0},
-    "declarations": {"plan_this_year": True, "attend_workshops": True, "prior_support_years": []},
+    "declarations": {"plan_this_year": True, "attend_workshops": True, "prior_support_years": [],
+                     "documents": ["応募様式"]},
 }
 
 SC_APP: dict[str, Any] = {

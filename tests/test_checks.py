@@ -50,16 +50,29 @@ def test_applicant_type_r5_accepts_prefectures(programs):
 # -- consortium ------------------------------------------------------------------
 
 CORP = {"name": "株式会社テスト", "type": "corporation", "prefecture": "北海道"}
+#: r2-iot's 様式1–7: 様式7 申請者概要説明書 only of a private applicant (seed 000 3(1) キ).
+CORP_DOCS = [f"様式{i}" for i in range(1, 8)]
 
 
 def test_consortium_r2_iot_corporation_needs_a_local_government_member(programs):
     prog = programs["r2-iot"]
-    alone = app(IOT_APP, applicant=CORP, consortium=[{"name": "株式会社B", "type": "corporation"}])
+    alone = app(IOT_APP, applicant=CORP, consortium=[{"name": "株式会社B", "type": "corporation"}],
+                declarations__documents=CORP_DOCS)
     assert codes(alone, prog) == ["consortium"]
-    none = app(IOT_APP, applicant=CORP, consortium=[])
+    none = app(IOT_APP, applicant=CORP, consortium=[], declarations__documents=CORP_DOCS)
     assert codes(none, prog) == ["consortium"]
-    with_lg = app(IOT_APP, applicant=CORP)  # consortium has 北斗市
+    with_lg = app(IOT_APP, applicant=CORP, declarations__documents=CORP_DOCS)  # consortium has 北斗市
     assert codes(with_lg, prog) == []
+
+
+def test_r2_iot_form_7_only_of_a_private_applicant(programs):
+    prog = programs["r2-iot"]
+    corp = app(IOT_APP, applicant=CORP)                     # 様式1–6 only
+    assert codes(corp, prog) == ["documents"]
+    assert "様式7" in next(r.message for r in run_checks(corp, prog) if r.code == "documents")
+    assert codes(app(IOT_APP), prog) == []                  # a city: 様式1–6 are all
+    short = app(IOT_APP, declarations__documents=[f"様式{i}" for i in range(1, 6)])
+    assert "様式6" in next(r.message for r in run_checks(short, prog) if r.code == "documents")
 
 
 def test_consortium_r5_corporation_needs_governance_and_related_lg(programs):
@@ -134,7 +147,7 @@ def test_commitment(programs):
     prog = programs["r2-ai-plan"]
     assert codes(app(AI_APP, declarations__attend_workshops=False), prog) == ["commitment"]
     assert codes(app(AI_APP, declarations__plan_this_year=False), prog) == ["commitment"]
-    undeclared = app(AI_APP, declarations={"prior_support_years": []})
+    undeclared = app(AI_APP, declarations={"prior_support_years": [], "documents": ["応募様式"]})
     assert codes(undeclared, prog) == ["commitment"]
     msg = next(r.message for r in run_checks(undeclared, prog) if r.code == "commitment")
     assert "研修会" in msg and "計画の策定" in msg
@@ -164,7 +177,7 @@ def test_every_failed_check_explains_itself_in_japanese(programs):
     a = app(IOT_APP, applicant=CORP, consortium=[], track="A", model=9,
             budget={"total_cost_yen": 900_000, "overhead_yen": 200_000, "requested_subsidy_yen": 600_000})
     results = [r for r in run_checks(a, programs["r2-iot"]) if not r.passed]
-    assert {r.code for r in results} == {"consortium", "min-cost", "subsidy-rate", "overhead", "model"}
+    assert {r.code for r in results} == {"consortium", "min-cost", "subsidy-rate", "overhead", "model", "documents"}
     for r in results:
         assert r.label and any("\u3040" <= ch <= "\u30ff" or "\u4e00" <= ch <= "\u9fff" for ch in r.message)
 

@@ -135,7 +135,10 @@ def test_workbook_sheets(workbook):
     from reviewer import excel
 
     assert wb.sheetnames[:6] == ["表紙", "採択候補先一覧", "不採択・対象外", "通知先一覧", "概要", "ランキング"]
-    assert wb.sheetnames == [s for s in excel.SHEETS if s != "選定方式の比較"]
+    # the shipped r5 samples carry their files (SPEC §6.2): 提出書類 after 適格性
+    expected = [s for s in excel.SHEETS if s != "選定方式の比較"]
+    expected.insert(expected.index("適格性") + 1, "提出書類")
+    assert wb.sheetnames == expected
     assert {"境界域", "審査方法", "採択候補先一覧", "不採択・対象外"} <= set(wb.sheetnames)
 
 

@@ -102,7 +102,9 @@ def test_the_sheets_of_the_second_half_in_order(export):
     assert names[:7] == ["表紙", "採択候補先一覧", "不採択・対象外", "通知先一覧", "概要", "採択候補先", "ランキング"]  # the final list after 概要
     # ヒアリング and 追加資料・意見 right after 境界域 (no 選定方式の比較 here); the rest as SHEETS has them
     assert names[names.index("境界域") + 1:names.index("境界域") + 3] == ["ヒアリング", "追加資料・意見"]
-    assert [n for n in names if n not in REVIEW_SHEETS] == [s for s in excel.SHEETS if s != "選定方式の比較"]
+    rest = [s for s in excel.SHEETS if s != "選定方式の比較"]
+    rest.insert(rest.index("適格性") + 1, excel.FILES_SHEET)  # the r5 samples carry files (SPEC §6.2)
+    assert [n for n in names if n not in REVIEW_SHEETS] == rest
     assert set(REVIEW_SHEETS) == {final.SHEET, hearing.SHEET, materials.SHEET}
 
 

@@ -226,10 +226,36 @@ class RequiredDeclaration(Strict):
     label: Text
 
 
+#: The formats an attachment may have (SPEC §6.2): the file name's extension, told by content too.
+FileFormat = Literal["pptx", "xlsx", "docx", "pdf"]
+#: The document name an attachment states when it is none of the program's documents (SPEC §6.2).
+SUPPLEMENTARY = "補足資料"
+PageCount = Annotated[int, Field(ge=1, le=10_000)]
+
+
 class RequiredDocument(Strict):
     name: Text
     #: Applicant types that must submit it; everyone when absent.
     applicant_types: list[ApplicantType] | None = None
+    #: Allowed formats of its attachment (the seed's Microsoft PowerPoint / Excel rules); any when absent.
+    formats: list[FileFormat] | None = None
+    #: The most pages (slides, sheets) its attachment may have.
+    max_pages: PageCount | None = None
+    #: Its text becomes the application's narrative when the office's list is taken in (SPEC §6.8).
+    narrative: bool = False
+    #: The seed's full name of the document (様式1 企画提案書（概要）…), shown beside the short name.
+    title: OptText = ""
+
+
+class Supplementary(Strict):
+    """その他の補足資料: optional attachments, their formats and a page limit over them all."""
+
+    formats: list[FileFormat] | None = None
+    max_pages: PageCount | None = None
+    #: Document names an attachment may state that are not counted in ``max_pages``
+    #: (r5: 「首長によるレターを添付する場合、当該レターは当該ページ数にカウントしない」).
+    uncounted: list[Text] = []
+    note: OptText = ""
 
 
 class Eligibility(Strict):
@@ -242,6 +268,18 @@ class Eligibility(Strict):
     excluded_prior_support_years: list[Annotated[int, Field(ge=1900, le=2200)]] = []
     prior_support_label: OptText = ""
     required_documents: list[RequiredDocument] = []
+    supplementary: Supplementary | None = None
+    #: The most bytes of all of an application's attachments together (r2-ai-plan: a mail of
+    #: 10ＭＢ at most); each file is bounded anyway (``limits.MAX_ATTACHMENT_BYTES``).
+    max_total_bytes: Annotated[int, Field(ge=1, le=10**10)] | None = None
+    max_total_note: OptText = ""
+
+    def document_names(self) -> set[str]:
+        """Every name an attachment may state: the required documents, 補足資料 and the uncounted."""
+        names = {d.name for d in self.required_documents} | {SUPPLEMENTARY}
+        if self.supplementary:
+            names.update(self.supplementary.uncounted)
+        return names
 
 
 class Selection(Strict):
@@ -473,6 +511,39 @@ class Section(Strict):
     body: Text
 
 
+def _relative_path(value: str) -> str:
+    """An attachment's path: relative, inside the application's folder, no ``..``."""
+    if "\x00" in value or "\\" in value:
+        raise ValueError("path に使えない文字があります")
+    if value.startswith("/") or (len(value) > 1 and value[1] == ":"):
+        raise ValueError(f"path は申請ファイルからの相対パスで書いてください（{value}）")
+    parts = value.split("/")
+    if any(p in ("", ".", "..") for p in parts):
+        raise ValueError(f"path に空の部分、「.」や「..」は使えません（{value}）")
+    return value
+
+
+class FileFacts(Strict):
+    """What reading an attached file found: its format (told from the content), pages (slides,
+    sheets; for Word the pages it recorded, else an estimate), size and SHA-256. Never written
+    in an application file: the loader reads the file and sets it."""
+
+    format: FileFormat
+    pages: Annotated[int, Field(ge=0, le=100_000)]
+    estimated: bool = False
+    size: Annotated[int, Field(ge=0)]
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")]
+    name: Annotated[str, Field(max_length=500)]
+
+
+class Attachment(Strict):
+    """An attached file (SPEC §6.2): the document it is and where it lies."""
+
+    document: Annotated[str, Field(min_length=1, max_length=200)]
+    path: Annotated[str, Field(min_length=1, max_length=500), AfterValidator(_relative_path)]
+    file: FileFacts | None = None
+
+
 class Area(Strict):
     """主な実施地域 (SPEC §6.1): the prefecture that decides the bureau, and its municipalities."""
 
@@ -502,6 +573,8 @@ class Application(Strict):
     sections: list[Section] = []
     #: 主な実施地域 (SPEC §6.1): when given, its prefecture decides the bureau.
     area: Area | None = None
+    #: The submitted files (SPEC §6.2), relative to the application file.
+    attachments: list[Attachment] = []
 
     @property
     def bureau(self) -> str:

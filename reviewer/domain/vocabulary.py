@@ -121,3 +121,9 @@ DECLARATION_LABELS: dict[str, str] = {
     "documents": "提出書類（申告）",
     "model_condition": "分野別モデルの条件",
 }
+
+#: The formats of submitted files (SPEC §6.2) as an applicant knows them (the seeds' "Microsoft
+#: PowerPoint" …).
+FORMAT_LABELS: dict[str, str] = {
+    "pptx": "PowerPoint（.pptx）", "xlsx": "Excel（.xlsx）", "docx": "Word（.docx）", "pdf": "PDF",
+}

@@ -26,6 +26,7 @@ from reviewer.excel import (
     breakdown,
     comments,
     cover,
+    documents,
     eligibility,
     evaluators,
     final,
@@ -44,7 +45,7 @@ from reviewer.present.people import evaluator_aliases
 from reviewer.present.text import JST, official_time
 from reviewer.scoring import Result
 
-__all__ = ["REVIEW_SHEETS", "SHEETS", "ReviewRecords", "write_workbook"]
+__all__ = ["FILES_SHEET", "REVIEW_SHEETS", "SHEETS", "ReviewRecords", "write_workbook"]
 
 #: The workbook's sheets, in order, as a workbook without the review's second half has them.
 #: 表紙 first (the cover of a 決裁), then what an official reads next: the one-page list of the
@@ -56,6 +57,8 @@ SHEETS = (cover.SHEET, lists.SELECTED_SHEET, lists.OTHERS_SHEET, lists.NOTIFY_SH
 #: The sheets of the second half (SPEC §6.4, §6.7), each only where the review has it: 採択候補先
 #: after 概要, ヒアリング and 追加資料・意見 after 選定方式の比較.
 REVIEW_SHEETS = (final.SHEET, hearing.SHEET, materials.SHEET)
+#: The sheet of the submitted files (SPEC §6.2), after 適格性 where any application has files.
+FILES_SHEET = documents.SHEET
 
 
 def write_workbook(result: Result, path: Path, generated_at: datetime | None = None,
@@ -101,4 +104,5 @@ def _write_sheets(book: Book, result: Result, generated_at: datetime | None, rev
     evaluators.write_stats(book, result, aliases)
     method.write(book, result, review)
     eligibility.write(book, result)
+    documents.write(book, result, review)
     comments.write(book, result, aliases)

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from reviewer.scoring import Result
-from reviewer.workspace.records import MaterialRequest, Opinion, ShortlistEntry
+from reviewer.workspace.records import MaterialRequest, Opinion, ShortlistEntry, StoredAttachment
 
 
 @dataclass(frozen=True)
@@ -22,6 +22,8 @@ class ReviewRecords:
     chair: str = ""
     first_submitted: str | None = None
     last_submitted: str | None = None
+    #: the submitted files (SPEC §6.2) by application id, in each application's order (no text)
+    attachments: tuple[tuple[str, tuple[StoredAttachment, ...]], ...] = ()
 
     @property
     def waiting(self) -> int:

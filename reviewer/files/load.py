@@ -13,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from reviewer.domain.model import Application, Panel, Program, ScoreFile
+from reviewer.domain.model import Application, FileFacts, Panel, Program, ScoreFile
+from reviewer.files.attachments import Extracted
 from reviewer.files.kinds import check_applications, check_criteria, check_panels, check_score_files
 from reviewer.files.models import MODELS, Loaded, detect_kind, load_doc, load_file, sheet_field, to_model, translate
 from reviewer.files.problems import Problem
@@ -66,6 +67,8 @@ class Bundle:
     score_files: list[tuple[str, ScoreFile]] = field(default_factory=list)
     files: list[Loaded] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
+    #: The attachments read, by (program, application id), in the application's order.
+    extracted: dict[tuple[str, str], list[Extracted]] = field(default_factory=dict)
 
     def application(self, program: str, app_id: str) -> Application | None:
         return self.applications.get(program, {}).get(app_id)
@@ -94,6 +97,40 @@ def _read(files: list[Path], only: set[str] | None) -> tuple[list[Loaded], list[
     return loaded, problems
 
 
+def _read_attachments(bundle: Bundle, items: list[Loaded]) -> list[Problem]:
+    """Read every accepted application's attachments (SPEC §6.2); each application then holds
+    what was found of each file (``Attachment.file``) and ``bundle.extracted`` the text. A file
+    that cannot be taken is a problem of the application file, at the attachment's path."""
+    from reviewer.files.attachments import AttachmentError, read_attachment
+
+    problems: list[Problem] = []
+    for item in items:
+        app: Application = item.obj
+        if not app.attachments or bundle.application(app.program, app.id) is not app:
+            continue
+        base = Path(item.path).parent
+        found: list[Extracted] = []
+        for i, att in enumerate(app.attachments):
+            try:
+                found.append(read_attachment(base, att.path))
+            except AttachmentError as e:
+                line = line_of(item.lines, ("attachments", i, "path"))
+                problems.append(Problem(item.path, line, f"attachments[{i}].path", f"{att.path}: {e.message}"))
+        if len(found) == len(app.attachments):
+            bundle.applications[app.program][app.id] = with_facts(app, found)
+            bundle.extracted[(app.program, app.id)] = found
+    return problems
+
+
+def with_facts(app: Application, found: list[Extracted]) -> Application:
+    """``app`` with each attachment's ``file`` set from what reading it found."""
+    attachments = [att.model_copy(update={"file": FileFacts.model_validate({
+        "format": ex.format, "pages": ex.page_count, "estimated": ex.estimated, "size": ex.size,
+        "sha256": ex.sha256, "name": ex.name,
+    })}) for att, ex in zip(app.attachments, found)]
+    return app.model_copy(update={"attachments": attachments})
+
+
 def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = None,
                only: set[str] | None = None) -> Bundle:
     """Read files and folders of any kind and check them against each other.
@@ -114,6 +151,7 @@ def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = Non
     bundle.problems.extend(problems)
     bundle.applications, problems = check_applications(of("application"), bundle.programs)
     bundle.problems.extend(problems)
+    bundle.problems.extend(_read_attachments(bundle, of("application")))
     bundle.panels, problems = check_panels(of("panel"), bundle.programs, bundle.applications)
     bundle.problems.extend(problems)
     bundle.score_files, problems = check_score_files(of("scores"), bundle.programs, bundle.applications, bundle.panel)

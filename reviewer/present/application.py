@@ -53,7 +53,10 @@ def declared_facts(program: Program, app: Application) -> list[tuple[str, str]]:
         facts.append((DECLARATION_LABELS["prior_support_years"], what + years))
     for req in elig.required_declarations:
         facts.append(("申告", f"{_yes_no(getattr(d, req.key))}  {req.label}"))
-    if d.documents is not None:
+    if app.attachments:  # the files themselves (listed with their pages under 添付書類)
+        facts.append(("提出書類（添付）", "、".join(dict.fromkeys(a.document for a in app.attachments))
+                      + f"（添付 {len(app.attachments)} 件）"))
+    elif d.documents is not None:
         facts.append((DECLARATION_LABELS["documents"], "、".join(d.documents) or "なし"))
     elif elig.required_documents:
         facts.append((DECLARATION_LABELS["documents"], NOT_DECLARED))

@@ -18,8 +18,19 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from reviewer.domain.model import Application, Criterion, Eligibility, Program, ratio
-from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CHECK_CODES, CHECK_LABELS
+from reviewer.domain.model import (
+    SUPPLEMENTARY,
+    Application,
+    Attachment,
+    Criterion,
+    Eligibility,
+    FileFacts,
+    Program,
+    RequiredDocument,
+    Supplementary,
+    ratio,
+)
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, CHECK_CODES, CHECK_LABELS, FORMAT_LABELS
 
 
 @dataclass(frozen=True)
@@ -72,6 +83,24 @@ def application_problems(app: Application, prog: Program) -> list[tuple[tuple[An
         out.append((("model",), "この事業には分野別モデルがありません"))
     if not prog.gives_money and app.budget.requested_subsidy_yen:
         out.append((("budget", "requested_subsidy_yen"), "この事業は補助金を交付しない（支援型の）事業です。0 を書いてください"))
+    out.extend(_attachment_problems(app, prog))
+    return out
+
+
+def _attachment_problems(app: Application, prog: Program) -> list[tuple[tuple[Any, ...], str]]:
+    """Each attachment names a document of the program, and no file is attached twice."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    names = prog.eligibility.document_names()
+    seen: set[str] = set()
+    for i, att in enumerate(app.attachments):
+        if att.file is not None:
+            out.append((("attachments", i, "file"), "file は書けません（ファイルから読み取ります）"))
+        if att.document not in names:
+            known = "、".join(sorted(names))
+            out.append((("attachments", i, "document"), f"この事業の書類名ではありません（{att.document}）。書類名: {known}"))
+        if att.path in seen:
+            out.append((("attachments", i, "path"), f"同じファイルが二度添付されています（{att.path}）"))
+        seen.add(att.path)
     return out
 
 
@@ -254,16 +283,79 @@ def _prior_support(app: Application, prog: Program) -> CheckResult | None:
 
 @check("documents")
 def _documents(app: Application, prog: Program) -> CheckResult | None:
-    """The documents required of the applicant's type."""
-    a = app.applicant
-    required = [r.name for r in prog.eligibility.required_documents if r.applicant_types is None or a.type in r.applicant_types]
-    if not required:
+    """The documents required of the applicant's type: declared, or, where the application has
+    attachments, attached in an allowed format within the page limits (SPEC §6.2)."""
+    el = prog.eligibility
+    required = [r for r in el.required_documents if r.applicant_types is None or app.applicant.type in r.applicant_types]
+    if not required and not app.attachments:
         return None
-    given = set(app.declarations.documents or [])
-    missing = [name for name in required if name not in given]
-    if missing:
-        return CheckResult("documents", False, "提出書類が不足しています: " + "、".join(missing))
-    return CheckResult("documents", True, "必要な提出書類（" + "、".join(required) + "）がそろっています")
+    names = "、".join(r.name for r in required)
+    if not app.attachments:
+        given = set(app.declarations.documents or [])
+        missing = [r.name for r in required if r.name not in given]
+        if missing:
+            return CheckResult("documents", False, "提出書類が不足しています: " + "、".join(missing))
+        return CheckResult("documents", True, "必要な提出書類（" + names + "）がそろっています")
+    failures = attachment_failures(app, prog, required)
+    if failures:
+        return CheckResult("documents", False, "。".join(failures))
+    said = f"必要な提出書類（{names}）が添付されています" if names else "添付ファイルに問題はありません"
+    return CheckResult("documents", True, said + f"（添付 {len(app.attachments)} 件）")
+
+
+def attachment_failures(app: Application, prog: Program, required: list[RequiredDocument]) -> list[str]:
+    """Why the attachments do not meet the documents rules, a sentence each naming the file."""
+    el = prog.eligibility
+    out: list[str] = []
+    attached = {att.document for att in app.attachments}
+    out += [f"{r.name}が添付されていません" for r in required if r.name not in attached]
+    rules = {r.name: (r.formats, r.max_pages) for r in required}
+    sup = el.supplementary
+    counted: list[Attachment] = []
+    for att in app.attachments:
+        formats, max_pages = rules.get(att.document, (sup.formats if sup else None, None))
+        facts = att.file
+        if facts is None:
+            continue
+        if formats and facts.format not in formats:
+            allowed = "・".join(FORMAT_LABELS[f] for f in formats)
+            out.append(f"{att.document}（{att.path}）は {FORMAT_LABELS[facts.format]} のファイルですが、"
+                       f"{allowed} で提出する書類です")
+        if max_pages is not None and facts.pages > max_pages:
+            out.append(f"{att.document}（{att.path}）は {_pages(facts)} で、{max_pages} ページ以内の定めを超えています")
+        if att.document not in rules and (sup is None or att.document not in sup.uncounted):
+            counted.append(att)
+    out += _supplementary_pages(counted, sup)
+    total = sum(att.file.size for att in app.attachments if att.file)
+    if el.max_total_bytes is not None and total > el.max_total_bytes:
+        out.append(f"添付ファイルが計 {_mb(total)} で、{_mb(el.max_total_bytes)} 以内の定めを超えています"
+                   + (f"（{el.max_total_note}）" if el.max_total_note else ""))
+    declared = app.declarations.documents
+    if declared is not None:
+        names = {r.name for r in el.required_documents}
+        differ = sorted({d for d in declared if d in names} ^ (attached & names))
+        if differ:
+            out.append("申告した提出書類（declarations.documents）と添付ファイルが食い違っています: " + "、".join(differ))
+    return out
+
+
+def _pages(facts: FileFacts) -> str:
+    return f"{facts.pages} ページ" + ("（推定）" if facts.estimated else "")
+
+
+def _mb(size: int) -> str:
+    return f"{size / 1024 / 1024:.1f} MB"
+
+
+def _supplementary_pages(counted: list[Attachment], sup: Supplementary | None) -> list[str]:
+    """補足資料 over its page limit in total (the uncounted documents, e.g. 首長レター, left out)."""
+    if sup is None or sup.max_pages is None or not counted:
+        return []
+    total = sum(att.file.pages for att in counted if att.file)
+    if total <= sup.max_pages:
+        return []
+    each = "、".join(f"{att.path} {_pages(att.file)}" for att in counted if att.file)
+    return [f"{SUPPLEMENTARY}が計 {total} ページで、{sup.max_pages} ページ以内の定めを超えています（{each}）"]
 
 
 assert tuple(CHECKS) == CHECK_CODES, f"the registered checks {tuple(CHECKS)} are not CHECK_CODES"

@@ -23,6 +23,7 @@ from reviewer.workspace.records import (
     ResultState,
     SheetRecord,
     ShortlistEntry,
+    StoredAttachment,
     SubmittedSheet,
 )
 
@@ -94,6 +95,10 @@ class ChairDesk:
 
     def application(self, program: str, application: str) -> Application | None:
         return self.ws.application(program, application)
+
+    def attachments(self, program: str, application: str) -> list[StoredAttachment]:
+        """The application's submitted files with their text (SPEC §6.2)."""
+        return self.ws.attachments(program, application, pages=True)
 
     # -- changes ------------------------------------------------------------------------
 

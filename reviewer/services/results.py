@@ -95,7 +95,9 @@ def export_workbook(ws: Workspace, program_id: str, path: Path, actor: str, meth
         records = ReviewRecords(tuple(ws.shortlist(program_id)), tuple(ws.requests(program_id)),
                                 tuple(ws.opinions(program_id)), chair="・".join(chairs),
                                 first_submitted=submitted[0] if submitted else None,
-                                last_submitted=submitted[-1] if submitted else None)
+                                last_submitted=submitted[-1] if submitted else None,
+                                attachments=tuple((aid, tuple(atts)) for aid, atts in
+                                                  ws.program_attachments(program_id).items()))
         write_workbook(result, path, generated_at=generated_at, review=records, anonymous=anonymous)
     except OSError as e:
         raise WorkspaceError(f"{path}: 書き込めません（{e.strerror or e}）") from None

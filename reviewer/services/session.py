@@ -28,6 +28,7 @@ from reviewer.workspace.records import (
     QueueEntry,
     SheetRecord,
     ShortlistEntry,
+    StoredAttachment,
 )
 
 if TYPE_CHECKING:
@@ -110,6 +111,8 @@ class OpenedSheet:
     #: requests for additional materials with their answers (what evaluators see of them)
     materials: list[MaterialRequest] = field(default_factory=list)
     finalized: bool = False
+    #: SPEC §6.2: the submitted files with their text, page by page
+    attachments: list[StoredAttachment] = field(default_factory=list)
 
 
 class Session:
@@ -214,7 +217,8 @@ class Session:
                            self.ws.sheet(program, application, evaluator_id),
                            self.ws.shortlisted(program, application),
                            self.ws.sheet(program, application, evaluator_id, "hearing"),
-                           self.ws.requests(program, application), self.ws.finalized(program))
+                           self.ws.requests(program, application), self.ws.finalized(program),
+                           self.ws.attachments(program, application, pages=True))
 
     def close_sheet(self, opened: OpenedSheet) -> None:
         """The screen of ``opened`` closed (the other sessions no longer see it)."""

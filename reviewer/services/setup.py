@@ -143,16 +143,20 @@ def _put_applications(run: _Init, bundle: Bundle, known: set[str]) -> None:
         for aid, app in sorted(apps.items()):
             item = _application_file(bundle, pid, aid)
             content = Path(item.path).read_text("utf-8-sig")
-            digest = sha256(content)
+            found = bundle.extracted.get((pid, aid), [])
+            # the files are part of what was submitted: a changed file is a changed application
+            digest = sha256(content + "".join(f"\n{att.path} {ex.sha256}" for att, ex in zip(app.attachments, found)))
             stored = ws.stored_hash("applications", pid, aid)
             if stored == digest:
                 report.applications_unchanged += 1
                 continue
             if stored is not None and not run.update_applications:
-                run.problems.append(f"{item.path}: 申請 {aid} が、このワークスペースに登録済みの内容と異なります。"
-                                    "審査中の申請を差し替えるには --update-applications を付けてください")
+                run.problems.append(f"{item.path}: 申請 {aid} が（添付ファイルを含め）、このワークスペースに登録済みの"
+                                    "内容と異なります。審査中の申請を差し替えるには --update-applications を付けてください")
                 continue
             bulk.put_applications(ws.conn, [bulk.application_row(app, item.path, content, digest, run.t)])
+            bulk.put_attachments(ws.conn, pid, aid, [(att.document, att.path, ex) for att, ex in zip(app.attachments, found)],
+                                 replacing=stored is not None)
             if stored is None:
                 ws.audit_log(run.actor, "application-add", pid, aid, detail=item.path)
                 report.applications_added += 1

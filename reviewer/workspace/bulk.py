@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterable
 from pathlib import Path
@@ -13,6 +14,7 @@ from reviewer.workspace.encoding import canonical
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Evaluator, Program
+    from reviewer.files.attachments import Extracted
 
 
 #: The connection the writers take (a workspace being built, or an open one's).
@@ -82,3 +84,21 @@ def put_submitted_sheets(conn: sqlite3.Connection, program: str, sheets: Iterabl
 def put_audit(conn: sqlite3.Connection, rows: Iterable[tuple[Any, ...]]) -> None:
     """Audit rows from ``reviewer.workspace.audit.audit_row``, appended to the chain."""
     insert_audit(conn, rows)
+
+
+def put_attachments(conn: sqlite3.Connection, program: str, application: str,
+                    attached: Iterable[tuple[str, str, Extracted]], replacing: bool = True) -> None:
+    """An application's attachments (document, path, what was read), replacing those it had
+    (``replacing``: it had been stored before)."""
+    attached = list(attached)
+    if not attached and not replacing:
+        return
+    conn.execute("DELETE FROM attachments WHERE program = ? AND application = ?", (program, application))
+    conn.executemany(
+        "INSERT INTO attachments(program, application, position, document, path, name, format, size, sha256,"
+        " page_count, estimated, truncated, pages) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        [(program, application, i, document, path, ex.name, ex.format, ex.size, ex.sha256, ex.page_count,
+          int(ex.estimated), int(ex.truncated),
+          json.dumps([{"title": p.title, "text": p.text, "rows": [list(r) for r in p.rows]} for p in ex.pages],
+                     ensure_ascii=False))
+         for i, (document, path, ex) in enumerate(attached)])

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from reviewer.rules.access import unknown_evaluator
 from reviewer.workspace.audit import AuditLog
 from reviewer.workspace.errors import WorkspaceError
-from reviewer.workspace.records import ApplicationSummary, CriterionScope, Person
+from reviewer.workspace.records import ApplicationSummary, CriterionScope, Person, StoredAttachment
 
 if TYPE_CHECKING:  # the model (pydantic) loads on first use
     from reviewer.domain.model import Application, Evaluator, Panel, Program
@@ -74,6 +74,30 @@ class ContentQueries(AuditLog):
         row = self.conn.execute("SELECT json FROM applications WHERE program = ? AND id = ?",
                                 (program, application)).fetchone()
         return Application.model_validate_json(row["json"]) if row else None
+
+    def attachments(self, program: str, application: str, pages: bool = False) -> list[StoredAttachment]:
+        """The application's attachments in order; with ``pages``, their text page by page."""
+        cols = ("position, document, path, name, format, size, sha256, page_count, estimated, truncated"
+                + (", pages" if pages else ""))
+        rows = self.conn.execute(f"SELECT {cols} FROM attachments WHERE program = ? AND application = ?"
+                                 " ORDER BY position", (program, application)).fetchall()
+        return [StoredAttachment.from_row(r, pages) for r in rows]
+
+    def program_attachments(self, program: str) -> dict[str, list[StoredAttachment]]:
+        """Every attachment of the program's applications (without their text), by application."""
+        rows = self.conn.execute("SELECT application, position, document, path, name, format, size, sha256,"
+                                 " page_count, estimated, truncated FROM attachments WHERE program = ?"
+                                 " ORDER BY application, position", (program,)).fetchall()
+        out: dict[str, list[StoredAttachment]] = {}
+        for r in rows:
+            out.setdefault(r["application"], []).append(StoredAttachment.from_row(r, False))
+        return out
+
+    def attachment_counts(self, program: str) -> dict[str, int]:
+        """How many files each application of the program has attached (those with any)."""
+        rows = self.conn.execute("SELECT application, count(*) FROM attachments WHERE program = ?"
+                                 " GROUP BY application", (program,)).fetchall()
+        return {r[0]: r[1] for r in rows}
 
     def program_names(self) -> dict[str, str]:
         """Program ids and names, without building the model."""

@@ -11,6 +11,9 @@
    the hearing's shortlist, the requests for additional materials, the opinions, the decisions
    and a program's result state; once a result is finalized, its sheets, shortlist, requests and
    decisions refuse every write until a chair reopens it.
+6: the attachments (SPEC §6.2): each application's submitted files as read when the workspace
+   was made: the document, the path, the file's name, format, size, SHA-256 and page count, and
+   its text page by page (JSON: [{"title", "text", "rows"}…]).
 """
 
 from __future__ import annotations
@@ -440,5 +443,24 @@ MIGRATIONS: dict[int, str] = {
     CREATE TRIGGER decisions_finalized_delete BEFORE DELETE ON decisions
     WHEN EXISTS (SELECT 1 FROM results WHERE program = OLD.program AND state = 'finalized')
     BEGIN SELECT RAISE(ABORT, 'result finalized: reopen the result first'); END;
+    """,
+    6: """
+    CREATE TABLE attachments (
+        program     TEXT NOT NULL,
+        application TEXT NOT NULL,
+        position    INTEGER NOT NULL CHECK (position >= 0),
+        document    TEXT NOT NULL,
+        path        TEXT NOT NULL,
+        name        TEXT NOT NULL,
+        format      TEXT NOT NULL CHECK (format IN ('pptx', 'xlsx', 'docx', 'pdf')),
+        size        INTEGER NOT NULL CHECK (size >= 0),
+        sha256      TEXT NOT NULL,
+        page_count  INTEGER NOT NULL,
+        estimated   INTEGER NOT NULL DEFAULT 0,
+        truncated   INTEGER NOT NULL DEFAULT 0,
+        pages       TEXT NOT NULL CHECK (json_valid(pages)),
+        PRIMARY KEY (program, application, position),
+        FOREIGN KEY (program, application) REFERENCES applications(program, id)
+    );
     """,
 }

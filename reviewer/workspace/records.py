@@ -271,3 +271,41 @@ class ResultState(NamedTuple):
     @property
     def finalized(self) -> bool:
         return self.state == "finalized"
+
+
+@dataclass(frozen=True)
+class AttachmentPage:
+    """One slide, sheet or page of an attachment as stored: its number from 1, its title, its
+    text, and for an Excel sheet its cells as rows."""
+
+    number: int
+    title: str
+    text: str
+    rows: tuple[tuple[str, ...], ...] = ()
+
+
+@dataclass(frozen=True)
+class StoredAttachment:
+    """An attachment as init read it (SPEC §6.2): what it is, the file's name, format, size,
+    SHA-256 and pages (``pages`` only where asked for)."""
+
+    position: int
+    document: str
+    path: str
+    name: str
+    format: str
+    size: int
+    sha256: str
+    page_count: int
+    estimated: bool
+    truncated: bool
+    pages: tuple[AttachmentPage, ...] = ()
+
+    @classmethod
+    def from_row(cls, r: sqlite3.Row, with_pages: bool) -> StoredAttachment:
+        pages: tuple[AttachmentPage, ...] = ()
+        if with_pages:
+            pages = tuple(AttachmentPage(i + 1, p["title"], p["text"], tuple(tuple(row) for row in p["rows"]))
+                          for i, p in enumerate(json.loads(r["pages"])))
+        return cls(r["position"], r["document"], r["path"], r["name"], r["format"], r["size"], r["sha256"],
+                   r["page_count"], bool(r["estimated"]), bool(r["truncated"]), pages)

@@ -10,6 +10,7 @@ Comments, names and the criteria's labels are untrusted text, shown literally an
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, cast
 
 from rich.text import Text
@@ -25,6 +26,7 @@ from reviewer.tui.screens.dialogs import TextPage
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Program
+    from reviewer.present.attachments import ReadableAttachment
     from reviewer.scoring import AppResult, Result
     from reviewer.tui.app import ReviewerApp
 
@@ -57,6 +59,21 @@ def detail_text(result: Result, app_id: str, cells: int = 96) -> Text:
             label = crit[cid].label if cid in crit else ""
             t.append_text(safe(f"  {cid} {label}: {mean:.2f}"))
             t.append("\n")
+    return t
+
+
+def files_text(attachments: Sequence[ReadableAttachment]) -> Text:
+    """The submitted files under the detail (SPEC §6.2): each one's document, name, pages, size
+    and SHA-256; ``t`` reads them."""
+    from reviewer.present import attachments as words_of
+
+    t = Text()
+    if not attachments:
+        return t
+    t.append(f"\n添付書類（{len(attachments)} 件、t で申請書とともに読めます）\n", style="bold")
+    for att in attachments:
+        t.append_text(safe(f"  {att.document}: {words_of.attachment_line(att)}"))
+        t.append(f"\n    SHA-256 {att.sha256}\n", style="dim")
     return t
 
 
@@ -187,7 +204,8 @@ class ApplicationDetail(TextPage):
 
     def page(self) -> Text:
         # the page is at most 100 columns wide, less its border, padding, scrollbar and margin
-        return detail_text(self.result, self.app_id, max(min(self.app.size.width, 100) - 8, 40))
+        t = detail_text(self.result, self.app_id, max(min(self.app.size.width, 100) - 8, 40))
+        return t + files_text(cast("ReviewerApp", self.app).chair.attachments(self.result.program.id, self.app_id))
 
     def action_text(self) -> None:
         """The application's text in the reader."""
@@ -199,4 +217,5 @@ class ApplicationDetail(TextPage):
             self.app.notify("申請書が見つかりません（取り込み直されたなど）。", markup=False)
             return
         a = next(x for x in self.result.applications if x.id == self.app_id)
-        self.app.push_screen(ApplicationText(program, application, a.checks))
+        desk = cast("ReviewerApp", self.app).chair
+        self.app.push_screen(ApplicationText(program, application, a.checks, desk.attachments(program.id, self.app_id)))

@@ -28,6 +28,7 @@ from reviewer.tui.widgets.reader import BLANK, FACT, HEADING, PARA, Block, Reade
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
+    from reviewer.present.attachments import ReadableAttachment
     from reviewer.rules.checks import CheckResult
     from reviewer.tui.app import ReviewerApp
 
@@ -88,9 +89,33 @@ class ReaderPage(ReviewerModal[None]):
 class ApplicationText(ReaderPage):
     """An application's text: the facts, the automatic checks, the sections."""
 
-    def __init__(self, program: Program, application: Application, checks: list[CheckResult]):
+    BINDINGS = [Binding("n", "heading(1)", "次の見出し"), Binding("p", "heading(-1)", "前の見出し")]
+    KEYS = "Esc: 閉じる  PgUp / PgDn: スクロール  n / p: 次・前の見出し（添付書類はスライド・ページごと）"
+
+    def __init__(self, program: Program, application: Application, checks: list[CheckResult],
+                 attachments: Sequence[ReadableAttachment] = ()):
         title = Text.assemble(("申請書  ", "bold"), f"{application.id}  ", safe(application.applicant.name))
-        super().__init__(title, application_blocks(program, application, checks))
+        if attachments:
+            title.append(f"  添付 {len(attachments)} 件")
+        super().__init__(title, application_blocks(program, application, checks, attachments))
+
+    #: The heading the last n / p went to, and where the view was then: near the end the view
+    #: cannot bring a heading to the top, so the heading at the top is not the one gone to.
+    _went: tuple[int, float] | None = None
+
+    def action_heading(self, step: int) -> None:
+        """The next or previous heading: a section, an attachment, a slide or page of it."""
+        reader = self.query_one(Reader)
+        count = len(reader.headings())
+        if not count:
+            return
+        current = reader.current_heading()
+        if self._went is not None and self._went[1] == reader.scroll_y:
+            current = self._went[0]
+        target = (0 if step > 0 else count - 1) if current is None else current + step
+        target = max(0, min(count - 1, target))
+        reader.jump_to_heading(target)
+        self._went = (target, reader.scroll_y)
 
 
 class SheetDetail(ReaderPage):
@@ -99,16 +124,17 @@ class SheetDetail(ReaderPage):
     BINDINGS = [Binding("t", "text", "申請書")]
     KEYS = "Esc: 閉じる  t: 申請書  PgUp / PgDn: スクロール"
 
-    def __init__(self, program: Program, application: Application, sheet: Sheet, name: str = ""):
+    def __init__(self, program: Program, application: Application, sheet: Sheet, name: str = "",
+                 attachments: Sequence[ReadableAttachment] = ()):
         title = Text.assemble(("採点票  ", "bold"), f"{application.id} / {sheet.evaluator}  ", safe(name))
         super().__init__(title, sheet_blocks(program, application, sheet, name))
-        self.program, self.application = program, application
+        self.program, self.application, self.attachments = program, application, attachments
 
     def action_text(self) -> None:
         from reviewer.rules.checks import run_checks
 
         self.app.push_screen(ApplicationText(self.program, self.application,
-                                             run_checks(self.application, self.program)))
+                                             run_checks(self.application, self.program), self.attachments))
 
 
 def sheet_blocks(program: Program, application: Application, sheet: Sheet, name: str = "") -> list[Block]:
@@ -151,4 +177,4 @@ def sheet_page(reviewer: ReviewerApp, program: str, application: str, evaluator:
         reviewer.notify("この採点票は今は提出済みではありません（差し戻されたなど）。", markup=False)
         return None
     names: Mapping[str, str] = {p.id: p.name for p in reviewer.session.people()}
-    return SheetDetail(desk.program(program), app, sheet, names.get(evaluator, ""))
+    return SheetDetail(desk.program(program), app, sheet, names.get(evaluator, ""), desk.attachments(program, application))

@@ -390,7 +390,7 @@ class Reader(ScrollView, can_focus=False, inherit_bindings=False):
         heads = self.headings()
         if not 0 <= index < len(heads) or not self._cells:
             return False
-        self.scroll_to(y=self._layout().first[heads[index][0]], animate=False)
+        self.scroll_to(y=self._layout().first[heads[index][0]], animate=False, immediate=True)
         return True
 
     def current_heading(self) -> int | None:
