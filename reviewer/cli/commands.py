@@ -125,6 +125,40 @@ def cmd_template(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_intake(args: argparse.Namespace) -> int:
+    """The office's list and the files folder → application files (SPEC §6.8)."""
+    from reviewer.cli.progress import ProgressBar
+    from reviewer.services.intake import intake
+
+    bars: list[ProgressBar] = []
+
+    def progress(total: int) -> Any:
+        bars.append(ProgressBar(total, "提出ファイルの読み込み", sys.stderr.isatty() or args.progress))
+        return bars[-1].step
+
+    try:
+        report = intake(args.program, args.list, args.files, args.output, criteria=list(args.criteria),
+                        progress=progress)
+    finally:
+        for bar in bars:
+            bar.clear()
+    for note in report.notes:
+        print(clean(f"注意: {note}"), file=sys.stderr)
+    print(f"申請 {report.applications} 件を書き出しました（添付ファイル {report.attachments} 件）: {report.output}")
+    return 0
+
+
+def cmd_intake_template(args: argparse.Namespace) -> int:
+    from reviewer.services.intake import write_template
+
+    out = Path(args.output)
+    if out.suffix.lower() != ".xlsx":
+        raise UsageError("--output は .xlsx のファイル名です")
+    write_template(args.program, out, criteria=list(args.criteria))
+    print(f"申請一覧のひな形を書き出しました: {out}")
+    return 0
+
+
 def cmd_synth(args: argparse.Namespace) -> int:
     from reviewer.synth import cmd_synth as run
 

@@ -32,6 +32,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
     _input_commands(sub, c)
+    _intake_commands(sub)
     _panel_commands(sub, c)
     _conflict_commands(sub, c)
     _ssh_commands(sub, c)
@@ -156,6 +157,45 @@ def _input_commands(sub: Subparsers, c: Any) -> None:
     sy.add_argument("--write-inputs", type=Path, metavar="DIR",
                     help="同じデータを TOML ファイル（applications/、panel.toml、scores/）としても書き出す")
     sy.set_defaults(func=c.cmd_synth)
+
+
+def _help_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("-h", "--help", action="help", help="この説明を表示して終わる")
+
+
+def _intake_commands(sub: Subparsers) -> None:
+    """The office's list of applications → application files (SPEC §6.8)."""
+    from reviewer.cli import commands as cc  # the light module: the services load inside the commands
+
+    it = sub.add_parser("intake", help="事務局の申請一覧（Excel・CSV）と提出ファイルのフォルダから申請ファイルを作る",
+                        description="事務局の申請一覧（.xlsx か .csv、1行に1件）と提出ファイルのフォルダ（FILES/<申請ID>/…）"
+                                    "から、申請ファイル（OUTPUT/<申請ID>.toml）を作り、提出ファイルを OUTPUT/<申請ID>/ に"
+                                    "写します。ファイルの書類はファイル名（書類名を含めば、その書類。含まなければ補足資料）"
+                                    "で決まり、本文は応募様式などのスライド・ページの文字から作ります。一覧の行・列や"
+                                    "ファイルに1つでも問題があれば、すべてを示して何も書き出しません。", add_help=False)
+    _help_option(it)
+    it.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+    it.add_argument("--list", type=Path, required=True, metavar="FILE",
+                    help="申請一覧（.xlsx、または UTF-8 か Shift_JIS の .csv。ひな形は reviewer intake-template）")
+    it.add_argument("--files", type=Path, required=True, metavar="DIR",
+                    help="提出ファイルのフォルダ（DIR/<申請ID>/ に各申請のファイル）")
+    it.add_argument("--output", type=Path, required=True, metavar="DIR", help="書き出すフォルダ（まだないか空のフォルダ）")
+    it.add_argument("--criteria", type=Path, action="append", default=[], metavar="PATH",
+                    help="追加の審査基準ファイルまたはフォルダ（複数可。同じ事業 ID なら同梱のものに代わる）")
+    it.add_argument("--progress", action="store_true", help="端末でなくても進捗を表示する")
+    it.set_defaults(func=cc.cmd_intake)
+
+    tp = sub.add_parser("intake-template", help="申請一覧のひな形（Excel、見出し・選択肢・記入方法つき）を書き出す",
+                        description="事業の申請一覧のひな形（.xlsx）を書き出します。見出しの行、種別・都道府県・要件・"
+                                    "分野別モデルなどの選択肢（ドロップダウン）、列ごとの書き方と提出ファイルの置き方を"
+                                    "説明するシート「記入方法」つきです。記入して reviewer intake で取り込みます。",
+                        add_help=False)
+    _help_option(tp)
+    tp.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+    tp.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx", help="書き出すファイル（.xlsx）")
+    tp.add_argument("--criteria", type=Path, action="append", default=[], metavar="PATH",
+                    help="追加の審査基準ファイルまたはフォルダ（複数可）")
+    tp.set_defaults(func=cc.cmd_intake_template)
 
 
 def _panel_commands(sub: Subparsers, c: Any) -> None:
