@@ -302,3 +302,38 @@ async def test_the_chair_reads_them_from_the_application_detail(attached_ws):
         await pilot.press(*["p"] * start)                        # and back, through every heading
         await pilot.pause()
         assert reader.text_lines()[reader.scroll_offset.y] == heads[0]
+
+
+# -- untrusted text ---------------------------------------------------------------------------------
+
+HOSTILE = "[bold red]偽の表示[/bold red] \x1b[2J\x1b[31m消去\x07 =HYPERLINK(\"http://x\")"
+
+
+@pytest.mark.asyncio
+async def test_text_and_names_inside_the_files_are_data_in_the_app_and_the_workbook(tmp_path):
+    from tuiutil import open_listed
+
+    from reviewer.services.results import export_workbook
+    from reviewer.services.setup import init_workspace
+    from reviewer.tui.app import ReviewerApp
+    from reviewer.tui.widgets.reader import Reader
+
+    folder = tmp_path / "apps" / "T-0003"
+    folder.mkdir(parents=True)
+    make_pdf(folder / "=cmd.pdf", ["補足"])
+    sc_application(tmp_path, extra=[("補足資料", "=cmd.pdf")])
+    make_pptx(folder / "応募様式.pptx", [("[link=http://x]題[/link]", HOSTILE)])
+    init_workspace(tmp_path / "ws", *inputs(tmp_path))
+    app = ReviewerApp(tmp_path / "ws", "e01")
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_listed(pilot, f"{SC}/T-0003")
+        lines = screen.query_one(Reader).text_lines()
+        assert any("[bold red]偽の表示[/bold red]" in line for line in lines)     # markup shown as written
+        assert "応募様式.pptx スライド 1/1  [link=http://x]題[/link]" in [t for _, t in screen.query_one(Reader).headings()]
+        assert not any("\x1b" in line or "\x07" in line for line in lines)      # no control character reaches the screen
+    out = tmp_path / "book.xlsx"
+    with Workspace.open(tmp_path / "ws") as ws:
+        export_workbook(ws, SC, out, actor="t")
+    sh = openpyxl.load_workbook(out)["提出書類"]
+    cell = next(c for row in sh.iter_rows() for c in row if c.value == "=cmd.pdf")
+    assert cell.data_type == "s"                                                  # a string, never a formula
