@@ -13,6 +13,7 @@ bounded (``reviewer.domain.limits``).
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import io
 import math
@@ -336,6 +337,8 @@ def read_attachment(base: Path, rel: str, bounds: Limits = Limits()) -> Extracte
         suffix = PurePosixPath(rel).suffix.lower()
         raise AttachmentError(rel, f"拡張子は {suffix} ですが、中身は {FORMAT_NAMES[actual]} です")
     read = _extract(rel, actual, data, bounds)
+    if not gc.isenabled():  # batch commands run without the collector: the libraries' object
+        gc.collect(0)       # graphs hold cycles, freed here while they are young and few
     pages, cut = _bound_text(read.pages, bounds.max_text)
     return Extracted(
         name=PurePosixPath(rel).name,

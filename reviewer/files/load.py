@@ -10,6 +10,7 @@ that callers import from here are re-exported.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,12 +98,18 @@ def _read(files: list[Path], only: set[str] | None) -> tuple[list[Loaded], list[
     return loaded, problems
 
 
-def _read_attachments(bundle: Bundle, items: list[Loaded]) -> list[Problem]:
+#: Reads one attachment: the application file's folder and the attachment's path in it.
+Reader = Callable[[Path, str], Extracted]
+
+
+def _read_attachments(bundle: Bundle, items: list[Loaded], reader: Reader | None = None) -> list[Problem]:
     """Read every accepted application's attachments (SPEC §6.2); each application then holds
     what was found of each file (``Attachment.file``) and ``bundle.extracted`` the text. A file
-    that cannot be taken is a problem of the application file, at the attachment's path."""
+    that cannot be taken is a problem of the application file, at the attachment's path.
+    ``reader``: instead of ``read_attachment`` (intake, which has just read the same files)."""
     from reviewer.files.attachments import AttachmentError, read_attachment
 
+    read: Reader = reader or read_attachment
     problems: list[Problem] = []
     for item in items:
         app: Application = item.obj
@@ -112,7 +119,7 @@ def _read_attachments(bundle: Bundle, items: list[Loaded]) -> list[Problem]:
         found: list[Extracted] = []
         for i, att in enumerate(app.attachments):
             try:
-                found.append(read_attachment(base, att.path))
+                found.append(read(base, att.path))
             except AttachmentError as e:
                 line = line_of(item.lines, ("attachments", i, "path"))
                 problems.append(Problem(item.path, line, f"attachments[{i}].path", f"{att.path}: {e.message}"))
@@ -132,7 +139,7 @@ def with_facts(app: Application, found: list[Extracted]) -> Application:
 
 
 def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = None,
-               only: set[str] | None = None) -> Bundle:
+               only: set[str] | None = None, reader: Reader | None = None) -> Bundle:
     """Read files and folders of any kind and check them against each other.
 
     ``base_programs`` (the shipped criteria) are known programs; a criteria file among
@@ -151,7 +158,7 @@ def load_paths(paths: list[Path], base_programs: dict[str, Program] | None = Non
     bundle.problems.extend(problems)
     bundle.applications, problems = check_applications(of("application"), bundle.programs)
     bundle.problems.extend(problems)
-    bundle.problems.extend(_read_attachments(bundle, of("application")))
+    bundle.problems.extend(_read_attachments(bundle, of("application"), reader))
     bundle.panels, problems = check_panels(of("panel"), bundle.programs, bundle.applications)
     bundle.problems.extend(problems)
     bundle.score_files, problems = check_score_files(of("scores"), bundle.programs, bundle.applications, bundle.panel)

@@ -26,7 +26,7 @@ from typing import Any
 
 from reviewer.domain.limits import MAX_TEXT
 from reviewer.domain.model import SUPPLEMENTARY, Program
-from reviewer.files.attachments import AttachmentError, Extracted, read_attachment
+from reviewer.files.attachments import AttachmentError, Extracted, read_attachment, safe_path
 from reviewer.files.intake import LIST_SHEET, Entry, read_list, where
 from reviewer.files.load import load_paths
 from reviewer.files.problems import Problem
@@ -432,8 +432,17 @@ def _validate(tmp: Path, output: Path, apps: list[_Application], programs: dict[
               list_path: str) -> list[Problem]:
     """The written folder loaded back as ``reviewer validate`` loads it; each problem told at the
     list's row and column, or at the submitted file it came from."""
-    bundle = load_paths([tmp], base_programs=programs)
     by_id = {a.entry.id: a for a in apps}
+    read = {f"{a.entry.id}/{f.name}": f.extracted for a in apps for f in a.files if f.extracted is not None}
+
+    def reader(base: Path, rel: str) -> Extracted:
+        """The files were read once already and each copy checked by its hash: read again only
+        what was not (the path still checked as any attachment's)."""
+        safe_path(base, rel)
+        known = read.get(rel)
+        return known if known is not None else read_attachment(base, rel)
+
+    bundle = load_paths([tmp], base_programs=programs, reader=reader)
     out: list[Problem] = []
     for p in bundle.problems:
         rel = Path(p.path).relative_to(tmp) if Path(p.path).is_relative_to(tmp) else None
