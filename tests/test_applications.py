@@ -71,6 +71,19 @@ def test_lg_code_required_unless_corporation(tmp_path, programs):
     assert p.field == "applicant" and "lg_code" in p.message
 
 
+def test_an_association_with_a_member_municipalitys_code_is_refused(tmp_path, programs):
+    """The shipped list holds no 一部事務組合・広域連合 codes: an association's code that is a
+    municipality's (a member's, as some samples had) is refused, naming the municipality."""
+    assoc = {"name": "相楽東部広域連合", "type": "association", "lg_code": "263648", "prefecture": "京都府"}
+    p = one(tmp_path, programs, doc(IOT_APP, applicant=assoc))
+    assert p.field == "applicant" and "263648 は笠置町のコード" in p.message and "組合・広域連合自身" in p.message
+
+
+def test_a_field_must_be_one_of_the_programs_fields(tmp_path, programs):
+    p = one(tmp_path, programs, doc(IOT_APP, field="ai-ocr"))          # r2-iot: the models are its fields
+    assert p.field == "field" and "この事業には分野（fields）がありません" in p.message
+
+
 @pytest.mark.parametrize("path, value, field", [
     ("budget__total_cost_yen", "12000000", "budget.total_cost_yen"),
     ("budget__total_cost_yen", 12000000.0, "budget.total_cost_yen"),

@@ -351,7 +351,7 @@ async def test_finalize_refuses_later_changes_and_reopen_allows_them(ws_path):
         await pilot.press("F")
         await pilot.pause()
         body = "".join(str(s.render()) for s in app.screen.query(Static))
-        assert "下書きの採点票が 3\u00a0件あります" in body and "採択候補先 16 件" in body
+        assert "下書きの採点票が 3\u00a0件あります" in body and "採択候補先 14 件" in body
         await pilot.press("y")
         await tuiutil.settle(pilot)
         with Workspace.open(ws_path) as ws:

@@ -87,6 +87,28 @@ def test_consortium_r5_corporation_needs_governance_and_related_lg(programs):
     assert codes(no_lg, prog) == ["consortium"]
 
 
+def test_r5_related_government_in_the_area_or_the_consortium(programs):
+    """2(2): the governance is with a 都道府県又は市区町村 related to the project: of the
+    implementation area (its prefecture or a municipality in it) or a member of the consortium."""
+    prog = programs["r5-smartcity-2"]
+    docs = ["応募様式", "セキュリティチェックシート", "ガバナンス確認資料"]
+
+    def corp(related, **changes):
+        applicant = dict(CORP, prefecture="群馬県", governance="agreement", related_lg_codes=related)
+        return app(SC_APP, applicant=applicant, declarations__documents=docs, **changes)
+
+    assert codes(corp(["100005"]), prog) == []                        # 群馬県 itself
+    assert codes(corp(["102024"]), prog) == []                        # 高崎市, in the prefecture
+    far = corp(["011002"])                                           # 札幌市: not related to 群馬県
+    assert codes(far, prog) == ["consortium"]
+    msg = next(r.message for r in run_checks(far, prog) if r.code == "consortium")
+    assert "011002" in msg and "実施地域（群馬県）" in msg
+    member = corp(["011002"], consortium=[{"name": "札幌市", "type": "designated_city", "lg_code": "011002"}])
+    assert codes(member, prog) == []                                  # a consortium member
+    moved = corp(["011002"], area={"prefecture": "北海道"})            # the area decides, not the seat
+    assert codes(moved, prog) == []
+
+
 def test_consortium_not_checked_for_local_governments(programs):
     a = app(IOT_APP, consortium=[])
     assert "consortium" not in codes(a, programs["r2-iot"])

@@ -21,7 +21,7 @@ def test_shipped_samples_are_valid():
     r = run("validate", "criteria", "sample_applications")
     assert r.returncode == 0, r.stderr
     assert r.stderr == ""
-    assert "審査基準 3 件" in r.stdout and "申請 66 件" in r.stdout and "評価者名簿 1 件" in r.stdout and "採点票 11 件" in r.stdout
+    assert "審査基準 3 件" in r.stdout and "申請 109 件" in r.stdout and "評価者名簿 1 件" in r.stdout and "採点票 11 件" in r.stdout
 
 
 def test_console_script_is_installed():

@@ -41,7 +41,7 @@ def test_r2_iot(programs):
     assert ids(p, "scored", "C") == [f"C{i}" for i in range(1, 8)]
     assert ids(p, "auto") == []
     tags = {c.id: c.tags for c in p.criteria if c.tags}
-    assert tags == {"A7": ["covid"], "B3": ["shared_use"], "B9": ["covid"], "C6": ["covid"]}
+    assert tags == {"M1": ["model"], "A7": ["covid"], "B3": ["shared_use"], "B9": ["covid"], "C6": ["covid"]}
     assert all(c.weight == 1 for c in p.criteria)
     f = p.funding
     assert (f.subsidy_rate, f.round_down_yen, f.cap_yen, f.min_total_cost_yen, f.overhead_max_ratio) == (

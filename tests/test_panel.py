@@ -22,7 +22,7 @@ def problems(tmp_path, programs, panel, apps=(IOT_APP,)):
 
 
 def test_valid_panel(tmp_path, programs):
-    panel = {"evaluators": [ev(affiliation="〇〇大学", os_user="yamada", conflicts=["012025", "IOT-0001"], ssh_public_keys=[KEY]),
+    panel = {"evaluators": [ev(affiliation="〇〇大学", os_user="yamada", conflicts=["012025", "T-0001"], ssh_public_keys=[KEY]),
                             ev(id="c01", role="chair")],
              "assignments": [{"evaluator": "e01", "application": "T-0001"}]}
     assert problems(tmp_path, programs, panel) == []
@@ -41,6 +41,10 @@ def test_valid_panel(tmp_path, programs):
     ({"evaluators": [ev()], "assignments": [{"evaluator": "e09", "application": "T-0001"}]}, "e09"),
     ({"evaluators": [ev()], "assignments": [{"evaluator": "e01", "application": "NOPE"}]}, "NOPE"),
     ({"evaluators": [ev()], "assignments": [{"evaluator": "e01", "application": "T-0001"}] * 2}, "重複"),
+    # conflicts: a code checked as any lg_code (the sample's old 273002 has a wrong check digit),
+    # an application id against the evaluator's programs
+    ({"evaluators": [ev(conflicts=["273002"])]}, "evaluators[0].conflicts[0]: 地方公共団体コード 273002 の検査数字"),
+    ({"evaluators": [ev(conflicts=["IOT-9999"])]}, "evaluators[0].conflicts[0]: 不明な申請 ID です（IOT-9999）"),
 ])
 def test_panel_errors(tmp_path, programs, panel, needle):
     probs = problems(tmp_path, programs, panel)

@@ -49,9 +49,9 @@ def test_decision_and_notes_of_each_kind_of_row(ws_path):
 
 def test_what_if_lists_who_enters_and_who_leaves(ws_path):
     low, higher, own, more = results(ws_path, 30_000_000, 40_000_000, None, 160_000_000)
-    # 30M: IOT-0023, IOT-0007, IOT-0021; 40M: IOT-0023, IOT-0001, IOT-0013 (down the ranking, greedily)
-    assert row_words.what_if_changes(higher, low) == (["IOT-0001", "IOT-0013"], ["IOT-0007", "IOT-0021"])
-    assert row_words.what_if_text(higher, low) == "試算で採択候補に入る: IOT-0001、IOT-0013 / 外れる: IOT-0007、IOT-0021"
+    # 30M: IOT-0023, IOT-0007, IOT-0028; 40M: IOT-0023, IOT-0001, IOT-0013 (down the ranking, greedily)
+    assert row_words.what_if_changes(higher, low) == (["IOT-0001", "IOT-0013"], ["IOT-0007", "IOT-0028"])
+    assert row_words.what_if_text(higher, low) == "試算で採択候補に入る: IOT-0001、IOT-0013 / 外れる: IOT-0007、IOT-0028"
     # 10,000,000 more than the program's budget: the first skipped one (15,786,000円) now fits
     assert row_words.what_if_text(more, own) == "試算で採択候補に入る: IOT-0008 / 外れる: なし"
     assert row_words.what_if_text(own, own) == f"試算でも採択候補は変わらない（{len(own.selected)} 件）"

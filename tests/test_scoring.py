@@ -289,7 +289,7 @@ def test_json_shape():
                                           "requested_subsidy_yen", "disagreement", "expected_rank",
                                           "rank_interval", "p_selected", "boundary", "written_rate",
                                           "hearing_rate", "hearing_reviews", "shortlisted", "decision",
-                                          "decision_reason", "final_selected"]
+                                          "decision_reason", "final_selected", "field"]
     assert [a["id"] for a in j["applications"]] == ["A", "B"]
     assert list(j["balance"][0]) == ["bureau", "applications", "eligible", "selected", "min", "max", "status",
                                      "min_met"]
@@ -359,19 +359,26 @@ def test_field_balance_flags_a_model_holding_too_much_of_the_selection():
 
 
 def test_field_balance_flags_a_track_holding_too_much_of_the_selection(tmp_path, tmp_path_factory):
-    """The sample r2-iot: 要件B holds 10 of 16 selected (62.5 %) against max_field_share 0.5."""
+    """The sample r2-iot has no share limit (seed 000 sets none): nothing is flagged; with a
+    limit under 要件B's share of the selection, 要件B is."""
     from tuiutil import sample_workspace
 
+    from reviewer.domain.model import Program
+    from reviewer.scoring.balance import field_balance
     from reviewer.services.results import score_workspace
     from reviewer.workspace import Workspace
 
     with Workspace.open(sample_workspace(tmp_path, tmp_path_factory.getbasetemp())) as ws:
         r = score_workspace(ws, "r2-iot")
-    assert r.program.selection.max_field_share == 0.5
-    for f in r.field_balance:
-        assert f.flagged == (f.share is not None and f.share > 0.5 + 1e-9), (f.kind, f.key, f.share)
+    assert r.program.selection.max_field_share is None and not any(f.flagged for f in r.field_balance)
     b = next(f for f in r.field_balance if (f.kind, f.key) == ("track", "B"))
-    assert b.share == pytest.approx(10 / 16) and b.flagged
+    assert b.share == pytest.approx(b.selected / len(r.selected))
+    data = r.program.model_dump()
+    data["selection"]["max_field_share"] = round(b.share - 0.05, 2)
+    limited = field_balance(r.applications, Program.model_validate(data))
+    for f in limited:
+        assert f.flagged == (f.share is not None and f.share > data["selection"]["max_field_share"] + 1e-9), f
+    assert next(f for f in limited if (f.kind, f.key) == ("track", "B")).flagged
 
 
 @pytest.mark.parametrize("seed", range(6))

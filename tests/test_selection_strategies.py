@@ -231,14 +231,16 @@ def test_rank_json_selection(sample_ws):
 
     own = rank()
     assert own["selection"] == "quota"  # the shipped criteria file's
-    assert own["min_selected_met"] is False  # 50 wanted, fewer eligible
+    # the samples: at least 50 eligible in all, but 沖縄 has 3 applications where 4 are wanted
+    assert own["min_selected_met"] is True
     assert all(b["min_met"] is (b["selected"] >= 4) for b in own["balance"])
-    assert any("全体: 下限 50 件に対し対象の申請が" in n for n in own["selection_notes"])
+    assert [b["bureau"] for b in own["balance"] if not b["min_met"]] == ["沖縄"]
+    assert "沖縄: 下限 4 件に対し対象の申請が 3 件" in own["selection_notes"]
     assert rank("--selection", "optimal")["selection"] == "optimal"
     iot = cli("rank", "--workspace", str(sample_ws), "--program", "r2-iot", "--json", "--selection", "greedy")
     assert json.loads(iot.stdout)["selection"] == "greedy"
     text = cli("rank", "--workspace", str(sample_ws), "--program", "r2-ai-plan", "--selection", "optimal")
-    assert "選定: 最適化（optimal）" in text.stdout and "下限を満たせない: 全体: 下限 50 件" in text.stdout
+    assert "選定: 最適化（optimal）" in text.stdout and "下限を満たせない: 沖縄: 下限 4 件" in text.stdout
     bad = cli("rank", "--workspace", str(sample_ws), "--program", "r2-ai-plan", "--selection", "best")
     assert bad.returncode == 2 and "Traceback" not in bad.stderr and "--selection" in bad.stderr
 
@@ -253,7 +255,7 @@ def test_the_workbook_names_the_strategy(sample_ws, tmp_path):
     wb = openpyxl.load_workbook(out)
     ov = {row[0]: row[1] for row in wb["概要"].iter_rows(min_row=4, values_only=True) if row[0]}
     assert ov["選定方式"] == "最適化"
-    assert "全体: 下限 50 件に対し対象の申請が" in ov["下限を満たせない"]
+    assert ov["下限を満たせない"] == "沖縄: 下限 4 件に対し対象の申請が 3 件"
     assert ov["選定の条件"].endswith("同じ組が複数あれば、順位の高い申請を含む組）。")
     assert "選定: 最適化　" in str(wb["ランキング"].cell(row=2, column=1).value)
 

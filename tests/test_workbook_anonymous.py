@@ -4,6 +4,8 @@ same alias on every sheet) and no evaluator's id or name in any cell; without it
 
 from __future__ import annotations
 
+import re
+
 from pathlib import Path
 
 import openpyxl
@@ -39,7 +41,9 @@ def texts(path: Path) -> list[tuple[str, str, str]]:
 
 
 def named(path: Path, people: list[tuple[str, str]]) -> list[tuple[str, str, str]]:
-    return [(sheet, at, v) for sheet, at, v in texts(path) for i, n in people if i in v or n in v]
+    """The cells naming a person (a file's SHA-256 on 提出書類 may hold "e03" by chance: not a name)."""
+    return [(sheet, at, v) for sheet, at, v in texts(path) for i, n in people
+            if (i in v and not re.fullmatch(r"[0-9a-f]{64}", v)) or n in v]
 
 
 def column(sh, header: str) -> list[str]:

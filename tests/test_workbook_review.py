@@ -144,11 +144,13 @@ def test_the_final_list(export):
     f = result.final
     title = sh["A1"].value
     assert "確定済み" in title and jst(result.state.finalized_at) in title and "委員長 松本" in title
-    warnings = [c for c in sh["A"][:8] if isinstance(c.value, str) and c.value.startswith("警告: ")]
+    hr = header_rows(sh, "順位")[0]
+    warnings = [c for c in sh["A"][:hr] if isinstance(c.value, str) and c.value.startswith("警告: ")]
     assert [c.value for c in warnings] == [f"警告: {w}" for w in f.warnings]
     assert any("予算を超えています" in w for w in f.warnings) and f.yen > f.budget_yen
+    # a selected municipality that has not made its 官民データ活用推進計画 (r2-iot 2(2)) is warned
+    assert any("官民データ活用推進計画を必ず添付すること" in w for w in f.warnings)
     assert all(str(c.font.color.rgb).endswith(ALERT[1:]) and c.font.bold for c in warnings)
-    hr = header_rows(sh, "順位")[0]
     assert [c.value for c in sh[hr]] == final.HEADERS
     rows = rows_under(sh, hr, stop=lambda cells: cells[1].value == "合計")
     assert [row["申請ID"].value for row in rows] == f.ids

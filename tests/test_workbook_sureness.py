@@ -235,7 +235,9 @@ def test_without_resamples_or_comparison_the_sheets_are_absent(ws_path, tmp_path
         result = export_workbook(ws, "r2-iot", out, "test", resamples=0, compare=False).result
     wb = openpyxl.load_workbook(out)
     assert boundary.SHEET not in wb.sheetnames and strategies.SHEET not in wb.sheetnames
-    assert wb.sheetnames == [s for s in excel.SHEETS if s not in (boundary.SHEET, strategies.SHEET)]
+    expected = [s for s in excel.SHEETS if s not in (boundary.SHEET, strategies.SHEET)]
+    expected.insert(expected.index("適格性") + 1, excel.FILES_SHEET)  # r2-iot samples carry files (SPEC §6.2)
+    assert wb.sheetnames == expected
     sh = wb[ranking.SHEET]
     headers = [c.value for c in sh[header_row(sh)]]
     assert not set(SURENESS_HEADERS) & set(headers)

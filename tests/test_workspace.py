@@ -195,7 +195,7 @@ def test_cli_init_on_the_shipped_samples(tmp_path):
     r = run("init", "--workspace", str(tmp_path / "ws"), "--criteria", "criteria",
             "--applications", "sample_applications", "--panel", "sample_applications/panel.toml")
     assert r.returncode == 0, r.stderr
-    assert "申請: 追加 66" in r.stdout
+    assert "申請: 追加 109" in r.stdout
 
 
 def test_a_version_1_workspace_moves_forward_with_its_sheets(tmp_path):

@@ -5,6 +5,23 @@ deterministic noise, so that a demo shows a full ranking with harsh and lenient 
 a must failure, a must tie, and disagreement. Run from the project root:
 
     python tools/make_sample_scores.py
+
+Must verdicts are "pass" unless a rule below makes them "fail":
+
+- ``MUST_FAILS`` lists deliberate failures by (evaluator, application), e.g. IOT-0025's M3.
+- r2-iot's M4 (官民データ活用推進計画の策定状況, applying only to 市町村) follows each
+  application's declared ``declarations.data_utilization_plan``, never its narrative, so the
+  same declared answer gets the same marks in every application (``m4_verdict``):
+  策定済 → pass by every evaluator; 策定中 → pass by every evaluator (the status is shown and
+  the plan is on its way, as the criterion asks); 未策定 (or not declared) → fail by the
+  evaluators in ``STRICT_M4`` (e01, e02) and pass by the others. With four evaluators that is
+  a 2-of-4 tie, which fails (the deliberate must tie of IOT-0006, and of every other
+  application declaring 未策定); a narrative saying 「今後策定」 changes nothing.
+
+Every application of a program is scored by each evaluator assigned to it (panel.toml: without
+``[[assignments]]``, every evaluator of the program but for conflicts), so new samples, such as
+the r2-ai-plan applications AIP-0023 onwards (e05–e07), get sheets without listing them here;
+``STRONG`` and ``WEAK`` only move some of them up or down. Only the ``DRAFTS`` stay unsubmitted.
 """
 
 from __future__ import annotations
@@ -13,27 +30,40 @@ import hashlib
 from pathlib import Path
 
 from reviewer.files.load import load_paths
+from reviewer.rules.access import panel_assignment_problem
 
 ROOT = Path(__file__).resolve().parent.parent
 OUT = ROOT / "sample_applications" / "scores"
 
 STRONG = {"IOT-0001", "IOT-0007", "IOT-0013", "IOT-0017", "IOT-0023", "IOT-0027",
           "AIP-0001", "AIP-0003", "AIP-0007", "AIP-0011", "AIP-0015",
+          "AIP-0023", "AIP-0032", "AIP-0040", "AIP-0048", "AIP-0056", "AIP-0063",
           "SC-0001", "SC-0003", "SC-0007", "SC-0008"}
 WEAK = {"IOT-0006", "IOT-0010", "IOT-0011", "IOT-0012", "IOT-0015", "IOT-0025",
-        "AIP-0002", "AIP-0010", "AIP-0021", "SC-0006", "SC-0011"}
+        "AIP-0002", "AIP-0010", "AIP-0021", "AIP-0025", "AIP-0036", "AIP-0049", "AIP-0064",
+        "SC-0006", "SC-0011"}
 SEVERITY = {"e01": 0.0, "e02": -0.5, "e03": 0.5, "e04": 0.0, "e05": 0.3, "e06": -0.3,
             "e07": 0.0, "e08": 0.0, "e09": -0.6, "e10": 0.4}
-#: (evaluator, application) → criterion judged "fail"
+#: (evaluator, application) → criterion judged "fail" (M4 of r2-iot is not listed: see m4_verdict)
 MUST_FAILS = {
-    ("e01", "IOT-0006"): ["M4"], ("e02", "IOT-0006"): ["M4"],            # 2 of 4: a tie fails
     ("e01", "IOT-0025"): ["M3"], ("e02", "IOT-0025"): ["M3"], ("e03", "IOT-0025"): ["M3"],
     ("e09", "SC-0006"): ["1-5"],                                           # 1 of 4: passes
     ("e08", "SC-0011"): ["1-1"], ("e09", "SC-0011"): ["1-1"],
 }
 #: (evaluator, application) → offset making a disagreement
 OUTLIERS = {("e03", "IOT-0015"): 2.5, ("e09", "SC-0010"): -2.5, ("e07", "AIP-0010"): 2.2}
+#: The program whose M4 is 官民データ活用推進計画の策定状況, and the evaluators judging it strictly.
+M4_PROGRAM = "r2-iot"
+STRICT_M4 = {"e01", "e02"}
 DRAFTS = {("e04", "IOT-0026"), ("e04", "IOT-0027"), ("e04", "IOT-0028")}
+
+
+def m4_verdict(ev: str, app) -> str:
+    """M4 from the declared data_utilization_plan only (the rule of the module docstring)."""
+    declared = app.declarations.data_utilization_plan
+    if declared in ("策定済", "策定中"):
+        return "pass"
+    return "fail" if ev in STRICT_M4 else "pass"  # 未策定 or not declared
 
 
 def noise(*parts: str) -> float:
@@ -78,7 +108,10 @@ def comment(ev: str, app_id: str, scored: dict, labels: dict, fails: list[str]) 
 
 
 def main() -> None:
-    bundle = load_paths([ROOT / "criteria", ROOT / "sample_applications"])
+    # The score files themselves are left out: they are what this script rewrites, and stale
+    # sheets (e.g. after a sample changed) must not stop it.
+    samples = ROOT / "sample_applications"
+    bundle = load_paths([ROOT / "criteria", *sorted(p for p in samples.iterdir() if p != OUT)])
     if bundle.problems:
         raise SystemExit("\n".join(map(str, bundle.problems)))
     panel = bundle.panel
@@ -99,9 +132,12 @@ def main() -> None:
             ]
             for app_id in sorted(apps):
                 app = apps[app_id]
-                if panel.assignment_problem(ev, app, set(apps)):
+                if panel_assignment_problem(panel, ev, app, set(apps)):
                     continue
-                fails = MUST_FAILS.get((ev.id, app_id), [])
+                fails = list(MUST_FAILS.get((ev.id, app_id), []))
+                if pid == M4_PROGRAM and any(c.id == "M4" for c in prog.applicable(app)):
+                    if m4_verdict(ev.id, app) == "fail":
+                        fails.append("M4")
                 q = quality(app_id) + SEVERITY[ev.id] + OUTLIERS.get((ev.id, app_id), 0.0)
                 scores: dict[str, object] = {}
                 scored: dict[str, int] = {}

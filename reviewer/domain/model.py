@@ -148,6 +148,9 @@ class FieldModel(Strict):
     number: Annotated[int, Field(ge=1, le=999)]
     name: Text
     description: OptText = ""
+    #: The condition the seed sets on the model (「ただし、…」), as the seed words it: an application
+    #: of the model is judged against it (M1 分野別モデルの横展開).
+    condition: OptText = ""
 
 
 class Track(Strict):
@@ -157,6 +160,21 @@ class Track(Strict):
     name: Text
     description: OptText = ""
     models: list[FieldModel] = []
+
+
+class CriteriaGroup(Strict):
+    """A heading of the criteria as the seed has it, with its guiding question
+    (「(1) 「適合性」：事業の目的に適合しているか。」): criteria name it by ``group``."""
+
+    name: Text
+    question: OptText = ""
+
+
+class FieldArea(Strict):
+    """A field (分野) an application of a program without field models may name (``field``)."""
+
+    id: Ident
+    name: Text
 
 
 class Band(Strict):
@@ -258,6 +276,16 @@ class Supplementary(Strict):
     note: OptText = ""
 
 
+class GrantCondition(Strict):
+    """What a selected applicant must have by the 交付申請 (r2-iot 2(2): a municipality attaches
+    its 官民データ活用推進計画): not a reason to exclude, a warning where the declaration falls short."""
+
+    key: Literal["data_utilization_plan"]
+    value: Text
+    applicant_types: list[ApplicantType] | None = None
+    label: Text
+
+
 class Eligibility(Strict):
     applicant_types: list[ApplicantType]
     #: r2-iot: a corporation must form a consortium with at least one local government.
@@ -268,6 +296,7 @@ class Eligibility(Strict):
     excluded_prior_support_years: list[Annotated[int, Field(ge=1900, le=2200)]] = []
     prior_support_label: OptText = ""
     required_documents: list[RequiredDocument] = []
+    grant_conditions: list[GrantCondition] = []
     supplementary: Supplementary | None = None
     #: The most bytes of all of an application's attachments together (r2-ai-plan: a mail of
     #: 10ＭＢ at most); each file is bounded anyway (``limits.MAX_ATTACHMENT_BYTES``).
@@ -323,6 +352,12 @@ class Program(Strict):
     source: Text
     description: OptText = ""
     tracks: list[Track] = []
+    #: The criteria's headings with their guiding questions (optional; criteria name them by group).
+    groups: list[CriteriaGroup] = []
+    #: Fields an application may name where the program has no field models (r2-ai-plan), and
+    #: where they come from (the tool's own list, where the seed gives none).
+    fields: list[FieldArea] = []
+    fields_note: OptText = ""
     criteria: Annotated[list[Criterion], Field(min_length=1)]
     funding: Funding | None = None
     eligibility: Eligibility
@@ -346,6 +381,14 @@ class Program(Strict):
                 if tid not in track_ids:
                     raise LocatedError(("criteria", i, "tracks", j),
                                        f"評価項目 {c.id} の tracks に不明な要件 {shown(tid)} があります")
+        _unique([g.name for g in self.groups], "groups", "name", "評価項目の区分（groups）の name {} が重複しています")
+        _unique([f.id for f in self.fields], "fields", "id", "分野（fields）の id {} が重複しています")
+        names = {g.name for g in self.groups}
+        for i, c in enumerate(self.criteria):
+            if names and c.group and c.group not in names:
+                raise LocatedError(("criteria", i, "group"), f"評価項目 {c.id} の区分 {shown(c.group)} が groups にありません")
+        if self.fields and self.tracks and any(t.models for t in self.tracks):
+            raise LocatedError(("fields",), "分野別モデルのある事業には分野（fields）を書けません（モデルが分野です）")
         if self.funding is None and self.selection.budget_yen:
             raise LocatedError(("selection", "budget_yen"),
                                "補助金のない事業（funding なし）に予算（selection.budget_yen）は書けません")
@@ -443,6 +486,10 @@ def _check_entity_code(type_: str, code: str | None) -> None:
         raise ValueError(f"lg_code {code} は東京都の特別区のコードではありません")
     if type_ not in ("special_ward", "association") and regions.is_special_ward_code(code):
         raise ValueError(f"lg_code {code} は東京都の特別区のコードです。type は \"special_ward\" です")
+    known = regions.municipalities().get(code)
+    if type_ == "association" and known is not None:  # the shipped list holds no association codes
+        raise ValueError(f"lg_code {code} は{known.name}のコードです。一部事務組合・広域連合（association）には、"
+                         "構成団体のではなく、その組合・広域連合自身の団体コードを書いてください")
 
 
 class Member(Strict):
@@ -575,6 +622,8 @@ class Application(Strict):
     area: Area | None = None
     #: The submitted files (SPEC §6.2), relative to the application file.
     attachments: list[Attachment] = []
+    #: The field (分野) of a program without field models, one of its criteria's ``fields``.
+    field: Ident | None = None
 
     @property
     def bureau(self) -> str:
@@ -618,6 +667,13 @@ def _os_user(value: str) -> str:
     return value
 
 
+def _conflict(value: str) -> str:
+    """A conflict of interest: six digits are a local government code, checked as any."""
+    if value.isdigit() and len(value) == 6:
+        return _lg_code(value)
+    return value
+
+
 class Evaluator(Strict):
     id: Ident
     name: Text
@@ -625,8 +681,9 @@ class Evaluator(Strict):
     role: Literal["evaluator", "chair"] = "evaluator"
     programs: list[Ident]
     os_user: Annotated[str, AfterValidator(_os_user)] | None = None
-    #: lg_codes or application ids this evaluator must not review.
-    conflicts: list[Ident] = []
+    #: lg_codes or application ids this evaluator must not review (a code is checked as any
+    #: lg_code; an id against the applications, where they are read with the panel).
+    conflicts: list[Annotated[Ident, AfterValidator(_conflict)]] = []
     ssh_public_keys: list[Annotated[str, AfterValidator(_ssh_key)]] = []
     #: A chair's keys for fetching the exported workbooks (read-only SFTP of the workspace's
     #: export folder): keys of their own, since a key opens one forced command only.

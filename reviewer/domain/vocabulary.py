@@ -90,7 +90,7 @@ SHEET_RESULT_LABELS: dict[str, str] = {"created": "新規", "updated": "更新",
                                        "replaced": "差し替え", "unchanged": "変更なし"}
 
 #: Field groups of the field balance.
-FIELD_KIND_LABELS: dict[str, str] = {"track": "要件", "model": "分野別モデル"}
+FIELD_KIND_LABELS: dict[str, str] = {"track": "要件", "model": "分野別モデル", "field": "分野"}
 
 #: What each score of a 加点・推奨 item means. The seeds score the items 0–5 without wording a
 #: scale; this is the panel's reading of it, shown beside the item being scored.

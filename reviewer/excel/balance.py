@@ -81,7 +81,7 @@ def _chart(book: Book, sh: Sheet, first: int, last: int, peak: int) -> None:
 def write_fields(book: Book, r: Result) -> None:
     sh = book.sheet(FIELDS_SHEET)
     share = r.program.selection.max_field_share
-    sh.title(f"{words.FIELDS}別のバランス", _fields_subtitle(r, share))
+    sh.title(f"{words.fields_word(r.program)}別のバランス", _fields_subtitle(r, share))
     headers = ["区分", "番号", "名称", "申請数", "順位付けの対象", "採択候補先", "採択候補先に占める割合", "偏り"]
     hr = HEADER_ROW
     sh.header(hr, headers)
@@ -92,7 +92,7 @@ def write_fields(book: Book, r: Result) -> None:
         row = hr + 1 + i
         bold = book.fmt(border=1, bold=fb.kind == "track")
         sh.text(row, 0, FIELD_KIND_LABELS[fb.kind], bold)
-        sh.text(row, 1, fb.key, bold)
+        sh.text(row, 1, fb.key if fb.kind != "field" else "", bold)  # a field's id is the file's, not a number
         sh.text(row, 2, fb.name, bold)
         sh.number(row, 3, fb.applications, cell, shown="000")
         sh.number(row, 4, fb.eligible, cell, shown="000")
@@ -108,7 +108,8 @@ def _fields_subtitle(r: Result, share: float | None) -> str:
     if not r.field_balance:
         return (f"この事業には{words.FIELDS}の区分がないため、分野の偏りは確かめられません"
                 + (f"（審査基準の偏りの上限 {share:.0%} は適用されません）" if share else ""))
+    note = f"　{r.program.fields_note}" if r.program.fields and r.program.fields_note else ""
+    kinds = "・".join(dict.fromkeys(FIELD_KIND_LABELS[f.kind] for f in r.field_balance))
     if share:
-        return (f"採択候補先に占める割合が {share:.0%} を超える"
-                f"{FIELD_KIND_LABELS['track']}・{FIELD_KIND_LABELS['model']}に印を付けます")
-    return "偏りの上限の定めなし（印は付けません）"
+        return f"採択候補先に占める割合が {share:.0%} を超える{kinds}に印を付けます{note}"
+    return f"偏りの上限の定めなし（印は付けません）{note}"

@@ -66,6 +66,7 @@ def _rows(book: Book, r: Result, generated: str, records: ReviewRecords | None =
         ("集計方法", METHOD_LABELS[r.method], cell),
         ("選定方式", SELECTION_LABELS[r.selection], cell),
         *([(words.UNMET, "\n".join(r.selection_notes), cell)] if r.selection_notes else []),
+        *([(words.GRANT_NOTES, "\n".join(r.grant_notes), cell)] if r.grant_notes else []),
         *[(k, v, cell) for k, v in _sureness_facts(r)],
         ("申請数", len(r.applications), count),
         ("順位付けの対象（適格）", len(r.ranked), count),

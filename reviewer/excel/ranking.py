@@ -41,6 +41,7 @@ from reviewer.excel.records import has_decisions, has_hearing
 from reviewer.present import result as words
 from reviewer.present import review as second
 from reviewer.present import sureness
+from reviewer.present.application import field_name
 from reviewer.scoring import AppResult, Result
 
 SHEET = "ランキング"
@@ -52,6 +53,8 @@ TITLE_WIDTH = 16
 #: The widest 件名 and 判定・理由 grow where the page has room (``fitted_columns``).
 TITLE_MAX = 40
 VERDICT_MAX = 30
+#: The narrowest 件名 and 判定・理由 wrap in where the other columns leave less room than their widths.
+TEXT_FLOOR = 12
 PREFECTURE_WIDTH = 8
 FIELD_WIDTH = 14
 #: The width of 順位の確かさ: 「12〜25位・100%」 on one line, 「境界域」 on a line above it.
@@ -110,8 +113,12 @@ def fitted_columns(book: Book, r: Result) -> tuple[list[Column], bool]:
     one page even then (they print across pages)."""
     columns = _columns(r, TITLE_WIDTH, VERDICT_WIDTH)
     room = spare_cells(measured_widths(book, lambda m: _table(book, m, r, columns)))
-    if room < 0:
-        return columns, True
+    if room < 0:  # a few cells over: 件名 and 判定・理由 wrap in less (to TEXT_FLOOR), else across pages
+        give = (TITLE_WIDTH - TEXT_FLOOR) + (VERDICT_WIDTH - TEXT_FLOOR)
+        if -room > give:
+            return columns, True
+        title = TITLE_WIDTH - min(-room, TITLE_WIDTH - TEXT_FLOOR)
+        return _columns(r, title, VERDICT_WIDTH - (-room - (TITLE_WIDTH - title))), False
     title = min(TITLE_MAX, TITLE_WIDTH + room * 2 // 3)
     verdict = min(VERDICT_MAX, VERDICT_WIDTH + room - (title - TITLE_WIDTH))
     return _columns(r, title, verdict), False
@@ -248,6 +255,9 @@ def _amount_columns(r: Result, title_width: int) -> list[Column]:
     if p.tracks:
         out.append((words.FIELDS, lambda sh, row, col, a, f: sh.wrapped(row, col, words.field_label(p, a.track, a.model),
                                                                         f(text_wrap=True), FIELD_WIDTH), FIELD_WIDTH))
+    elif p.fields:  # a program without models names its fields (r2-ai-plan)
+        out.append(("分野", lambda sh, row, col, a, f: sh.wrapped(row, col, field_name(p, a.field_id),
+                                                                 f(text_wrap=True), FIELD_WIDTH), FIELD_WIDTH))
     return out
 
 

@@ -110,6 +110,24 @@ def panel_file_problems(item: Loaded, programs: dict[str, Program], applications
                 line = line_of(item.lines, ("evaluators", i, "programs"))
                 out.append(Problem(item.path, line, f"evaluators[{i}].programs[{j}]", f"不明な事業です（{pid}）"))
     out.extend(placed_assignments(item, programs, applications)[1])
+    out.extend(_conflict_problems(item, applications))
+    return out
+
+
+def _conflict_problems(item: Loaded, applications: Applications) -> list[Problem]:
+    """A conflict that is not a local government code names an application of one of the
+    evaluator's programs (checked where applications were read with the panel)."""
+    if not applications:
+        return []
+    panel: Panel = item.obj
+    out: list[Problem] = []
+    for i, ev in enumerate(panel.evaluators):
+        ids = {aid for pid in ev.programs for aid in applications.get(pid, {})}
+        for j, entry in enumerate(ev.conflicts):
+            if not (entry.isdigit() and len(entry) == 6) and entry not in ids:
+                line = line_of(item.lines, ("evaluators", i, "conflicts"))
+                msg = f"不明な申請 ID です（{entry}）。利害関係は団体コード6桁か、担当する事業の申請 ID で書いてください"
+                out.append(Problem(item.path, line, f"evaluators[{i}].conflicts[{j}]", msg))
     return out
 
 

@@ -16,18 +16,39 @@ if TYPE_CHECKING:
 
 NOT_DECLARED = "申告なし"
 
-#: Where a field model's description states its condition (「ただし、…」).
-CONDITION_MARK = "ただし"
+#: The tag of the must criterion that judges the field model (r2-iot M1 分野別モデルの横展開): the
+#: evaluator reads the application's model and its condition with it.
+MODEL_TAG = "model"
 
 
 def model_condition(program: Program, track: str | None, model: int | None) -> str:
-    """The condition a field model's description sets (the text from 「ただし」 on), "" if none:
-    e.g. model ⑩ 「…十分な業務削減効果が得られるものに限る。」."""
+    """The condition the criteria set on the application's field model (the seed's 「ただし、…」,
+    ``FieldModel.condition``), "" if none: e.g. model ⑩ 「…十分な業務削減効果が得られるものに限る。」."""
     if not track or model is None or model not in program.model_numbers:
         return ""
-    description = program.model_numbers[model][1].description or ""
-    at = description.find(CONDITION_MARK)
-    return description[at:].strip() if at >= 0 else ""
+    return program.model_numbers[model][1].condition.strip()
+
+
+def model_lines(program: Program, app: Application) -> list[str]:
+    """What the model criterion (M1) is judged against: the application's model and its condition."""
+    if app.model is None or app.model not in program.model_numbers:
+        return []
+    track, m = program.model_numbers[app.model]
+    lines = [f"この申請の分野別モデル: {track.name} / {m.number} {m.name}"]
+    condition = model_condition(program, app.track, app.model)
+    if condition:
+        lines.append(f"{DECLARATION_LABELS['model_condition']}: {condition}")
+    return lines
+
+
+def field_name(program: Program, field: str | None) -> str:
+    """The name of an application's field (分野) where its program lists fields, "" otherwise."""
+    return next((f.name for f in program.fields if f.id == field), "") if field else ""
+
+
+def group_question(program: Program, group: str) -> str:
+    """The guiding question of a criteria heading (「事業の目的に適合しているか。」), "" if none."""
+    return next((g.question for g in program.groups if g.name == group), "")
 
 
 def _yes_no(value: bool | None) -> str:

@@ -143,6 +143,8 @@ def field_name(f: FieldBalance, key_cells: int) -> str:
     if f.kind == "track":
         track = FIELD_KIND_LABELS["track"]
         return clean(f.name) if clean(f.name).startswith(track) else f"{track}{clean(f.key)} {clean(f.name)}"
+    if f.kind == "field":  # named, not numbered
+        return f"  {clean(f.name)}"
     return f"  {pad(clean(f.key), key_cells, right=True)} {clean(f.name)}"
 
 
@@ -238,7 +240,7 @@ def selection_items(result: Result) -> list[Line]:
     items.append([(f"総合通信局ごとの枠 {quota(s.bureau_min, s.bureau_max)}", PLAIN)])
     if result.field_balance:
         limit = s.max_field_share
-        items.append([(f"{words.FIELDS}の割合の上限 {percent(limit) if limit else 'なし'}", PLAIN)]
+        items.append([(f"{words.fields_word(result.program)}の割合の上限 {percent(limit) if limit else 'なし'}", PLAIN)]
                      + ([("（超えると ", PLAIN), (words.FIELD_FLAGGED, FLAG), ("）", PLAIN)] if limit else []))
     return items
 
@@ -255,7 +257,7 @@ def balance_lines(result: Result, cells: int) -> list[Line]:
     status = "状況" if any(r.extra for r in bureaus) else ""
     body: list[Line] = [header_line("総合通信局別", status, cols)] + [row_line(r, cols) for r in bureaus]
     if fields:
-        body += [[], header_line(f"{words.FIELDS}別", "割合", cols)] + [row_line(r, cols) for r in fields]
+        body += [[], header_line(f"{words.fields_word(result.program)}別", "割合", cols)] + [row_line(r, cols) for r in fields]
     head = pack(selection_items(result), cells)
     head += pack(legend_items(drawn_glyphs(body), cols.per), cells, first=[("凡例", HEAD)])
     return head + [[]] + body

@@ -123,7 +123,7 @@ def _third(r: Result, decided: bool) -> str:
     """What is missing (sheets not submitted) and what the selection or the final list is warned of."""
     c = r.progress
     missing = f"未提出の採点票 {c.assigned - c.submitted} 件（割当 {c.assigned} 件）" if c is not None else ""
-    warnings = list(r.final.warnings) if decided and r.final is not None else list(r.selection_notes)
+    warnings = list(r.final.warnings) if decided and r.final is not None else [*r.selection_notes, *r.grant_notes]
     shown = "／".join(warnings[:WARNINGS_SHOWN]) + (
         f" ほか {len(warnings) - WARNINGS_SHOWN} 件（「概要」に記載）" if len(warnings) > WARNINGS_SHOWN else "")
     parts = [p for p in (missing, f"警告 {len(warnings)} 件: {shown}" if warnings else "警告なし") if p]

@@ -148,6 +148,7 @@ def notes(a: AppResult, program: Program) -> list[str]:
 
 SELECTED = "採択候補"
 UNMET = "下限を満たせない"  # the minimums a selection cannot meet
+GRANT_NOTES = "交付申請までに必要なこと"  # what a selected applicant must still have (grant_conditions)
 SELECTED_SHORT = "採択"
 CUT_LINE = "ここまで採択候補"
 
@@ -267,5 +268,11 @@ AUTO_CHECKS = "自動審査"
 MUST_CRITERIA = "必須要件"
 #: An application's track and field model, as one heading.
 FIELDS = "要件・分野別モデル"
+
+
+def fields_word(program: Program) -> str:
+    """What the program's fields are called: 要件・分野別モデル where it has tracks, 分野 where it
+    lists fields of its own (r2-ai-plan)."""
+    return "分野" if program.fields and not program.tracks else FIELDS
 #: A field model over its share of the selection.
 FIELD_FLAGGED = "偏りあり"

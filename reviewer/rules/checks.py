@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from reviewer.domain import regions
 from reviewer.domain.model import (
     SUPPLEMENTARY,
     Application,
@@ -84,6 +85,10 @@ def application_problems(app: Application, prog: Program) -> list[tuple[tuple[An
     if not prog.gives_money and app.budget.requested_subsidy_yen:
         out.append((("budget", "requested_subsidy_yen"), "この事業は補助金を交付しない（支援型の）事業です。0 を書いてください"))
     out.extend(_attachment_problems(app, prog))
+    if app.field is not None and app.field not in {f.id for f in prog.fields}:
+        known = "、".join(f"{f.id}（{f.name}）" for f in prog.fields)
+        out.append((("field",), f"不明な分野です（{app.field}）。" + (f"この事業の分野: {known}" if known
+                                                                    else "この事業には分野（fields）がありません")))
     return out
 
 
@@ -153,7 +158,24 @@ def _corporation_missing(app: Application, el: Eligibility) -> list[str]:
             )
         if not a.related_lg_codes:
             missing.append("ガバナンスを確立した関連する都道府県又は市区町村が示されていません")
+        elif not related_in_area(app):
+            where = app.area.prefecture if app.area else a.prefecture
+            missing.append(f"ガバナンスを確立した関連する都道府県又は市区町村（{'、'.join(a.related_lg_codes)}）が、"
+                           f"事業の実施地域（{where}）の団体でもコンソーシアムの構成員でもありません")
     return missing
+
+
+def related_in_area(app: Application) -> bool:
+    """Whether a related local government of a corporation (2(2)) is a 都道府県又は市区町村 of the
+    implementation area (its prefecture, or a municipality in it or named in ``area.lg_codes``) or
+    a member of the consortium."""
+    members = {m.lg_code for m in app.consortium if m.lg_code}
+    where = app.area.prefecture if app.area else app.applicant.prefecture
+    want = regions.PREFECTURE_CODES[where]
+    area = set(app.area.lg_codes) if app.area else set()
+    known = regions.municipalities()
+    return any(code in members or code in area or (code in known and code[:2] == want)
+               for code in app.applicant.related_lg_codes)
 
 
 @check("consortium")
@@ -386,3 +408,16 @@ def auto_points(criterion: Criterion, app: Application) -> float:
         if value >= band.min:
             return band.points
     return criterion.default_points
+
+
+def grant_notes(app: Application, prog: Program) -> list[str]:
+    """What a selected application must still have by the 交付申請 (``grant_conditions``), where
+    its declaration falls short: e.g. a municipality whose 官民データ活用推進計画 is 未策定."""
+    out = []
+    for cond in prog.eligibility.grant_conditions:
+        if cond.applicant_types is not None and app.applicant.type not in cond.applicant_types:
+            continue
+        declared = getattr(app.declarations, cond.key)
+        if declared != cond.value:
+            out.append(f"{cond.label}（申告: {declared or '申告なし'}）")
+    return out

@@ -19,7 +19,7 @@ from reviewer.domain.model import Application, Program
 from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
 from reviewer.scoring.applications import build_results, check_applications
 from reviewer.scoring.balance import bureau_balance, bureau_status, field_balance
-from reviewer.scoring.decisions import Recorded, apply_decisions, final_list
+from reviewer.scoring.decisions import Recorded, apply_decisions, final_list, grant_warnings
 from reviewer.scoring.ranking import rank, ranking
 from reviewer.scoring.result import (
     DISAGREEMENT_SPREAD,
@@ -89,6 +89,7 @@ def score_program(
                                                   aggregated.effects if method == "adjusted" else None),
                   criterion_means=criterion_means(program, rates.values), agreement=agreement(rates.frame),
                   sheets=submitted, selection=strategy, selection_notes=notes,
+                  grant_notes=grant_warnings([a for a in ranked if a.selected]),
                   resamples=resamples if ranked else 0, seed=seed if resamples and ranked else None,
                   selection_resamples=walked,
                   shrinkage=aggregated.shrinkage, comparison=comparison, hearing_sheets=list(review.hearing_sheets),

@@ -7,12 +7,12 @@ it; one without a submitted sheet is ``unscored``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from reviewer.domain.model import Application, Criterion, Program
 from reviewer.domain.vocabulary import MUST_REASON_PREFIX, UNSCORED
-from reviewer.rules.checks import CheckResult, auto_points, run_checks
+from reviewer.rules.checks import CheckResult, auto_points, grant_notes, run_checks
 from reviewer.rules.must import must_failed
 from reviewer.scoring.result import AppResult
 from reviewer.scoring.sheet import Criteria
@@ -26,6 +26,7 @@ class Demand:
     checks: dict[str, list[CheckResult]]   # application → its automatic checks
     demand_yen: int                        # requested by the applications that pass them
     oversubscribed: bool
+    grant: dict[str, list[str]] = field(default_factory=dict)  # application → what the 交付申請 still needs
 
 
 def check_applications(program: Program, applications: dict[str, Application], budget: int | None) -> Demand:
@@ -33,7 +34,8 @@ def check_applications(program: Program, applications: dict[str, Application], b
     checks = {aid: run_checks(app, program) for aid, app in applications.items()}
     passing = [aid for aid, res in checks.items() if all(r.passed for r in res)]
     demand = sum(applications[aid].budget.requested_subsidy_yen for aid in passing)
-    return Demand(checks, demand, budget is not None and demand > budget)
+    grant = {aid: notes for aid, app in applications.items() if (notes := grant_notes(app, program))}
+    return Demand(checks, demand, budget is not None and demand > budget, grant)
 
 
 def _reasons(checks: list[CheckResult], crits: list[Criterion], must: dict[str, tuple[int, int]]) -> list[str]:
@@ -74,7 +76,8 @@ def _app_result(aid: str, app: Application, criteria: Criteria, sheets: SheetRat
         requested_subsidy_yen=app.budget.requested_subsidy_yen, checks=demand.checks[aid], reasons=reasons,
         must=must, sheet_rates=rates, criterion_means=crit_means, max_points=M, reviews=len(rates),
         score_rate=R, panel_score=P, auto_points=auto, bonus=bonus, total=total,
-        eligible=not reasons, card_rate=app.declarations.mynumber_card_rate,
+        eligible=not reasons, card_rate=app.declarations.mynumber_card_rate, field_id=app.field,
+        grant_notes=demand.grant.get(aid, []),
         spread=(max(rates.values()) - min(rates.values())) if rates else None,
     )
 

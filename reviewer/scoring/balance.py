@@ -1,8 +1,10 @@
 """The balance of the selection (SPEC §4): per bureau, the applications, the eligible and the
 selected ones against the program's minimum and maximum (``bureau_status``); per track and field
-model, the same counts and its share of the selection, flagged above ``max_field_share`` (「取り組む
-分野が偏ることがないように」): a track or a model alike, where the program has more than one of that
-kind to choose from (a program's only track holds everything and is no imbalance).
+model, or per field where a program without models lists fields (r2-ai-plan), the same counts and
+its share of the selection, flagged above ``max_field_share`` where a criteria file sets one
+(「取り組む分野が偏ることがないように」): a track, a model or a field alike, where the program has
+more than one of that kind to choose from (a program's only track holds everything and is no
+imbalance).
 """
 
 from __future__ import annotations
@@ -59,4 +61,7 @@ def field_balance(results: list[AppResult], program: Program) -> list[FieldBalan
         for m in t.models:
             mine = [a for a in results if a.model == m.number]
             fields.append(_field("model", str(m.number), m.name, mine, n_sel, model_max))
+    area_max = share_max if len(program.fields) > 1 else None
+    for f in program.fields:  # a program without models: the fields its applications name
+        fields.append(_field("field", f.id, f.name, [a for a in results if a.field_id == f.id], n_sel, area_max))
     return fields

@@ -81,4 +81,10 @@ def _warnings(chosen: list[AppResult], by_bureau: dict[str, int], yen: int, sel:
                    for b, n in by_bureau.items() if n < sel.bureau_min)
     out.extend(f"申請 {a.id} は要件を満たさない（順位の付かない）申請ですが、採択とされています"
                for a in chosen if not a.eligible)
+    out.extend(grant_warnings(chosen))
     return out
+
+
+def grant_warnings(chosen: list[AppResult]) -> list[str]:
+    """What the chosen applications must still have by the 交付申請 (``grant_conditions``)."""
+    return [f"申請 {a.id}（{a.applicant}）: {note}" for a in chosen for note in a.grant_notes]

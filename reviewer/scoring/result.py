@@ -77,6 +77,8 @@ class AppResult:
     decided_at: str | None = None
     assigned: int | None = None                 # active assignments (where the workspace is known)
     card_rate: float | None = None              # the declared マイナンバーカード交付率 (a share; None: not declared)
+    field_id: str | None = None                 # the field (分野) of a program without field models
+    grant_notes: list[str] = field(default_factory=list)  # what it must still have by the 交付申請
 
     @property
     def disagreement(self) -> bool:
@@ -113,7 +115,7 @@ class AppResult:
             "written_rate": _num(self.written_rate), "hearing_rate": _num(self.hearing_rate),
             "hearing_reviews": len(self.hearing_sheet_rates), "shortlisted": self.shortlisted,
             "decision": self.decision, "decision_reason": self.decision_reason,
-            "final_selected": self.final_selected,
+            "final_selected": self.final_selected, "field": self.field_id,
         }
 
 
@@ -141,7 +143,7 @@ class BureauBalance:
 
 @dataclass
 class FieldBalance:
-    kind: str            # "track" or "model"
+    kind: str            # "track", "model" or "field"
     key: str             # "A", or "4"
     name: str
     applications: int
@@ -186,6 +188,8 @@ class Result:
     sheets: list[SheetInput] = field(default_factory=list)
     selection: str = "greedy"         # the strategy used (SPEC §6.5)
     selection_notes: list[str] = field(default_factory=list)  # the minimums not met, and why
+    #: what the selected applications must still have by the 交付申請 (``grant_conditions``)
+    grant_notes: list[str] = field(default_factory=list)
     resamples: int = 0                # SPEC §6.6: how many (0: none drawn)
     seed: int | None = None
     selection_resamples: int = 0      # of which p_selected is drawn (fewer under optimal)
@@ -231,7 +235,7 @@ class Result:
             "oversubscribed": self.oversubscribed,
             "method": self.method,
             "selection": self.selection,
-            "selection_notes": self.selection_notes,
+            "selection_notes": self.selection_notes, "grant_notes": self.grant_notes,
             "resamples": self.resamples, "selection_resamples": self.selection_resamples, "seed": self.seed,
             "hearing_weight": self.program.hearing.weight,
             "finalized": self.finalized,

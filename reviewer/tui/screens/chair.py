@@ -250,7 +250,10 @@ class ChairScreen(ReviewerScreen[None]):
                 items.append(f"自動加点: {words.bonus_state(result)}")
             items += [f"集計: {METHOD_LABELS[result.method]}", words.strategy_text(result),
                       f"{words.SELECTED} {len(result.selected)} 件" + (f" {words.yen(result.selected_yen)}" if money else "")]
-            items += [f"下限を満たせない: {n}" for n in result.selection_notes]
+            items += [f"{words.UNMET}: {n}" for n in result.selection_notes]
+            pending = [a.id for a in result.selected if a.grant_notes]  # the sentences: on the detail (Enter)
+            if pending:
+                items.append(f"{words.GRANT_NOTES}あり {len(pending)} 件: {'、'.join(pending)}")
             final = result.final
             if final is not None and (final.decided or self.finalized):
                 items.append(f"{review_words.FINAL_LIST} {final.count} 件" + (f" {words.yen(final.yen)}" if money else ""))

@@ -16,9 +16,11 @@ from typing import TYPE_CHECKING, cast
 from rich.text import Text
 from textual.binding import Binding
 
+from reviewer.domain.vocabulary import DECLARATION_LABELS
 from reviewer.present import result as words
 from reviewer.present import sheets as sheet_words
 from reviewer.present import sureness
+from reviewer.present.application import field_name, model_condition
 from reviewer.present.text import clean, clean_lines, pad, width, wrap, wrap_text
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
@@ -35,11 +37,17 @@ def _num(x: float | None, fmt: str = ".2f") -> str:
     return "-" if x is None else format(x, fmt)
 
 
-def detail_text(result: Result, app_id: str, cells: int = 96) -> Text:
-    """The chair's view of one application of a scoring ``Result``, ``cells`` wide."""
+def detail_text(result: Result, app_id: str, cells: int = 96, condition: str = "") -> Text:
+    """The chair's view of one application of a scoring ``Result``, ``cells`` wide (``condition``:
+    the condition of its field model, which M1 judges it against)."""
     a = next(x for x in result.applications if x.id == app_id)
     t = Text()
     _heading(t, a, result.program)
+    if condition:
+        for i, line in enumerate(wrap(clean(f"{DECLARATION_LABELS['model_condition']}: {condition}"), cells)):
+            t.append_text(safe(("" if i == 0 else "    ") + line))
+            t.append("\n")
+        t.append("\n")
     _outcome(t, a, result.program)
     t.append("\n自動審査\n", style="bold")
     for c in a.checks:
@@ -84,6 +92,8 @@ def _heading(t: Text, a: AppResult, prog: Program) -> None:
     t.append_text(safe(a.title))
     t.append("\n")
     kind = f"  {words.field_label(prog, a.track, a.model)}" if a.track else ""
+    if field_name(prog, a.field_id):
+        kind = f"  分野 {field_name(prog, a.field_id)}"
     t.append_text(safe(f"{a.bureau}総合通信局管内{kind}  申請額 {words.yen(a.requested_subsidy_yen)}"))
     t.append("\n\n")
 
@@ -104,6 +114,9 @@ def _outcome(t: Text, a: AppResult, prog: Program) -> None:
         else:
             t.append("採択候補の線より下")
     t.append("\n")
+    for note in a.grant_notes:  # what the 交付申請 still needs (grant_conditions)
+        t.append_text(safe(f"{words.GRANT_NOTES}: {note}"))
+        t.append("\n")
     t.append(f"得点率 {_num(a.score_rate)}（{_num(a.max_points, 'g')} 点満点で {_num(a.panel_score)} 点）"
              f"  加点 {a.bonus:g}" + (f"（自動加点 {a.auto_points:g} は予算内のため不適用）"
                                       if a.auto_points and not a.bonus else "")
@@ -204,8 +217,11 @@ class ApplicationDetail(TextPage):
 
     def page(self) -> Text:
         # the page is at most 100 columns wide, less its border, padding, scrollbar and margin
-        t = detail_text(self.result, self.app_id, max(min(self.app.size.width, 100) - 8, 40))
-        return t + files_text(cast("ReviewerApp", self.app).chair.attachments(self.result.program.id, self.app_id))
+        desk, program = cast("ReviewerApp", self.app).chair, self.result.program
+        a = next(x for x in self.result.applications if x.id == self.app_id)
+        condition = model_condition(program, a.track, a.model)
+        t = detail_text(self.result, self.app_id, max(min(self.app.size.width, 100) - 8, 40), condition)
+        return t + files_text(desk.attachments(program.id, self.app_id))
 
     def action_text(self) -> None:
         """The application's text in the reader."""

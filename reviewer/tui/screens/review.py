@@ -34,6 +34,7 @@ from reviewer.domain.vocabulary import (
     SCORE_SCALE_LABELS,
     SCORE_SCALE_SHORT_LABELS,
 )
+from reviewer.present.application import MODEL_TAG, group_question, model_lines
 from reviewer.present.review import HEARING, materials_count, schedule
 from reviewer.present.text import clean, jst
 from reviewer.rules.merge import Merge
@@ -380,22 +381,28 @@ class ReviewScreen(ReviewerScreen[None]):
         else:
             scale = SCORE_SCALE_SHORT_LABELS if short else SCORE_SCALE_LABELS
             parts.append(Choices(tuple((n, f"{n} {label}") for n, label in scale.items()), item.value))
+        note = tab.notes.get(c.id, "")
+        if not short:  # the keys under the choices they act on (a long text below is cut first)
+            parts.append(self.keys_part(c.kind, tab, note))
+        if MODEL_TAG in c.tags:  # judged against the application's model and its condition
+            parts += [Para(line) for line in model_lines(self.opened.program, self.opened.application)]
         if c.description:
             parts.append(Para(c.description))
+        question = group_question(self.opened.program, c.group)
+        if question and not short:
+            parts.append(Para(f"{c.group}: {question}", "dim"))
         if tab.stage != "written":
             parts += self.written_parts(c.id, short)
-        note = tab.notes.get(c.id, "")
         if note:
             parts.append(Para(f"所見: {note}"))
-        if short:
-            return parts  # the keys are in the help (F1) and the footer
+        return parts  # where short, the keys are in the help (F1) and the footer
+
+    @staticmethod
+    def keys_part(kind: str, tab: SheetTab, note: str) -> Para:
         if tab.readonly:
-            parts.append(Para("評価結果が確定済みのため変更できません" if tab.finalized else "提出済みのため変更できません",
-                              "dim"))
-        else:
-            keys = "y: 適合  n: 不適合" if c.kind == "must" else "0〜5: 点数  Left/Right: 増減"
-            parts.append(Para(f"{keys}  m: 所見{'を直す' if note else 'を書く'}  BS: 取消", "dim"))
-        return parts
+            return Para("評価結果が確定済みのため変更できません" if tab.finalized else "提出済みのため変更できません", "dim")
+        keys = "y: 適合  n: 不適合" if kind == "must" else "0〜5: 点数  Left/Right: 増減"
+        return Para(f"{keys}  m: 所見{'を直す' if note else 'を書く'}  BS: 取消", "dim")
 
     def written_parts(self, cid: str, short: bool) -> list[Part]:
         """On the hearing sheet: what the evaluator gave the item on the written one."""
