@@ -36,7 +36,7 @@ def test_import_then_reimport_changes_nothing(tmp_path, ws_path):
     f = scores_file(tmp_path, "s.toml", [sheet("T-0001"), sheet("T-0002", "draft", {"A1": 1})])
     r = run("import-scores", "--workspace", str(ws_path), str(f))
     assert r.returncode == 0, r.stderr
-    assert "提出 1" in r.stdout and "新規 1" in r.stdout
+    assert "提出済み 1 件、下書き 1 件（新しく作成 1 件）" in r.stdout
     before = sheet_count(ws_path)
     r = run("import-scores", "--workspace", str(ws_path), str(f))
     assert r.returncode == 0 and "変更なし 2" in r.stdout
@@ -106,7 +106,7 @@ def test_template_lists_assignments_with_labels_and_imports_as_is(tmp_path, ws_p
     text = out.read_text("utf-8")
     doc = tomllib.loads(text)
     assert doc["evaluator"] == "e01" and [s["application"] for s in doc["sheets"]] == ["T-0001", "T-0002", "T-0003"]
-    assert "# A7 = 0  # 加点 新型コロナウイルス感染症対策への貢献（0〜5 の整数）" in text
+    assert "# A7 = 0  # 加点 新型コロナウイルス感染症対策（0〜5 の整数）" in text
     assert '# M4 = "pass"  # 必須 官民データ活用推進計画の策定状況（"pass" / "fail"）' in text
     assert "B1" not in text  # another track's item
     # as it is, it imports as empty drafts
@@ -115,7 +115,7 @@ def test_template_lists_assignments_with_labels_and_imports_as_is(tmp_path, ws_p
     filled = text.replace("# M", "M").replace("# A", "A").replace('status = "draft"', 'status = "submitted"')
     out.write_text(filled, "utf-8")
     r = run("import-scores", "--workspace", str(ws_path), str(out))
-    assert r.returncode == 0 and "提出 3" in r.stdout, r.stderr
+    assert r.returncode == 0 and "提出済み 3 件" in r.stdout, r.stderr
     # and a template written now carries the saved values
     run("template", "--workspace", str(ws_path), "--evaluator", "e01", "--output", str(out))
     again = tomllib.loads(out.read_text("utf-8"))

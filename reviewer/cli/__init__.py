@@ -13,6 +13,7 @@ from reviewer.cli.commands import (
     cmd_assign,
     cmd_audit,
     cmd_authorized_keys,
+    cmd_backup,
     cmd_calibration,
     cmd_conflicts,
     cmd_demo,
@@ -29,7 +30,7 @@ from reviewer.cli.commands import (
     cmd_tui,
     cmd_validate,
 )
-from reviewer.cli.parser import build_parser
+from reviewer.cli.parser import build_parser, subcommand_parser
 from reviewer.cli.review import (
     cmd_decide,
     cmd_decisions,
@@ -43,7 +44,7 @@ from reviewer.cli.review import (
 
 __all__ = [
     "build_parser", "cmd_assign", "cmd_audit", "cmd_authorized_keys", "cmd_calibration", "cmd_conflicts", "cmd_demo",
-    "cmd_download", "cmd_export", "cmd_reassign",
+    "cmd_backup", "cmd_download", "cmd_export", "cmd_reassign",
     "cmd_import_scores",
     "cmd_init", "cmd_rank", "cmd_reopen", "cmd_status", "cmd_synth", "cmd_template", "cmd_tui", "cmd_validate", "main",
     "run", "cmd_decide", "cmd_decisions", "cmd_finalize", "cmd_opinion", "cmd_reopen_result", "cmd_request",
@@ -101,8 +102,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, batch: 
     try:
         return int(args.func(args))
     except UsageError as e:
-        parser.print_usage(sys.stderr)
-        print(f"reviewer: 使い方の誤り: {e}", file=sys.stderr)
+        sub = subcommand_parser(parser, getattr(args, "command", None))
+        sub.print_usage(sys.stderr)
+        print(f"{sub.prog}: 使い方の誤り: {e}", file=sys.stderr)
         return 2
     except WorkspaceError as e:
         for line in e.messages or [str(e)]:

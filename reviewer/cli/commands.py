@@ -38,6 +38,36 @@ def actor() -> str:
     return current_user()
 
 
+#: The most ids an unknown-id message lists.
+LISTED_IDS = 12
+
+
+def listed(ids: list[str]) -> str:
+    """Ids for a message: all of them, or the first ``LISTED_IDS`` and how many more."""
+    shown = "、".join(ids[:LISTED_IDS]) or "なし"
+    return shown + (f" ほか {len(ids) - LISTED_IDS} 件" if len(ids) > LISTED_IDS else "")
+
+
+def known_ids(ws: Workspace, program: str | None = None, application: str | None = None,
+              evaluator: str | None = None) -> None:
+    """Refuse (``WorkspaceError``, exit status 1) an id the workspace does not have, naming it
+    and the valid ones: a filter with a mistyped id would otherwise show nothing at all."""
+    from reviewer.services.errors import WorkspaceError
+
+    if program is not None:
+        ws.program(program)  # names the registered programs
+    if evaluator is not None:
+        ids = [p.id for p in ws.people()]
+        if evaluator not in ids:
+            raise WorkspaceError(f"評価者 {evaluator} は評価者名簿にありません（名簿の評価者 ID: {listed(ids)}）")
+    if application is not None:
+        programs = [program] if program is not None else list(ws.program_names())
+        if not any(application == row.id for p in programs for row in ws.application_rows(p)):
+            where = f"事業 {program} " if program is not None else "このワークスペース"
+            raise WorkspaceError(f"申請 {application} は{where}にありません"
+                                 "（申請 ID の一覧は reviewer status --workspace W で見られます）")
+
+
 # -- files ----------------------------------------------------------------------------
 
 
@@ -63,12 +93,17 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_init(args: argparse.Namespace) -> int:
+    from reviewer.services.errors import InitError
     from reviewer.services.setup import init_workspace
 
     path = need_workspace(args)
-    report = init_workspace(path, args.criteria, args.applications, args.panel,
-                            allow_criteria_change=args.allow_criteria_change,
-                            update_applications=args.update_applications)
+    try:
+        report = init_workspace(path, args.criteria, args.applications, args.panel,
+                                allow_criteria_change=args.allow_criteria_change,
+                                update_applications=args.update_applications)
+    except InitError as e:
+        e.problems = once_per_missing_path(list(e.problems or []))
+        raise
     verb = "作成しました" if report.created else "更新しました"
     print(f"ワークスペース {path} を{verb}。")
     print(f"  事業: 追加 {len(report.programs_added)}（{'、'.join(report.programs_added) or 'なし'}）"
@@ -81,7 +116,6 @@ def cmd_init(args: argparse.Namespace) -> int:
 
 def cmd_import_scores(args: argparse.Namespace) -> int:
     from reviewer.cli.progress import ProgressBar
-    from reviewer.domain.vocabulary import SHEET_RESULT_LABELS
     from reviewer.files.load import toml_files
     from reviewer.services.scores import import_score_file
 
@@ -99,13 +133,44 @@ def cmd_import_scores(args: argparse.Namespace) -> int:
                 for p in outcome.problems:
                     print(clean(str(p)), file=sys.stderr)
             else:
-                summary = "、".join(f"{SHEET_RESULT_LABELS[k]} {v}" for k, v in outcome.counts.items()) or "採点票なし"
-                print(f"取り込みました: {path}（{summary}）", flush=True)
+                print(f"取り込みました: {path}（{sheet_counts_text(outcome.counts)}）", flush=True)
             bar.step()
     if failed:
         print(f"{failed} 件のファイルを取り込めませんでした（そのファイルは何も変更していません）。", file=sys.stderr)
         return 1
     return 0
+
+
+#: What importing one sheet did (``Workspace.write_sheet``), as the summary of a file words it.
+SUBMITTED, CREATED, UPDATED, REPLACED, UNCHANGED = "submitted", "created", "updated", "replaced", "unchanged"
+
+
+def sheet_counts_text(counts: dict[str, int]) -> str:
+    """One file's import, each count named for what it is: sheets now submitted (new, or a
+    draft submitted), drafts (newly made, or a draft changed), submitted sheets replaced
+    (--replace) and sheets that were already so."""
+    parts = []
+    if counts.get(SUBMITTED):
+        parts.append(f"提出済み {counts[SUBMITTED]} 件")
+    drafts = [(words, counts.get(kind, 0)) for kind, words in ((CREATED, "新しく作成"), (UPDATED, "更新"))]
+    if any(n for _, n in drafts):
+        parts.append(f"下書き {sum(n for _, n in drafts)} 件（" + "、".join(f"{w} {n} 件" for w, n in drafts if n) + "）")
+    if counts.get(REPLACED):
+        parts.append(f"提出済みを差し替え {counts[REPLACED]} 件")
+    if counts.get(UNCHANGED):
+        parts.append(f"変更なし {counts[UNCHANGED]} 件")
+    return "、".join(parts) or "採点票なし"
+
+
+def once_per_missing_path(problems: list[Any]) -> list[Any]:
+    """Problems without the generic "not found" of a path another problem already names
+    (the panel file is checked by init and again when it is read)."""
+    named = {getattr(p, "path", None) for p in problems if getattr(p, "message", "") != NOT_FOUND}
+    return [p for p in problems if not (getattr(p, "message", "") == NOT_FOUND and getattr(p, "path", None) in named)]
+
+
+#: ``reviewer.files.load``'s problem for a path that is neither a file nor a folder.
+NOT_FOUND = "ファイルもフォルダも見つかりません"
 
 
 def cmd_template(args: argparse.Namespace) -> int:
@@ -114,6 +179,7 @@ def cmd_template(args: argparse.Namespace) -> int:
     from reviewer.services.panel import template_for
 
     with open_workspace(args) as ws:
+        known_ids(ws, evaluator=args.evaluator)
         text = template_for(ws, args.evaluator, args.program, args.stage)
     out = Path(args.output)
     try:
@@ -244,7 +310,7 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     from reviewer.services.calibration import calibration
 
     with open_workspace(args) as ws:
-        ws.person(args.evaluator)  # an unknown id is told, not an empty result
+        known_ids(ws, evaluator=args.evaluator)  # an unknown id is told, not an empty result
         c = calibration(ws, args.evaluator)
     if args.json:
         print(json_text(asdict(c), indent=2))
@@ -267,6 +333,7 @@ def cmd_reopen(args: argparse.Namespace) -> int:
     from reviewer.services.sheets import reopen_sheet
 
     with open_workspace(args) as ws:
+        known_ids(ws, args.program, args.application, args.evaluator)
         reopen_sheet(ws, args.program, args.application, args.evaluator, actor=f"{args.chair} ({actor()})",
                      reason=args.reason, chair=args.chair, stage=args.stage)
     stage = "（ヒアリング）" if args.stage == "hearing" else ""
@@ -278,6 +345,7 @@ def cmd_reassign(args: argparse.Namespace) -> int:
     from reviewer.services.assignments import assign_evaluator
 
     with open_workspace(args) as ws:
+        known_ids(ws, args.program, args.application, args.evaluator)
         assign_evaluator(ws, args.program, args.application, args.evaluator, chair=args.chair,
                          reason=args.reason, actor=f"{args.chair} ({actor()})")
         name = ws.person(args.evaluator).name
@@ -311,6 +379,7 @@ def cmd_audit(args: argparse.Namespace) -> int:
     from reviewer.services.panel import audit_entries
 
     with open_workspace(args) as ws:
+        known_ids(ws, args.program, args.application, args.evaluator)  # an unknown id is told, not an empty log
         entries = audit_entries(ws, args.program, args.application, args.evaluator)
     for r in entries:
         if args.json:  # one object a line; control, C1 and bidi characters escaped as \uXXXX
@@ -370,6 +439,14 @@ def cmd_authorized_keys(args: argparse.Namespace) -> int:
             print(f"注意: {problem}。ダウンロード用の鍵での接続は断られます。", file=sys.stderr)
     for line in lines:
         print(line)
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace) -> int:
+    """SQLite's online backup of the workspace into a new file (SPEC: the administrator's guide)."""
+    from reviewer.services.backup import backup_workspace
+
+    print(f"バックアップを書き出しました: {backup_workspace(need_workspace(args), args.output)}")
     return 0
 
 

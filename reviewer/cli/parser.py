@@ -10,16 +10,41 @@ from pathlib import Path
 from typing import Any, NoReturn
 
 from reviewer import __version__
+from reviewer.cli.argtext import HELP_HELP, SHIPPED_IDS, HelpFormatter, japanese
 from reviewer.domain.limits import DEFAULT_RESAMPLES, MAX_RESAMPLES
-from reviewer.domain.vocabulary import METHODS, SELECTION_STRATEGIES
+from reviewer.domain.vocabulary import METHOD_LABELS, METHODS, SELECTION_STRATEGIES
 
 
 class Parser(argparse.ArgumentParser):
-    """argparse with Japanese usage errors and exit status 2."""
+    """argparse in Japanese (``argtext``): the help, and usage errors with exit status 2 shown
+    with the usage of the subcommand they are about. Every subcommand's parser is one too."""
 
-    def error(self, message: str) -> NoReturn:  # pragma: no cover - argparse path
+    def __init__(self, prog: str | None = None, add_help: bool = True, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", HelpFormatter)
+        super().__init__(prog, add_help=False, **kwargs)
+        if add_help:
+            self.add_argument("-h", "--help", action="help", help=HELP_HELP)
+
+    def error(self, message: str) -> NoReturn:
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: 使い方の誤り: {message}\n")
+        self.exit(2, f"{self.prog}: 使い方の誤り: {japanese(message)}\n")
+
+    def parse_args(self, args: Any = None, namespace: Any = None) -> Any:
+        # the arguments a subcommand does not know are told with the subcommand's usage
+        ns, extras = self.parse_known_args(args, namespace)
+        if extras:
+            subcommand_parser(self, getattr(ns, "command", None)).error(f"unrecognized arguments: {' '.join(extras)}")
+        return ns
+
+
+def subcommand_parser(parser: argparse.ArgumentParser, command: str | None) -> Parser:
+    """The parser of ``command`` (or ``parser`` itself where there is none)."""
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction) and command in action.choices:
+            found = action.choices[command]
+            if isinstance(found, Parser):
+                return found
+    return parser if isinstance(parser, Parser) else Parser(prog=parser.prog)
 
 
 Subparsers = Any  # argparse's _SubParsersAction, which it does not export
@@ -29,8 +54,10 @@ def build_parser() -> argparse.ArgumentParser:
     from reviewer import cli as c  # the package: a command replaced there (a test spy) is the one called
 
     parser = Parser(prog="reviewer", description="総務省 地域ICT補助事業の外部評価: 採点・集計・順位付け・Excel出力")
-    parser.add_argument("--version", action="version", version=f"reviewer {__version__}")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=Parser)
+    parser.add_argument("--version", action="version", version=f"reviewer {__version__}",
+                        help="バージョンを表示して終わる")
+    sub = parser.add_subparsers(dest="command", metavar="コマンド", parser_class=Parser, title="コマンド",
+                                help="実行するコマンド（それぞれの説明は reviewer コマンド --help）")
     _input_commands(sub, c)
     _intake_commands(sub)
     _panel_commands(sub, c)
@@ -41,6 +68,15 @@ def build_parser() -> argparse.ArgumentParser:
     _decision_commands(sub, c)
     _app_commands(sub, c)
     return parser
+
+
+PROGRAM_HELP = "事業 ID"
+
+
+def program_option(p: argparse.ArgumentParser, required: bool = True, help: str = PROGRAM_HELP) -> None:
+    """``--program``: its help names the shipped programs' ids."""
+    p.add_argument("--program", required=required, metavar="ID",
+                   help=f"{help}。同梱の審査基準の事業: {SHIPPED_IDS}（ワークスペースの事業は reviewer status で）")
 
 
 WORKSPACE_HELP = "ワークスペースのフォルダ（既定: 環境変数 REVIEWER_WORKSPACE）"
@@ -86,7 +122,7 @@ def _result_options(p: argparse.ArgumentParser) -> None:
     """The result scored: its budget, method and selection strategy (rank, export, decisions, finalize)."""
     p.add_argument("--budget", type=_yen, metavar="YEN", help="予算額（審査基準の値を上書き: 「もし予算が…なら」）")
     p.add_argument("--method", default="mean", choices=list(METHODS),
-                   help="得点率の集計方法（既定: mean。adjusted は評価者の傾向を補正）")
+                   help="得点率の集計方法（既定: mean）: " + "、".join(f"{m} {METHOD_LABELS[m]}" for m in METHODS))
     p.add_argument("--selection", choices=list(SELECTION_STRATEGIES),
                    help="選定方式（審査基準の [selection] strategy を上書き: greedy 順に選ぶ、quota 下限を先に満たす、"
                         "optimal 最適化）")
@@ -106,7 +142,7 @@ def _input_commands(sub: Subparsers, c: Any) -> None:
     v = sub.add_parser("validate", help="審査基準・申請・評価者名簿・採点票のファイルを検査する", description=(
         "TOML ファイル（フォルダは再帰的に *.toml）を検査します。種類（審査基準・申請・評価者名簿・採点票）は内容から"
         "判別します。同梱の審査基準は常に読み込み、同じ事業 ID の審査基準ファイルを渡すとそちらを使います。"))
-    v.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    v.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="検査するファイルまたはフォルダ（複数可）")
     v.add_argument("--criteria", type=Path, action="append", default=[], metavar="DIR",
                    help="追加の審査基準ファイルまたはフォルダ（複数可）")
     v.add_argument("--no-shipped-criteria", action="store_true", help="同梱の審査基準を読み込まない")
@@ -136,9 +172,9 @@ def _input_commands(sub: Subparsers, c: Any) -> None:
 
     t = sub.add_parser("template", help="評価者の採点票テンプレートを書き出す")
     workspace_option(t)
-    t.add_argument("--evaluator", required=True, metavar="ID")
-    t.add_argument("--program", metavar="ID", help="評価者が複数の事業を担当するときに指定")
-    t.add_argument("--output", type=Path, required=True, metavar="FILE")
+    t.add_argument("--evaluator", required=True, metavar="ID", help="採点票を書く評価者の ID（評価者名簿の id）")
+    program_option(t, required=False, help="事業 ID（評価者が複数の事業を担当するときに指定）")
+    t.add_argument("--output", type=Path, required=True, metavar="FILE", help="書き出す採点票ファイル（.toml）")
     t.add_argument("--stage", choices=["written", "hearing"], default="written",
                    help="written: 書面審査の採点票（既定）、hearing: ヒアリングの対象の申請のヒアリングの採点票")
     t.set_defaults(func=c.cmd_template)
@@ -148,19 +184,15 @@ def _input_commands(sub: Subparsers, c: Any) -> None:
                         description="実在の自治体に分散した合成の申請、評価者名簿、割当、提出済みの採点票を持つワークスペースを"
                                     "作ります（同じ種なら同じ内容）。監査ログは一括登録ごとに1行の要約です。")
     workspace_option(sy, "作成するワークスペースのフォルダ（存在しないか空のフォルダ。既定: 環境変数 REVIEWER_WORKSPACE）")
-    sy.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+    program_option(sy)
     sy.add_argument("--applications", type=int, required=True, metavar="N", help="申請数")
     sy.add_argument("--evaluators", type=int, required=True, metavar="E", help="評価者数（委員長は別に1人）")
     sy.add_argument("--reviews-per-application", type=int, required=True, metavar="K", help="1件あたりの評価者数（E 以下）")
-    sy.add_argument("--seed", type=int, default=0, help="乱数の種（既定: 0）")
+    sy.add_argument("--seed", type=int, default=0, metavar="N", help="乱数の種（既定: 0）")
     sy.add_argument("--criteria", type=Path, metavar="DIR", help="審査基準のフォルダ（既定: 同梱の審査基準）")
     sy.add_argument("--write-inputs", type=Path, metavar="DIR",
                     help="同じデータを TOML ファイル（applications/、panel.toml、scores/）としても書き出す")
     sy.set_defaults(func=c.cmd_synth)
-
-
-def _help_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-h", "--help", action="help", help="この説明を表示して終わる")
 
 
 def _intake_commands(sub: Subparsers) -> None:
@@ -172,9 +204,8 @@ def _intake_commands(sub: Subparsers) -> None:
                                     "から、申請ファイル（OUTPUT/<申請ID>.toml）を作り、提出ファイルを OUTPUT/<申請ID>/ に"
                                     "写します。ファイルの書類はファイル名（書類名を含めば、その書類。含まなければ補足資料）"
                                     "で決まり、本文は応募様式などのスライド・ページの文字から作ります。一覧の行・列や"
-                                    "ファイルに1つでも問題があれば、すべてを示して何も書き出しません。", add_help=False)
-    _help_option(it)
-    it.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+                                    "ファイルに1つでも問題があれば、すべてを示して何も書き出しません。")
+    program_option(it)
     it.add_argument("--list", type=Path, required=True, metavar="FILE",
                     help="申請一覧（.xlsx、または UTF-8 か Shift_JIS の .csv。ひな形は reviewer intake-template）")
     it.add_argument("--files", type=Path, required=True, metavar="DIR",
@@ -188,10 +219,8 @@ def _intake_commands(sub: Subparsers) -> None:
     tp = sub.add_parser("intake-template", help="申請一覧のひな形（Excel、見出し・選択肢・記入方法つき）を書き出す",
                         description="事業の申請一覧のひな形（.xlsx）を書き出します。見出しの行、種別・都道府県・要件・"
                                     "分野別モデルなどの選択肢（ドロップダウン）、列ごとの書き方と提出ファイルの置き方を"
-                                    "説明するシート「記入方法」つきです。記入して reviewer intake で取り込みます。",
-                        add_help=False)
-    _help_option(tp)
-    tp.add_argument("--program", required=True, metavar="ID", help="事業 ID（例: r5-smartcity-2）")
+                                    "説明するシート「記入方法」つきです。記入して reviewer intake で取り込みます。")
+    program_option(tp)
     tp.add_argument("--output", type=Path, required=True, metavar="FILE.xlsx", help="書き出すファイル（.xlsx）")
     tp.add_argument("--criteria", type=Path, action="append", default=[], metavar="PATH",
                     help="追加の審査基準ファイルまたはフォルダ（複数可）")
@@ -201,9 +230,9 @@ def _intake_commands(sub: Subparsers) -> None:
 def _panel_commands(sub: Subparsers, c: Any) -> None:
     a = sub.add_parser("assign", help="評価者を申請に自動で割り当てる（負荷を均等に、利害関係を避けて）")
     workspace_option(a)
-    a.add_argument("--program", required=True, metavar="ID")
+    program_option(a)
     a.add_argument("--per-application", type=int, required=True, metavar="N", help="1件あたりの評価者数")
-    a.add_argument("--seed", type=int, default=0, help="乱数の種（同じ種なら同じ割当）")
+    a.add_argument("--seed", type=int, default=0, metavar="N", help="乱数の種（既定: 0。同じ種なら同じ割当）")
     a.add_argument("--avoid-own-bureau", action="store_true",
                    help="評価者の所在地（prefecture）と同じ総合通信局の申請を割り当てない")
     a.add_argument("--dry-run", action="store_true", help="割当を保存せずに表示だけする")
@@ -211,7 +240,7 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
 
     st = sub.add_parser("status", help="評価者別・申請別の進捗を表示する")
     workspace_option(st)
-    st.add_argument("--program", metavar="ID")
+    program_option(st, required=False, help="表示する事業の ID（既定: すべての事業）")
     st.add_argument("--json", action="store_true", help="JSON で出力する")
     st.set_defaults(func=c.cmd_status)
 
@@ -219,26 +248,26 @@ def _panel_commands(sub: Subparsers, c: Any) -> None:
                         description="評価者の提出済みの採点票ごとの得点率（ランキングと同じ計算）、その平均・標準偏差・"
                                     "最低・最高、項目別の平均点を表示します。ほかの評価者の採点票は読みません。")
     workspace_option(cb)
-    cb.add_argument("--evaluator", required=True, metavar="ID")
+    cb.add_argument("--evaluator", required=True, metavar="ID", help="傾向を見る評価者の ID")
     cb.add_argument("--json", action="store_true", help="JSON で出力する")
     cb.set_defaults(func=c.cmd_calibration)
 
     r = sub.add_parser("reopen", help="提出済みの採点票を下書きに差し戻す（委員長）")
     workspace_option(r)
-    r.add_argument("--program", required=True, metavar="ID")
-    r.add_argument("--application", required=True, metavar="ID")
-    r.add_argument("--evaluator", required=True, metavar="ID")
+    program_option(r)
+    r.add_argument("--application", required=True, metavar="ID", help="差し戻す採点票の申請 ID")
+    r.add_argument("--evaluator", required=True, metavar="ID", help="差し戻す採点票の評価者 ID")
     r.add_argument("--chair", required=True, metavar="ID", help="差し戻す委員長の評価者 ID")
-    r.add_argument("--reason", type=_reason, required=True, help="差し戻しの理由（空でないこと）")
+    r.add_argument("--reason", type=_reason, required=True, metavar="理由", help="差し戻しの理由（空でないこと）")
     r.add_argument("--stage", choices=["written", "hearing"], default="written",
                    help="written: 書面審査の採点票（既定）、hearing: ヒアリングの採点票")
     r.set_defaults(func=c.cmd_reopen)
 
     au = sub.add_parser("audit", help="監査ログ（誰が・いつ・何を）を表示する")
     workspace_option(au)
-    au.add_argument("--program", metavar="ID")
-    au.add_argument("--application", metavar="ID")
-    au.add_argument("--evaluator", metavar="ID")
+    program_option(au, required=False, help="この事業の記録だけを表示する")
+    au.add_argument("--application", metavar="ID", help="この申請 ID の記録だけを表示する")
+    au.add_argument("--evaluator", metavar="ID", help="この評価者 ID の記録だけを表示する")
     au.add_argument("--json", action="store_true", help="JSON Lines で出力する")
     au.add_argument("--verify", action="store_true",
                     help="監査ログのハッシュの連鎖を検査し、合わない最初の記録を示す（改ざんの検出）")
@@ -265,6 +294,15 @@ def _ssh_commands(sub: Subparsers, c: Any) -> None:
     workspace_option(dl)
     dl.add_argument("--sftp-server", metavar="PATH", help="OpenSSH の sftp-server のパス（既定: 見つかったもの）")
     dl.set_defaults(func=c.cmd_download)
+    bk = sub.add_parser("backup", help="ワークスペースのデータベースをバックアップする（採点中でもよい）",
+                        description="ワークスペースのデータベースを SQLite のオンラインバックアップで1つのファイル（0600）に"
+                                    "写します。評価者が採点している間でもかまいません。写しは integrity_check で確かめてから"
+                                    "置きます。--output がフォルダなら reviewer-YYYYMMDD-HHMMSS.sqlite（日本時間）の名前で"
+                                    "作ります。既にあるファイルは上書きせず、ワークスペースのフォルダの中には作りません。")
+    workspace_option(bk)
+    bk.add_argument("--output", required=True, type=Path, metavar="PATH",
+                    help="バックアップの新しいファイル、またはそれを作るフォルダ（ワークスペースの外）")
+    bk.set_defaults(func=c.cmd_backup)
 
 
 def _conflict_commands(sub: Subparsers, c: Any) -> None:
@@ -276,11 +314,11 @@ def _conflict_commands(sub: Subparsers, c: Any) -> None:
                                     "割り当てられておらず、その申請の利害関係を申し出ていない人だけです。申出の一覧は "
                                     "reviewer conflicts で見られます。")
     workspace_option(ra)
-    ra.add_argument("--program", required=True, metavar="ID")
-    ra.add_argument("--application", required=True, metavar="ID")
+    program_option(ra)
+    ra.add_argument("--application", required=True, metavar="ID", help="評価者を割り当てる申請 ID")
     ra.add_argument("--evaluator", required=True, metavar="ID", help="割り当てる評価者の ID")
     ra.add_argument("--chair", required=True, metavar="ID", help="割り当てる委員長の評価者 ID")
-    ra.add_argument("--reason", type=_assign_reason, required=True,
+    ra.add_argument("--reason", type=_assign_reason, required=True, metavar="理由",
                     help="割当の理由（空でないこと。例: 「利害関係の申出（e02）の代わり」）")
     ra.set_defaults(func=c.cmd_reassign)
 
@@ -288,7 +326,7 @@ def _conflict_commands(sub: Subparsers, c: Any) -> None:
                         description="評価者が申し出た利害関係（取り下げられた割当）を、新しい順に、評価者・申請・理由・"
                                     "日時（日本時間）と、その申請のいまの割当の数とともに表示します。")
     workspace_option(cf)
-    cf.add_argument("--program", required=True, metavar="ID")
+    program_option(cf)
     cf.add_argument("--json", action="store_true", help="JSON で出力する")
     cf.set_defaults(func=c.cmd_conflicts)
 
@@ -296,14 +334,14 @@ def _conflict_commands(sub: Subparsers, c: Any) -> None:
 def _result_commands(sub: Subparsers, c: Any) -> None:
     rk = sub.add_parser("rank", help="集計して順位・採択候補・地域バランスを表示する")
     workspace_option(rk)
-    rk.add_argument("--program", required=True, metavar="ID")
+    program_option(rk)
     _scoring_options(rk)
     rk.add_argument("--json", action="store_true", help="SPEC の JSON オブジェクトを出力する")
     rk.set_defaults(func=c.cmd_rank)
 
     ex = sub.add_parser("export", help="審査結果の Excel ワークブックを書き出す")
     workspace_option(ex)
-    ex.add_argument("--program", required=True, metavar="ID")
+    program_option(ex)
     ex.add_argument("--output", type=Path, metavar="FILE.xlsx",
                     help="書き出すファイル（既定: ワークスペースの書き出し用のフォルダ W/exports に「事業ID-日本時間.xlsx」）")
     _scoring_options(ex)
@@ -324,7 +362,7 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
                                     "URL）を記録します。ヒアリングの採点票は対象の申請にだけ書けます。オプションなしでは一覧"
                                     "を表示します。")
     workspace_option(sl)
-    sl.add_argument("--program", required=True, metavar="ID")
+    program_option(sl)
     _chair_option(sl, required=False)
     sl.add_argument("--add", action="append", default=[], metavar="ID", help="対象にする申請（複数可）")
     sl.add_argument("--top", type=int, metavar="N", help="順位の上位 N 件を対象にする")
@@ -333,7 +371,8 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
     sl.add_argument("--place", metavar="場所", help="ヒアリングの場所（会議室、または Web 会議の URL）")
     sl.add_argument("--remove", metavar="ID", help="対象から外す申請（--reason が必要）")
     sl.add_argument("--reason", metavar="理由", help="対象から外す理由")
-    sl.add_argument("--method", default="mean", choices=list(METHODS), help="--top・--boundary の順位の集計方法")
+    sl.add_argument("--method", default="mean", choices=list(METHODS), help="--top・--boundary の順位の集計方法（既定: mean）: "
+                    + "、".join(f"{m} {METHOD_LABELS[m]}" for m in METHODS))
     sl.add_argument("--resamples", type=_resamples, default=DEFAULT_RESAMPLES, metavar="N",
                     help=f"--boundary の再標本の数（既定: {DEFAULT_RESAMPLES}）")
     sl.add_argument("--seed", type=int, default=0, metavar="N", help="再標本の乱数の種（既定: 0）")
@@ -345,7 +384,7 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
                                     "本文（--text）またはファイル（--file、10MB まで）で記録します。評価者は申請とともに"
                                     "依頼と回答を見られます。")
     workspace_option(rq)
-    rq.add_argument("--program", required=True, metavar="ID")
+    program_option(rq)
     _chair_option(rq)
     rq.add_argument("--application", metavar="ID", help="依頼する申請")
     rq.add_argument("--what", metavar="内容", help="依頼する資料（例: 「事業費の積算根拠」）")
@@ -357,7 +396,7 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
 
     rs = sub.add_parser("requests", help="追加資料の依頼と回答の一覧を表示する")
     workspace_option(rs)
-    rs.add_argument("--program", required=True, metavar="ID")
+    program_option(rs)
     rs.add_argument("--open", action="store_true", help="回答待ちの依頼だけを表示する")
     rs.add_argument("--json", action="store_true", help="JSON で出力する")
     rs.set_defaults(func=c.cmd_requests)
@@ -366,11 +405,11 @@ def _hearing_commands(sub: Subparsers, c: Any) -> None:
                         description="申請への意見を、述べた者（--source）、本文（--text）、日付とともに記録します。意見は"
                                     "委員長の画面とワークブックに示し、評価者には見せません。--text なしでは一覧を表示します。")
     workspace_option(op)
-    op.add_argument("--program", required=True, metavar="ID")
+    program_option(op)
     _chair_option(op, required=False)
-    op.add_argument("--application", metavar="ID")
-    op.add_argument("--source", metavar="述べた者", help="例: 東北総合通信局、支援実施事業者")
-    op.add_argument("--text", metavar="本文")
+    op.add_argument("--application", metavar="ID", help="意見の対象の申請 ID（一覧ではその申請の意見だけ）")
+    op.add_argument("--source", metavar="述べた者", help="意見を述べた者（例: 東北総合通信局、支援実施事業者）")
+    op.add_argument("--text", metavar="本文", help="意見の本文（なければ一覧を表示する）")
     op.add_argument("--date", metavar="日付", help="意見の日付（例: 2026-12-05）")
     op.add_argument("--json", action="store_true", help="一覧を JSON で出力する")
     op.set_defaults(func=c.cmd_opinion)
@@ -382,9 +421,9 @@ def _decision_commands(sub: Subparsers, c: Any) -> None:
                         description="申請ごとに採択（--select）・不採択（--reject）を理由とともに記録します。--clear で"
                                     "記録を取り消します。記録のない申請は計算上の選定のままです。")
     workspace_option(de)
-    de.add_argument("--program", required=True, metavar="ID")
+    program_option(de)
     _chair_option(de)
-    de.add_argument("--application", required=True, metavar="ID")
+    de.add_argument("--application", required=True, metavar="ID", help="採否を記録する申請 ID")
     which = de.add_mutually_exclusive_group(required=True)
     which.add_argument("--select", action="store_true", help="採択とする")
     which.add_argument("--reject", action="store_true", help="不採択とする")
@@ -394,7 +433,7 @@ def _decision_commands(sub: Subparsers, c: Any) -> None:
 
     ds = sub.add_parser("decisions", help="採択候補先（決定を反映した最終の一覧）と、予算・件数の上下限への警告を表示する")
     workspace_option(ds)
-    ds.add_argument("--program", required=True, metavar="ID")
+    program_option(ds)
     _result_options(ds)
     ds.add_argument("--json", action="store_true", help="JSON で出力する")
     ds.set_defaults(func=c.cmd_decisions)
@@ -404,7 +443,7 @@ def _decision_commands(sub: Subparsers, c: Any) -> None:
                                     "採点票・ヒアリングの対象・追加資料の依頼・決定への書き込みをワークスペース自身が拒みます"
                                     "（解除は reopen-result）。")
     workspace_option(fi)
-    fi.add_argument("--program", required=True, metavar="ID")
+    program_option(fi)
     _chair_option(fi)
     _result_options(fi)
     fi.add_argument("--ignore-drafts", action="store_true", help="下書きの採点票が残っていても確定する（下書きは集計に入らない）")
@@ -412,7 +451,7 @@ def _decision_commands(sub: Subparsers, c: Any) -> None:
 
     ro = sub.add_parser("reopen-result", help="確定した評価結果を、理由を付けて解除する（委員長）")
     workspace_option(ro)
-    ro.add_argument("--program", required=True, metavar="ID")
+    program_option(ro)
     _chair_option(ro)
     ro.add_argument("--reason", required=True, metavar="理由", help="解除の理由（空でないこと）")
     ro.set_defaults(func=c.cmd_reopen_result)
@@ -423,9 +462,10 @@ def _app_commands(sub: Subparsers, c: Any) -> None:
     workspace_option(tu)
     tu.add_argument("--evaluator", metavar="ID", help="評価者 ID（省略時はログイン名を評価者名簿の os_user で探す）")
     tu.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None,
-                    help="マウスを使う（既定: SSH 接続ではオフ）")
+                    help="マウスを使う（--no-mouse で使わない。既定: SSH 接続ではオフ）")
     tu.set_defaults(func=c.cmd_tui)
 
     de = sub.add_parser("demo", help="同梱の見本から一時ワークスペースを作り、委員長として端末アプリを開く")
-    de.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None)
+    de.add_argument("--mouse", action=argparse.BooleanOptionalAction, default=None,
+                    help="マウスを使う（--no-mouse で使わない。既定: SSH 接続ではオフ）")
     de.set_defaults(func=c.cmd_demo)

@@ -32,6 +32,8 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
                   BALANCE_LABELS[b.status]] for b in result.balance], right={1, 2, 3, 4, 5}))
     for note in result.selection_notes:
         print(f"{words.UNMET}: {note}")
+    for note in result.grant_notes:
+        print(f"{words.GRANT_NOTES}: {note}")
     if result.field_balance:
         share = prog.selection.max_field_share
         print()

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import argparse
 
-from reviewer.cli.commands import actor, open_workspace
+from reviewer.cli.commands import actor, known_ids, open_workspace
 from reviewer.present.text import json_text
 
 
@@ -83,6 +83,7 @@ def cmd_opinion(args: argparse.Namespace) -> int:
 
     with open_workspace(args) as ws:
         if args.text is None:
+            known_ids(ws, args.program, args.application)  # an unknown id is told, not an empty list
             found = ws.opinions(ws.program(args.program).id, args.application)
             if args.json:
                 print(json_text([o._asdict() for o in found], indent=2))
