@@ -195,6 +195,7 @@ def test_quotas_and_their_breaches_are_shown(ws_path):
         assert row_of(lines, b.bureau).endswith(label)
     assert row_of(lines, "沖縄").endswith("下限未満") and [b.bureau for b in result.balance if b.status == "under"] == ["沖縄"]
     assert "分野の割合の上限 なし" in text and "分野別" in text                  # r2-ai-plan's fields
+    assert "分野は本ツールの既定の分類です" in text.replace("\n", "")           # labelled as the tool's own
     assert row_of(lines, "  AI-OCR")
 
 

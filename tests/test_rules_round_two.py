@@ -170,3 +170,17 @@ async def test_the_chair_sees_which_selected_ones_still_need_their_plan(tmp_path
         await settle(pilot)
         summary = " ".join(app_.screen._summary_items)
         assert f"交付申請までに必要なことあり {len(pending)} 件: {'、'.join(pending)}" in summary
+
+
+def test_the_tools_own_fields_are_labelled_where_shown(tmp_path, tmp_path_factory, programs):
+    from tuiutil import sample_workspace
+    from wsutil import run
+
+    from reviewer.present.application import OWN_FIELDS, field_text
+
+    prog = programs["r2-ai-plan"]
+    assert "本ツールの既定の分類" in prog.fields_note
+    assert field_text(prog, "ai-ocr") == "AI-OCRによる文字のテキストデータ化" + OWN_FIELDS
+    ws = sample_workspace(tmp_path, tmp_path_factory.getbasetemp())
+    text = run("rank", "--workspace", str(ws), "--program", "r2-ai-plan", "--resamples", "0").stdout
+    assert prog.fields_note in text and "AI-OCRによる文字" in text

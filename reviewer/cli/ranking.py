@@ -38,8 +38,10 @@ def print_ranking(result: Result, what_if: bool = False) -> None:
         share = prog.selection.max_field_share
         print()
         print("分野バランス" + (f"（採択候補に占める割合の上限 {share:.0%}）" if share else ""))
+        if prog.fields and prog.fields_note:
+            print(clean(prog.fields_note))
         print(table(["区分", "番号", "名称", "申請", "対象", "採択候補", "割合", "偏り"],
-                    [[FIELD_KIND_LABELS[f.kind], f.key, f.name, str(f.applications), str(f.eligible),
+                    [[FIELD_KIND_LABELS[f.kind], f.key if f.kind != "field" else "", f.name, str(f.applications), str(f.eligible),
                       str(f.selected), "-" if f.share is None else f"{f.share:.0%}", "偏りあり" if f.flagged else ""]
                      for f in result.field_balance], right={3, 4, 5, 6}, max_width={2: 30}))
     if result.agreement.alpha is not None:

@@ -41,9 +41,20 @@ def model_lines(program: Program, app: Application) -> list[str]:
     return lines
 
 
+#: Said beside a field's name where the criteria file's fields are the tool's own (``fields_note``).
+OWN_FIELDS = "（分野の分類は本ツールの既定）"
+
+
 def field_name(program: Program, field: str | None) -> str:
     """The name of an application's field (分野) where its program lists fields, "" otherwise."""
     return next((f.name for f in program.fields if f.id == field), "") if field else ""
+
+
+def field_text(program: Program, field: str | None) -> str:
+    """The field's name, and where the list is the tool's own, that it is (the evaluator's and the
+    chair's pages)."""
+    name = field_name(program, field)
+    return name + (OWN_FIELDS if name and program.fields_note else "")
 
 
 def group_question(program: Program, group: str) -> str:

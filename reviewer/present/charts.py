@@ -242,6 +242,8 @@ def selection_items(result: Result) -> list[Line]:
         limit = s.max_field_share
         items.append([(f"{words.fields_word(result.program)}の割合の上限 {percent(limit) if limit else 'なし'}", PLAIN)]
                      + ([("（超えると ", PLAIN), (words.FIELD_FLAGGED, FLAG), ("）", PLAIN)] if limit else []))
+        if result.program.fields and result.program.fields_note:  # the tool's own list: said so
+            items.append([(clean(result.program.fields_note), PLAIN)])
     return items
 
 

@@ -20,7 +20,7 @@ from reviewer.domain.vocabulary import DECLARATION_LABELS
 from reviewer.present import result as words
 from reviewer.present import sheets as sheet_words
 from reviewer.present import sureness
-from reviewer.present.application import field_name, model_condition
+from reviewer.present.application import field_name, field_text, model_condition
 from reviewer.present.text import clean, clean_lines, pad, width, wrap, wrap_text
 from reviewer.rules.must import must_failed
 from reviewer.tui.chrome import safe
@@ -93,7 +93,7 @@ def _heading(t: Text, a: AppResult, prog: Program) -> None:
     t.append("\n")
     kind = f"  {words.field_label(prog, a.track, a.model)}" if a.track else ""
     if field_name(prog, a.field_id):
-        kind = f"  分野 {field_name(prog, a.field_id)}"
+        kind = f"  分野 {field_text(prog, a.field_id)}"
     t.append_text(safe(f"{a.bureau}総合通信局管内{kind}  申請額 {words.yen(a.requested_subsidy_yen)}"))
     t.append("\n\n")
 

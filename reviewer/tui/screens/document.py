@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from reviewer.domain import regions
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
 from reviewer.present import result as words
-from reviewer.present.application import declared_facts, field_name
+from reviewer.present.application import declared_facts, field_name, field_text
 from reviewer.tui.widgets.reader import BLANK, FACT, HEADING, PARA, Block
 
 if TYPE_CHECKING:
@@ -30,7 +30,7 @@ def header_blocks(opened: OpenedSheet) -> list[Block]:
     if a.track:
         blocks.append(Block(FACT, words.field_label(p, a.track, a.model), label="要件"))
     if field_name(p, a.field):
-        blocks.append(Block(FACT, field_name(p, a.field), label="分野"))
+        blocks.append(Block(FACT, field_text(p, a.field), label="分野"))
     if a.consortium:
         blocks.append(Block(FACT, "、".join(m.name for m in a.consortium), label="構成員"))
     if p.gives_money:
