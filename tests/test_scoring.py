@@ -281,7 +281,7 @@ def test_json_shape():
     r = run([application("A"), application("B")], [sheet("A", "e1", 60)])
     j = r.to_json()
     assert list(j) == ["program", "budget_yen", "oversubscribed", "method", "selection", "selection_notes",
-                       "resamples", "selection_resamples", "seed", "hearing_weight", "finalized", "finalized_at",
+                       "grant_notes", "resamples", "selection_resamples", "seed", "hearing_weight", "finalized", "finalized_at",
                        "finalized_by", "applications", "balance", "final"]
     # min_selected_met only with a min_selected, comparison only where asked for
     assert list(j["applications"][0]) == ["id", "rank", "eligible", "reasons", "panel_score", "max_points",

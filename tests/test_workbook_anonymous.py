@@ -5,7 +5,6 @@ same alias on every sheet) and no evaluator's id or name in any cell; without it
 from __future__ import annotations
 
 import re
-
 from pathlib import Path
 
 import openpyxl

@@ -92,7 +92,8 @@ def test_the_cover_is_first_and_states_the_result(exports, pid):
         assert "補助金のない事業" in lines[1]
     c = result.progress
     assert lines[2].startswith(f"未提出の採点票 {c.assigned - c.submitted} 件")
-    assert ("警告なし" in lines[2]) is (not result.selection_notes)
+    assert ("警告なし" in lines[2]) is (not result.selection_notes and not result.grant_notes)
+    assert all(n in lines[2] for n in [*result.selection_notes, *result.grant_notes][:3])
 
 
 def test_the_cover_uses_the_final_list_where_decided(tmp_path):
