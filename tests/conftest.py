@@ -14,6 +14,22 @@ from reviewer.shipped import criteria_dir, samples_dir
 ROOT = Path(__file__).resolve().parent.parent
 
 
+def pytest_sessionstart(session: pytest.Session) -> None:
+    """The samples' Excel attachments are made, not kept in git (workbooks stay out of it): write
+    them from the committed applications before any test reads the samples."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_sample_attachments",
+                                                  ROOT / "tools" / "make_sample_attachments.py")
+    assert spec and spec.loader
+    import sys
+
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    module.write_workbooks()
+
+
 @pytest.fixture(scope="session")
 def programs() -> dict[str, Program]:
     bundle = load_paths([criteria_dir()])

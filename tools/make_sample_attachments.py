@@ -57,10 +57,6 @@ from docx.shared import Pt as DocxPt
 from openpyxl.styles import Alignment, Font, PatternFill
 from pptx.util import Inches, Pt
 from pypdf import PdfReader
-from reportlab.lib.pagesizes import A4
-from reportlab.pdfbase import pdfmetrics
-from reportlab.pdfbase.cidfonts import UnicodeCIDFont
-from reportlab.pdfgen import canvas
 
 from reviewer.domain.regions import municipalities
 from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
@@ -582,6 +578,8 @@ def budget_xlsx(app: App, doc: str) -> Doc:
 
 
 def wrap(text: str, width: float, size: float) -> list[str]:
+    from reportlab.pdfbase import pdfmetrics  # a test dependency: only the PDFs need it
+
     lines, line = [], ""
     for ch in text:
         if pdfmetrics.stringWidth(line + ch, PDF_FONT, size) > width:
@@ -593,6 +591,11 @@ def wrap(text: str, width: float, size: float) -> list[str]:
 
 def pdf_doc(app: App, title: str, pages: list[list[str]]) -> Doc:
     """An A4 PDF: each page a heading and paragraphs, wrapped to the width."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
     if PDF_FONT not in pdfmetrics.getRegisteredFontNames():
         pdfmetrics.registerFont(UnicodeCIDFont(PDF_FONT))
     size, margin = 10.5, 56
@@ -730,15 +733,33 @@ def with_entries(text: str, block: str) -> str:
     return head.rstrip("\n") + "\n\n" + block
 
 
-def plan(program: str, app_id: str, wanted: dict[str, str]) -> tuple[App, list[tuple[str, str, Doc]]]:
+def plan(program: str, app_id: str, wanted: dict[str, str],
+         only: str | None = None) -> tuple[App, list[tuple[str, str, Doc]]]:
     app = load_app(program, app_id)
     required = [d["name"] for d in app.criteria["eligibility"].get("required_documents", [])
                 if d.get("applicant_types") is None or app.applicant["type"] in d["applicant_types"]]
     missing = [d for d in required if d not in wanted]
     if missing:
         raise SystemExit(f"{app_id}: required documents not generated: {missing}")
-    docs = [(name, f"{app_id}/{name}.{fmt}", BUILDERS[(name, fmt)](app, name)) for name, fmt in wanted.items()]
+    docs = [(name, f"{app_id}/{name}.{fmt}", BUILDERS[(name, fmt)](app, name)) for name, fmt in wanted.items()
+            if only is None or fmt == only]
     return app, docs
+
+
+def write_workbooks() -> int:
+    """Only the Excel files, where missing or different: workbooks stay out of git, so a checkout
+    (and the test session, see tests/conftest.py) makes them from the committed applications."""
+    written = 0
+    for program, app_id, wanted in CHOSEN:
+        app, docs = plan(program, app_id, wanted, only="xlsx")
+        for _, rel, doc in docs:
+            target = app.path.parent / rel
+            data = doc.render()
+            if not target.exists() or target.read_bytes() != data:
+                target.parent.mkdir(exist_ok=True)
+                target.write_bytes(data)
+                written += 1
+    return written
 
 
 def run(check: bool) -> int:
@@ -783,7 +804,13 @@ def run(check: bool) -> int:
 def main() -> int:
     parser = argparse.ArgumentParser(description="Write (or --check) the sample applications' attachment files.")
     parser.add_argument("--check", action="store_true", help="only verify the files and the [[attachments]] entries")
-    return run(parser.parse_args().check)
+    parser.add_argument("--workbooks", action="store_true",
+                        help="only write the Excel files (not in git), from the committed applications")
+    args = parser.parse_args()
+    if args.workbooks:
+        print(f"wrote {write_workbooks()} Excel file(s)")
+        return 0
+    return run(args.check)
 
 
 if __name__ == "__main__":
