@@ -44,7 +44,7 @@ class AttachmentLike(Protocol):
 
 
 class PageLike(Protocol):
-    """A page of an attachment as the faces read it (the workspace's ``AttachmentPage``)."""
+    """A page of an attachment as the faces read it (``reviewer.files.attachments.Page``, as the workspace returns it)."""
 
     @property
     def number(self) -> int: ...

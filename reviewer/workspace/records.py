@@ -7,6 +7,8 @@ import sqlite3
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
+from reviewer.files.attachments import Page
+
 
 class Counts(NamedTuple):
     assigned: int
@@ -274,17 +276,6 @@ class ResultState(NamedTuple):
 
 
 @dataclass(frozen=True)
-class AttachmentPage:
-    """One slide, sheet or page of an attachment as stored: its number from 1, its title, its
-    text, and for an Excel sheet its cells as rows."""
-
-    number: int
-    title: str
-    text: str
-    rows: tuple[tuple[str, ...], ...] = ()
-
-
-@dataclass(frozen=True)
 class StoredAttachment:
     """An attachment as init read it (SPEC §6.2): what it is, the file's name, format, size,
     SHA-256 and pages (``pages`` only where asked for)."""
@@ -299,13 +290,13 @@ class StoredAttachment:
     page_count: int
     estimated: bool
     truncated: bool
-    pages: tuple[AttachmentPage, ...] = ()
+    pages: tuple[Page, ...] = ()
 
     @classmethod
     def from_row(cls, r: sqlite3.Row, with_pages: bool) -> StoredAttachment:
-        pages: tuple[AttachmentPage, ...] = ()
+        pages: tuple[Page, ...] = ()
         if with_pages:
-            pages = tuple(AttachmentPage(i + 1, p["title"], p["text"], tuple(tuple(row) for row in p["rows"]))
+            pages = tuple(Page(i + 1, p["title"], p["text"], tuple(tuple(row) for row in p["rows"]))
                           for i, p in enumerate(json.loads(r["pages"])))
         return cls(r["position"], r["document"], r["path"], r["name"], r["format"], r["size"], r["sha256"],
                    r["page_count"], bool(r["estimated"]), bool(r["truncated"]), pages)
