@@ -96,9 +96,9 @@ class ChairDesk:
     def application(self, program: str, application: str) -> Application | None:
         return self.ws.application(program, application)
 
-    def attachments(self, program: str, application: str) -> list[StoredAttachment]:
-        """The application's submitted files with their text (SPEC §6.2)."""
-        return self.ws.attachments(program, application, pages=True)
+    def attachments(self, program: str, application: str, pages: bool = True) -> list[StoredAttachment]:
+        """The application's submitted files (SPEC §6.2), with their text unless ``pages`` is False."""
+        return self.ws.attachments(program, application, pages=pages)
 
     # -- changes ------------------------------------------------------------------------
 

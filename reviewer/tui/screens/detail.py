@@ -28,7 +28,7 @@ from reviewer.tui.screens.dialogs import TextPage
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Program
-    from reviewer.present.attachments import ReadableAttachment
+    from reviewer.present.attachments import AttachmentLike
     from reviewer.scoring import AppResult, Result
     from reviewer.tui.app import ReviewerApp
 
@@ -70,7 +70,7 @@ def detail_text(result: Result, app_id: str, cells: int = 96, condition: str = "
     return t
 
 
-def files_text(attachments: Sequence[ReadableAttachment]) -> Text:
+def files_text(attachments: Sequence[AttachmentLike]) -> Text:
     """The submitted files under the detail (SPEC §6.2): each one's document, name, pages, size
     and SHA-256; ``t`` reads them."""
     from reviewer.present import attachments as words_of
@@ -221,7 +221,7 @@ class ApplicationDetail(TextPage):
         a = next(x for x in self.result.applications if x.id == self.app_id)
         condition = model_condition(program, a.track, a.model)
         t = detail_text(self.result, self.app_id, max(min(self.app.size.width, 100) - 8, 40), condition)
-        return t + files_text(desk.attachments(program.id, self.app_id))
+        return t + files_text(desk.attachments(program.id, self.app_id, pages=False))  # the list, not the text
 
     def action_text(self) -> None:
         """The application's text in the reader."""
