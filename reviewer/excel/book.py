@@ -111,10 +111,10 @@ class Sheet:
         self.ws.set_footer("&C&P / &N")
         self.ws.fit_to_pages(1, 0)
 
-    def _track(self, col: int, shown: str, cap: int = WIDTH_CAP) -> None:
-        have = self.widths.get(col, 0)
-        if have >= cap or 2 * len(shown) + 2 <= have:
-            return  # cannot widen the column (a character is at most 2 cells): skip measuring
+    def _widen(self, col: int, shown: str, cap: int, have: int) -> None:
+        """Widen the column (``have`` wide, less than ``cap``) to ``shown``, its width measured once per
+        short text. The writers call it only where ``shown`` may be wider than ``have``: a character
+        is at most 2 cells."""
         w = self.book.measured.get(shown)
         if w is None:
             w = max((width(line) for line in shown.split("\n")), default=0) + 2
@@ -124,9 +124,12 @@ class Sheet:
 
     def text(self, row: int, col: int, value: Any, fmt: Any = None, cap: int = WIDTH_CAP) -> None:
         """Text as a string, its column widened to it (up to ``cap``)."""
-        s = safe_text(value)
+        # the common case inline (a short str, a column that cannot widen): written for every cell
+        s = value if value.__class__ is str and len(value) <= MAX_CELL else safe_text(value)
         self.ws.write_string(row, col, s, fmt)
-        self._track(col, s, cap)
+        have = self.widths.get(col, 0)
+        if have < cap and 2 * len(s) + 2 > have:
+            self._widen(col, s, cap, have)
 
     def note(self, row: int, col: int, value: Any, fmt: Any = None) -> None:
         """Text as a string that leaves the column's width alone (titles, notes, labels)."""
@@ -138,7 +141,11 @@ class Sheet:
             self.blank(row, col, fmt)
             return
         self.ws.write_number(row, col, float(value), fmt)
-        self._track(col, shown if shown is not None else f"{value:,.2f}")
+        if shown is None:
+            shown = f"{value:,.2f}"
+        have = self.widths.get(col, 0)
+        if have < WIDTH_CAP and 2 * len(shown) + 2 > have:
+            self._widen(col, shown, WIDTH_CAP, have)
 
     def value(self, row: int, col: int, value: float, fmt: Any = None) -> None:
         """A number that leaves the column's width alone."""
@@ -162,10 +169,12 @@ class Sheet:
     def wrapped(self, row: int, col: int, value: Any, fmt: Any, cap: int) -> int:
         """Text in a column at most ``cap`` wide (the format wraps); returns the lines it takes there
         (counted once per short text and width: names and labels recur row after row)."""
-        s = safe_text(value)
+        s = value if value.__class__ is str and len(value) <= MAX_CELL else safe_text(value)
         self.text(row, col, s, fmt, cap)
         if len(s) > MEASURED_MAX:
             return wrapped_lines(s, cap - 2)
+        if 2 * len(s) <= cap - 2 and "\n" not in s:
+            return 1  # fits even at two cells a character
         key = (s, cap)
         lines = self.book.lines.get(key)
         if lines is None:
@@ -225,7 +234,7 @@ class Book:
             "default_format_properties": {"font_name": FONT, "font_size": 10},
         })
         self._formats: dict[tuple[tuple[str, Any], ...], Any] = {}
-        #: each short text's width in cells plus its margin, measured once (``Sheet._track``)
+        #: each short text's width in cells plus its margin, measured once (``Sheet._widen``)
         self.measured: dict[str, int] = {}
         #: each short text's wrapped lines at a column's width (``Sheet.wrapped``)
         self.lines: dict[tuple[str, int], int] = {}

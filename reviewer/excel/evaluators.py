@@ -65,6 +65,9 @@ def write_sheets(book: Book, r: Result, aliases: Aliases | None = None) -> None:
     sh.header(hr, headers)
     cell = book.fmt(border=1, valign="top")
     wrap = book.fmt(border=1, valign="top", text_wrap=True)
+    points = book.fmt(border=1, valign="top", num_format="0.0#")
+    whole = book.fmt(border=1, valign="top", num_format="0")
+    marks = _MarkFormats(book)
     # each criterion's label, as a comment on its header cell
     for col, c in enumerate(crits, start=ID_COLS):
         sh.comment(hr, col, f"{c.id} {c.label}")
@@ -75,10 +78,10 @@ def write_sheets(book: Book, r: Result, aliases: Aliases | None = None) -> None:
         sh.text(row, 1, name, cell)
         sh.text(row, 2, s.application, cell)
         sh.fit_row(row, sh.wrapped(row, 3, a.applicant, wrap, NAME_WIDTH))
-        total = _marks(book, sh, row, crits, s)
+        total = _marks(marks, sh, row, crits, s)
         n = ID_COLS + len(crits)
-        sh.number(row, n, total, book.fmt(border=1, valign="top", num_format="0.0#"), shown="000")
-        sh.number(row, n + 1, a.max_points, book.fmt(border=1, valign="top", num_format="0"), shown="000")
+        sh.number(row, n, total, points, shown="000")
+        sh.number(row, n + 1, a.max_points, whole, shown="000")
         _rate(book, sh, row, n + 2, a, s)
     sh.finish(hr, hr + len(sheets), len(headers), freeze_cols=ID_COLS)
     if wide:
@@ -95,11 +98,18 @@ def _widths(headers: list[str], rows: list[tuple[str, str, str]]) -> list[float]
     return ids + [cells([h, "100.00%" if h == headers[-1] else "000"]) for h in headers[ID_COLS:]]
 
 
-def _marks(book: Book, sh: Sheet, row: int, crits: list[Criterion], s: SheetInput) -> float:
+class _MarkFormats:
+    """The formats of the marks' cells (made once for the sheet's thousands of rows)."""
+
+    def __init__(self, book: Book) -> None:
+        self.cell = book.fmt(border=1)
+        self.center = book.fmt(border=1, align="center")
+        self.fail = book.fmt(border=1, align="center", font_color=ALERT, bold=True)
+
+
+def _marks(f: _MarkFormats, sh: Sheet, row: int, crits: list[Criterion], s: SheetInput) -> float:
     """One sheet's marks, a column per criterion (blank where it does not apply); its weighted points."""
-    cell = book.fmt(border=1)
-    center = book.fmt(border=1, align="center")
-    fail = book.fmt(border=1, align="center", font_color=ALERT, bold=True)
+    cell, center, fail = f.cell, f.center, f.fail
     total = 0.0
     for col, c in enumerate(crits, start=ID_COLS):
         v = s.scores.get(c.id)
