@@ -13,6 +13,7 @@ launcher process that starts the child (see LAUNCHER for why).
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import os
 import platform
@@ -35,8 +36,12 @@ TREE = ROOT
 #: written into the source tree, and PYTHONDONTWRITEBYTECODE in the environment does not make
 #: every child compile reviewer's modules again.
 PYCACHE: Path | None = None
+#: What the measured commands import, compiled once into PYCACHE: the libraries too, whose own
+#: bytecode PYTHONPYCACHEPREFIX sets aside (else the first rank compiles pandas and the first
+#: optimal selection scipy, a second or two each, inside the measurement).
 WARM_UP = ("import reviewer.cli, reviewer.files.load, reviewer.rules.sheets, reviewer.workspace, reviewer.scoring, reviewer.excel, "
-           "reviewer.services.setup, tomllib, sqlite3, xlsxwriter, textual.app, textual.widgets\n"
+           "reviewer.services.setup, reviewer.scoring.rates, reviewer.scoring.optimal, tomllib, sqlite3, xlsxwriter, "
+           "numpy, pandas, scipy.optimize, textual.app, textual.widgets\n"
            "try:\n    import reviewer.tui.app\nexcept ImportError:\n    pass\n")
 
 SCALES: dict[str, dict[str, Any]] = {
@@ -207,7 +212,8 @@ def baseline_xlsx(spec_path: Path, out: Path) -> None:
     spec = json.loads(spec_path.read_text("utf-8"))
     wb = xlsxwriter.Workbook(str(out), {"constant_memory": True})
     fmt = wb.add_format({"border": 1})
-    pool = [("申請者・評価コメントの見本文字列" * 8)[: max(1, spec["avg_string_chars"])] + str(i)
+    # as many distinct strings (up to 50,000) of the workbook's average length, as its cells hold
+    pool = [("申請者・評価コメントの見本文字列" * 8)[: max(1, spec["avg_string_chars"] - len(str(i)))] + str(i)
             for i in range(max(1, min(spec["unique_strings"], 50_000)))]
     for sh in spec["sheets"]:
         ws = wb.add_worksheet(sh["name"])
@@ -287,7 +293,7 @@ def workbook_cells(path: Path) -> dict[str, Any]:
         targets.update({k: v for v, k in re.findall(r'Target="([^"]+)"[^>]*Id="(rId\d+)"', rels)})
         for name, rid in re.findall(r'<sheet name="([^"]+)" sheetId="\d+" r:id="(rId\d+)"', wbxml):
             names[name] = "xl/" + targets[rid].lstrip("/").removeprefix("xl/")
-        sheets = []
+        sheets, texts = [], []
         for name, member in names.items():
             xml = z.read(member)
             cells = re.findall(rb'<c r="([A-Z]+)\d+"([^>]*?)(/>|>)', xml)
@@ -297,14 +303,14 @@ def workbook_cells(path: Path) -> dict[str, Any]:
             cols = {c for c, _, _ in cells}
             sheets.append({"name": name, "strings": strings, "blanks": blanks,
                            "numbers": len(cells) - strings - blanks, "columns": len(cols)})
-        unique, chars = 0, 0
-        if "xl/sharedStrings.xml" in z.namelist():
+            # constant_memory writes each string in its cell (inline), one per cell written
+            texts += [html.unescape(t) for t in re.findall(r"<is><t[^>]*>([^<]*)</t></is>", xml.decode("utf-8"))]
+        if "xl/sharedStrings.xml" in z.namelist():  # otherwise each distinct string once, in a table
             sst = z.read("xl/sharedStrings.xml").decode("utf-8")
-            texts = re.findall(r"<t[^>]*>([^<]*)</t>", sst)
-            unique, chars = len(texts), sum(len(t) for t in texts)
+            texts += [html.unescape(t) for t in re.findall(r"<t[^>]*>([^<]*)</t>", sst)]
     total = sum(s["strings"] + s["numbers"] + s["blanks"] for s in sheets)
-    return {"sheets": sheets, "cells": total, "unique_strings": unique,
-            "avg_string_chars": round(chars / unique) if unique else 10}
+    return {"sheets": sheets, "cells": total, "unique_strings": len(set(texts)),
+            "avg_string_chars": round(sum(len(t) for t in texts) / len(texts)) if texts else 10}
 
 
 # ---------------------------------------------------------------------------
