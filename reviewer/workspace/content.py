@@ -29,13 +29,41 @@ def _application_list() -> Any:
     return _APPLICATION_LIST
 
 
+#: What the workspace says when a stored record does not fit this version's model.
+UNREADABLE = ("{db}: 保存されている{what}「{key}」をこの版の reviewer では読めません（{where}: {problem}）。"
+              "このワークスペースは別の版の reviewer で作られたか、直接書き換えられています。"
+              "作った版の reviewer で開くか、criteria と申請から作り直してください（reviewer init）")
+
+
+#: pydantic's error types a version change gives, in words.
+PROBLEMS = {"extra_forbidden": "この版にない項目です", "missing": "この版に必要な項目がありません"}
+
+
+def _unreadable(db: object, what: str, key: str, error: Any, index: bool = False) -> WorkspaceError:
+    """The message for a stored record that fails this version's model (``error``: pydantic's
+    ValidationError; with ``index``, its first location is the record's place in a list)."""
+    first: dict[str, Any] = dict(error.errors()[0]) if error.errors() else {"msg": str(error)}
+    loc = list(first.get("loc", ()))[1 if index else 0:]
+    where = ".".join(str(x) for x in loc) or "全体"
+    problem = PROBLEMS.get(str(first.get("type", "")), str(first.get("msg", "")))
+    return WorkspaceError(UNREADABLE.format(db=db, what=what, key=key, where=where, problem=problem))
+
+
 class ContentQueries(AuditLog):
     def programs(self) -> dict[str, Program]:
+        from pydantic import ValidationError
+
         from reviewer.domain.model import Program
 
         if self._programs is None:
             rows = self.conn.execute("SELECT id, json FROM programs ORDER BY id").fetchall()
-            self._programs = {r["id"]: Program.model_validate_json(r["json"]) for r in rows}
+            programs = {}
+            for r in rows:
+                try:
+                    programs[r["id"]] = Program.model_validate_json(r["json"])
+                except ValidationError as e:
+                    raise _unreadable(self.db_path, "事業", r["id"], e) from None
+            self._programs = programs
         return self._programs
 
     def program(self, pid: str) -> Program:
@@ -52,10 +80,19 @@ class ContentQueries(AuditLog):
             return self._apps[program]
         if not sections and program in self._apps_lean:
             return self._apps_lean[program]
+        from pydantic import ValidationError
+
         col = "json" if sections else "json_remove(json, '$.sections')"
-        rows = self.conn.execute(f"SELECT {col} FROM applications WHERE program = ? ORDER BY id", (program,)).fetchall()
+        rows = self.conn.execute(f"SELECT id, {col} FROM applications WHERE program = ? ORDER BY id",
+                                 (program,)).fetchall()
         # one validation call for the whole program: much less overhead than one per row
-        apps = {a.id: a for a in _application_list().validate_json("[" + ",".join(r[0] for r in rows) + "]")}
+        try:
+            apps = {a.id: a for a in _application_list().validate_json("[" + ",".join(r[1] for r in rows) + "]")}
+        except ValidationError as e:
+            loc = e.errors()[0].get("loc", ()) if e.errors() else ()
+            at = loc[0] if loc and isinstance(loc[0], int) and loc[0] < len(rows) else None
+            raise _unreadable(self.db_path, "申請", rows[at][0] if at is not None else program, e,
+                              index=at is not None) from None
         (self._apps if sections else self._apps_lean)[program] = apps
         return apps
 
@@ -73,7 +110,14 @@ class ContentQueries(AuditLog):
             return self._apps[program].get(application)
         row = self.conn.execute("SELECT json FROM applications WHERE program = ? AND id = ?",
                                 (program, application)).fetchone()
-        return Application.model_validate_json(row["json"]) if row else None
+        if not row:
+            return None
+        from pydantic import ValidationError
+
+        try:
+            return Application.model_validate_json(row["json"])
+        except ValidationError as e:
+            raise _unreadable(self.db_path, "申請", application, e) from None
 
     def attachments(self, program: str, application: str, pages: bool = False) -> list[StoredAttachment]:
         """The application's attachments in order; with ``pages``, their text page by page."""
@@ -123,11 +167,18 @@ class ContentQueries(AuditLog):
 
     def person(self, eid: str) -> Person:
         """An evaluator's identity from the panel, without building the model."""
-        row = self.conn.execute("SELECT json FROM evaluators WHERE id = ?", (eid,)).fetchone()
+        row = self.conn.execute("SELECT name, json FROM evaluators WHERE id = ?", (eid,)).fetchone()
         if row is None:
             raise WorkspaceError(unknown_evaluator(eid))
-        d = json.loads(row["json"])
-        return Person(d["id"], d["name"], d.get("affiliation") or "", d.get("role") or "evaluator", list(d.get("programs") or []))
+        try:
+            d = json.loads(row["json"])
+        except ValueError:
+            d = None
+        if not isinstance(d, dict):
+            raise WorkspaceError(UNREADABLE.format(db=self.db_path, what="評価委員", key=eid, where="全体",
+                                                   problem="JSON のオブジェクトではありません"))
+        return Person(eid, row["name"], d.get("affiliation") or "", d.get("role") or "evaluator",
+                      list(d.get("programs") or []))
 
     def people(self) -> list[Person]:
         return [self.person(r["id"]) for r in self.conn.execute("SELECT id FROM evaluators ORDER BY id")]
@@ -142,8 +193,15 @@ class ContentQueries(AuditLog):
         from reviewer.domain.model import Evaluator, Panel
 
         if self._panel is None:
-            rows = self.conn.execute("SELECT json FROM evaluators ORDER BY id").fetchall()
-            evaluators = [Evaluator.model_validate_json(r["json"]) for r in rows]
+            from pydantic import ValidationError
+
+            rows = self.conn.execute("SELECT id, json FROM evaluators ORDER BY id").fetchall()
+            evaluators = []
+            for r in rows:
+                try:
+                    evaluators.append(Evaluator.model_validate_json(r["json"]))
+                except ValidationError as e:
+                    raise _unreadable(self.db_path, "評価委員", r["id"], e) from None
             self._panel = Panel.model_construct(evaluators=evaluators, assignments=[])
         return self._panel
 
