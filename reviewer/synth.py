@@ -78,15 +78,6 @@ from reviewer.workspace.schema import building
 MAX_APPLICATIONS = 1_000_000
 MAX_EVALUATORS = 100_000
 
-#: 中核市 (core cities, as of 2021), by name: all are unique names in the shipped code list.
-CORE_CITIES = frozenset(
-    "函館市 旭川市 青森市 八戸市 盛岡市 秋田市 山形市 福島市 郡山市 いわき市 水戸市 宇都宮市 前橋市 "
-    "高崎市 川越市 川口市 越谷市 船橋市 柏市 八王子市 横須賀市 富山市 金沢市 福井市 甲府市 長野市 松本市 "
-    "岐阜市 豊橋市 岡崎市 一宮市 豊田市 大津市 豊中市 吹田市 高槻市 枚方市 八尾市 寝屋川市 東大阪市 姫路市 "
-    "尼崎市 明石市 西宮市 奈良市 和歌山市 鳥取市 松江市 倉敷市 呉市 福山市 下関市 高松市 松山市 高知市 "
-    "久留米市 長崎市 佐世保市 大分市 宮崎市 鹿児島市 那覇市".split()
-)
-
 #: How often each applicant type is drawn (before the program's eligibility filters them).
 TYPE_WEIGHTS: dict[str, float] = {
     "city": 0.36, "core_city": 0.08, "town": 0.24, "village": 0.06, "special_ward": 0.03,
@@ -212,23 +203,6 @@ def load_program(program_id: str, criteria_dir: Path | None = None) -> tuple[Pro
 # applications
 
 
-def _classify(m: regions.Municipality) -> str | None:
-    code = m.code
-    if regions.is_prefecture_code(code):
-        return "prefecture"
-    if code in regions.DESIGNATED_CITIES:
-        return "designated_city"
-    if regions.is_special_ward_code(code):
-        return "special_ward"
-    if m.name.endswith("市"):
-        return "core_city" if m.name in CORE_CITIES else "city"
-    if m.name.endswith("町"):
-        return "town"
-    if m.name.endswith("村"):
-        return "village"
-    return None
-
-
 class _Pool:
     """The real municipalities by type, by prefecture and by bureau."""
 
@@ -239,7 +213,7 @@ class _Pool:
         self.type_of: dict[str, str] = {}
         for code in sorted(regions.municipalities()):
             m = regions.municipalities()[code]
-            t = _classify(m)
+            t = regions.entity_type(m)
             if t is None:
                 continue
             self.type_of[code] = t

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -431,3 +432,97 @@ def test_toml_strings_round_trip():
         text = "".join(rng.choice(pieces) for _ in range(rng.randint(0, 12)))
         for written in (_multiline(text), _string(text)):
             assert tomllib.loads(f"x = {written}\n")["x"] == text
+
+
+# ---------------------------------------------------------------------------
+# consortium members and a corporation's governance (the 連携体制 the checks judge)
+
+PARTNERS = ["構成員", "ガバナンスの形態", "ガバナンス先の団体コード"]
+
+
+def test_members_and_governance_reach_the_applications_and_their_checks(tmp_path, capsys):
+    rows = [
+        [*R5_ROWS[0], "高崎市（102024）、株式会社ぐんまデータ", None, None],
+        # the corporation of 帯広市 (012076) with an agreement: eligible on 連携体制
+        [*R5_ROWS[2][:-1], None, "012076、幕別町(016365)", "包括連携協定", "012076"],
+    ]
+    rows[1][0] = "SC-0103"
+    lst = write_list(tmp_path / "申請一覧.xlsx", R5_HEADERS + PARTNERS, rows)
+    files = r5_files(tmp_path / "files")
+    shutil.rmtree(files / "SC-0102")
+    assert intake(tmp_path, lst, files) == 0, capsys.readouterr().err
+    out = tmp_path / "out"
+    a = read_app(out / "SC-0101.toml")
+    assert a["consortium"] == [{"name": "高崎市", "type": "core_city", "lg_code": "102024"},
+                               {"name": "株式会社ぐんまデータ", "type": "corporation"}]
+    assert "governance" not in a["applicant"]
+    c = read_app(out / "SC-0103.toml")
+    assert c["applicant"]["governance"] == "agreement" and c["applicant"]["related_lg_codes"] == ["012076"]
+    assert c["consortium"] == [{"name": "帯広市", "type": "city", "lg_code": "012076"},
+                               {"name": "幕別町", "type": "town", "lg_code": "016365"}]
+    assert load_paths([criteria_dir(), out]).problems == []
+
+    panel = tmp_path / "panel.toml"
+    panel.write_text(PANEL, encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert run("init", "--workspace", ws, "--criteria", criteria_dir(), "--applications", out, "--panel", panel) == 0
+    capsys.readouterr()
+    assert run("rank", "--workspace", ws, "--program", R5, "--json", "--resamples", "0") == 0
+    reasons = {x["id"]: x["reasons"] for x in json.loads(capsys.readouterr().out)["applications"]}
+    assert "consortium" not in reasons["SC-0103"], reasons
+
+
+def test_a_corporation_without_governance_fails_the_check_not_the_list(tmp_path, capsys):
+    lst = write_list(tmp_path / "list.xlsx", R5_HEADERS, [R5_ROWS[2]])
+    files = r5_files(tmp_path / "files")
+    for other in ("SC-0101", "SC-0102"):
+        shutil.rmtree(files / other)
+    assert intake(tmp_path, lst, files) == 0
+    panel = tmp_path / "panel.toml"
+    panel.write_text(PANEL, encoding="utf-8")
+    ws = tmp_path / "ws"
+    assert run("init", "--workspace", ws, "--criteria", criteria_dir(), "--applications", tmp_path / "out",
+               "--panel", panel) == 0
+    capsys.readouterr()
+    assert run("rank", "--workspace", ws, "--program", R5, "--json", "--resamples", "0") == 0
+    reasons = {x["id"]: x["reasons"] for x in json.loads(capsys.readouterr().out)["applications"]}
+    assert "consortium" in reasons["SC-0103"]
+
+
+def test_partner_cells_that_are_wrong_are_located(tmp_path, capsys):
+    rows = [
+        [*R5_ROWS[0], None, "出資", "102016"],                              # row 2: a city with governance
+        [*R5_ROWS[2], None, "業務委託", "012076"],                           # row 3: no such form
+        [*R5_ROWS[2], "389994", None, None],                                # row 4: a code not on the list, no name
+        [*R5_ROWS[2], None, "出資", "012077"],                              # row 5: a bad check digit
+    ]
+    for i, row in enumerate(rows):
+        row[0] = f"SC-02{i:02d}"
+    lst = write_list(tmp_path / "list.xlsx", R5_HEADERS + PARTNERS, rows)
+    files = tmp_path / "files"
+    for row in rows:
+        (files / row[0]).mkdir(parents=True)
+        make_pptx(files / row[0] / "応募様式.pptx", [("概要", "本文")])
+    assert intake(tmp_path, lst, files) == 1
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert f"{lst}: 2行目: ガバナンスの形態: 法人だけが書く列です" in err
+    assert f"{lst}: 2行目: ガバナンス先の団体コード: 法人だけが書く列です" in err
+    assert f"{lst}: 3行目: ガバナンスの形態: 不明なガバナンスの形態です（'業務委託'）。形態: 出資・包括連携協定・コンソーシアム組成" in err
+    assert f"{lst}: 4行目: 構成員: 団体コード 389994 は団体コードの一覧にないため、「名称（389994）」の形で名称も書いてください" in err
+    assert f"{lst}: 5行目: ガバナンス先の団体コード: 地方公共団体コード 012077 の検査数字が正しくありません" in err
+    assert nothing_written(tmp_path)
+
+
+def test_template_has_the_governance_columns_where_the_program_asks(tmp_path):
+    r5, iot = tmp_path / "r5.xlsx", tmp_path / "iot.xlsx"
+    assert run("intake-template", "--program", R5, "--output", r5) == 0
+    assert run("intake-template", "--program", "r2-iot", "--output", iot) == 0
+    book = openpyxl.load_workbook(r5)
+    headers = [c.value for c in book["申請一覧"][2]]
+    assert headers[-3:] == PARTNERS
+    assert _choices(book, _validations(book["申請一覧"])["ガバナンスの形態"]) == ["出資", "包括連携協定", "コンソーシアム組成"]
+    how = "\n".join(str(c.value) for row in book["記入方法"].iter_rows() for c in row if c.value)
+    assert "高松市（372013）" in how
+    iot_headers = [c.value for c in openpyxl.load_workbook(iot)["申請一覧"][2]]
+    assert "構成員" in iot_headers and "ガバナンスの形態" not in iot_headers

@@ -88,7 +88,7 @@ def test_applicants_are_real_municipalities_with_the_right_types(data):
                     "designated_city": a.lg_code in regions.DESIGNATED_CITIES,
                     "special_ward": regions.is_special_ward_code(a.lg_code),
                     "town": a.name.endswith("町"), "village": a.name.endswith("村"),
-                    "core_city": a.name in synth.CORE_CITIES}
+                    "core_city": a.name in regions.CORE_CITIES}
         assert expected.get(a.type, a.type == "city" and a.name.endswith("市")), (a.type, a.name)
         for member in app.consortium:
             if member.lg_code:

@@ -19,6 +19,10 @@ APPLICANT_TYPE_LABELS: dict[str, str] = {
     "corporation": "法人格を有する組織",
 }
 
+#: A corporation's governance with a related 都道府県又は市区町村 (r5 2(2): 「出資・包括連携協定・
+#: コンソーシアム組成等によるガバナンス」).
+GOVERNANCE_LABELS: dict[str, str] = {"investment": "出資", "agreement": "包括連携協定", "consortium": "コンソーシアム組成"}
+
 #: A score sheet's status (None: no sheet yet).
 SHEET_STATUS_LABELS: dict[str | None, str] = {None: "未着手", "draft": "下書き", "submitted": "提出済"}
 

@@ -24,7 +24,7 @@ from typing import Any
 from reviewer.domain import regions
 from reviewer.domain.limits import MAX_YEN
 from reviewer.domain.model import IDENT_RE, Program, shown
-from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS
+from reviewer.domain.vocabulary import APPLICANT_TYPE_LABELS, GOVERNANCE_LABELS
 from reviewer.files.problems import Problem
 
 #: The most application rows a list may have, the most characters in one cell, the largest file.
@@ -46,9 +46,13 @@ MAX_COLUMNS = 200
 COLUMNS: tuple[str, ...] = (
     "申請ID", "件名", "申請者", "種別", "団体コード", "都道府県", "要件", "分野別モデル", "事業費総額", "一般管理費",
     "補助金申請額", "実施地域の都道府県", "マイナンバーカード交付率", "過去の支援年度", "計画策定の意向", "研修会への参加",
+    "構成員", "ガバナンスの形態", "ガバナンス先の団体コード",
 )
 OPTIONAL: frozenset[str] = frozenset(
-    {"一般管理費", "実施地域の都道府県", "マイナンバーカード交付率", "過去の支援年度", "計画策定の意向", "研修会への参加"})
+    {"一般管理費", "実施地域の都道府県", "マイナンバーカード交付率", "過去の支援年度", "計画策定の意向", "研修会への参加",
+     "構成員", "ガバナンスの形態", "ガバナンス先の団体コード"})
+#: The columns only a corporation (法人) fills in.
+CORPORATION_ONLY = ("ガバナンスの形態", "ガバナンス先の団体コード")
 
 #: 種別 as the office writes it: the short Japanese names (the template's drop-down list), the
 #: vocabulary's labels, and the codes of SPEC §3.
@@ -64,6 +68,12 @@ _TYPES: dict[str, str] = {
 }
 #: The short Japanese name of each type code (the template's drop-down list).
 TYPE_SHORT: dict[str, str] = {code: name for name, code in TYPE_NAMES.items()}
+
+_GOVERNANCE: dict[str, str] = {
+    **{code: code for code in GOVERNANCE_LABELS},
+    **{label: code for code, label in GOVERNANCE_LABELS.items()},
+    "協定": "agreement", "連携協定": "agreement", "コンソーシアム": "consortium",
+}
 
 _YES = frozenset({"はい", "○", "〇", "◯", "true", "1", "yes", "y", "有", "あり", "する"})
 _NO = frozenset({"いいえ", "×", "✕", "✖", "false", "0", "no", "n", "無", "なし", "しない"})
@@ -111,6 +121,10 @@ class Entry:
     prior_support_years: list[int] | None = None
     plan_this_year: bool | None = None
     attend_workshops: bool | None = None
+    #: 構成員: (name, type, code or None) each
+    consortium: list[tuple[str, str, str | None]] | None = None
+    governance: str | None = None
+    related_lg_codes: list[str] | None = None
 
 
 @dataclass
@@ -362,6 +376,54 @@ def years(value: Cell) -> list[int]:
     return sorted(set(out))
 
 
+def lg_codes(value: Cell) -> list[str]:
+    """Codes: "012076、016314" (a number alone is one code)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return [lg_code(value)]
+    return list(dict.fromkeys(lg_code(part) for part in re.split(r"[,、・;\s/]+", _nfkc(value)) if part))
+
+
+def governance(value: Cell) -> str:
+    s = _nfkc(value)
+    code = _GOVERNANCE.get(s) or _GOVERNANCE.get(s.lower())
+    if code is None:
+        raise ValueError(f"不明なガバナンスの形態です（{shown(s)}）。形態: {'・'.join(GOVERNANCE_LABELS.values())}")
+    return code
+
+
+_MEMBER_RE = re.compile(r"(.+?)\s*\(\s*([0-9]{1,6})\s*\)")
+
+
+def members(value: Cell) -> list[tuple[str, str, str | None]]:
+    """構成員: 「名称（団体コード）」 for a local government, the name alone for a 法人, or the code
+    alone (the name from the code list), separated by 「、」 or new lines. A local government's type
+    comes from its code (a code not on the list is a 一部事務組合等, whose name must be written)."""
+    if isinstance(value, (int, float)) and not isinstance(value, bool):  # one code, as Excel stores it
+        return [_member("", lg_code(value))]
+    out: list[tuple[str, str, str | None]] = []
+    for part in re.split(r"[、,;\n]+", _nfkc(value)):
+        part = part.strip()
+        m = _MEMBER_RE.fullmatch(part)
+        if m:
+            out.append(_member(m.group(1).strip(), lg_code(m.group(2))))
+        elif re.fullmatch(r"[0-9]+", part):
+            out.append(_member("", lg_code(part)))
+        elif part:
+            out.append((part, "corporation", None))
+    return list(dict.fromkeys(out))  # a member written twice is one member
+
+
+def _member(name: str, code: str) -> tuple[str, str, str | None]:
+    """A local government member by its code: its type from the code list, its name from the list
+    where none is written."""
+    known = regions.municipalities().get(code)
+    if known is None:
+        if not name:
+            raise ValueError(f"団体コード {code} は団体コードの一覧にないため、「名称（{code}）」の形で名称も書いてください")
+        return name, "association", code
+    return name or known.name, regions.entity_type(known) or "association", code
+
+
 def yes_no(value: Cell) -> bool:
     if isinstance(value, bool):
         return value
@@ -474,6 +536,10 @@ def _entry(p: str, row: Row, program: Program) -> tuple[Entry | None, list[Probl
         problems.append(Problem(p, None, where(row.number, "団体コード"), "法人には団体コードを書きません（空にしてください）"))
     elif kind is not None and kind != "corporation" and not coded:
         problems.append(Problem(p, None, where(row.number, "団体コード"), "空です（法人以外は全国地方公共団体コードが必要です）"))
+    if kind is not None and kind != "corporation":
+        for column in CORPORATION_ONLY:
+            if not _blank(row.cells.get(column)):
+                problems.append(Problem(p, None, where(row.number, column), "法人だけが書く列です（法人以外は空にしてください）"))
     code, seat = values.get("lg_code"), values.get("prefecture")
     want = regions.PREFECTURE_CODES.get(seat or "")
     if code and want and code[:2] != want:
@@ -496,4 +562,6 @@ def _fields(program: Program) -> list[tuple[str, str, Callable[[Cell], Any], boo
         ("補助金申請額", "requested_subsidy_yen", yen, "money"), ("実施地域の都道府県", "area", prefecture, False),
         ("マイナンバーカード交付率", "mynumber_card_rate", rate, False), ("過去の支援年度", "prior_support_years", years, False),
         ("計画策定の意向", "plan_this_year", yes_no, False), ("研修会への参加", "attend_workshops", yes_no, False),
+        ("構成員", "consortium", members, False), ("ガバナンスの形態", "governance", governance, False),
+        ("ガバナンス先の団体コード", "related_lg_codes", lg_codes, False),
     ]

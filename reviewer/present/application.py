@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from reviewer.domain.vocabulary import DECLARATION_LABELS
+from reviewer.domain.vocabulary import DECLARATION_LABELS, GOVERNANCE_LABELS
 
 if TYPE_CHECKING:
     from reviewer.domain.model import Application, Program
@@ -85,6 +85,7 @@ def declared_facts(program: Program, app: Application) -> list[tuple[str, str]]:
         facts.append((DECLARATION_LABELS["prior_support_years"], what + years))
     for req in elig.required_declarations:
         facts.append(("申告", f"{_yes_no(getattr(d, req.key))}  {req.label}"))
+    facts += partner_facts(app)
     if app.attachments:  # the files themselves (listed with their pages under 添付書類)
         facts.append(("提出書類（添付）", "、".join(dict.fromkeys(a.document for a in app.attachments))
                       + f"（添付 {len(app.attachments)} 件）"))
@@ -92,4 +93,20 @@ def declared_facts(program: Program, app: Application) -> list[tuple[str, str]]:
         facts.append((DECLARATION_LABELS["documents"], "、".join(d.documents) or "なし"))
     elif elig.required_documents:
         facts.append((DECLARATION_LABELS["documents"], NOT_DECLARED))
+    return facts
+
+
+def partner_facts(app: Application) -> list[tuple[str, str]]:
+    """(label, value) lines of a corporation's governance with the related local governments (the
+    連携体制 the checks judge; the consortium's members head the page beside the applicant)."""
+    from reviewer.domain import regions
+
+    facts = []
+    a = app.applicant
+    if a.governance is not None:
+        facts.append(("ガバナンスの形態", GOVERNANCE_LABELS[a.governance]))
+    if a.related_lg_codes:
+        known = regions.municipalities()
+        facts.append(("ガバナンス先", "、".join(f"{known[c].name}（{c}）" if c in known else c
+                                                 for c in a.related_lg_codes)))
     return facts

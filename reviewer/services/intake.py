@@ -248,7 +248,14 @@ def application_doc(app: _Application, program: Program) -> dict[str, Any]:
     if e.lg_code is not None:
         applicant["lg_code"] = e.lg_code
     applicant["prefecture"] = e.prefecture
+    if e.governance is not None:
+        applicant["governance"] = e.governance
+    if e.related_lg_codes:
+        applicant["related_lg_codes"] = e.related_lg_codes
     doc["applicant"] = applicant
+    if e.consortium:
+        doc["consortium"] = [{"name": name, "type": kind, **({"lg_code": code} if code else {})}
+                             for name, kind, code in e.consortium]
     budget: dict[str, Any] = {"total_cost_yen": e.total_cost_yen}
     if e.overhead_yen is not None:
         budget["overhead_yen"] = e.overhead_yen
@@ -285,6 +292,8 @@ def application_toml(doc: dict[str, Any], origin: str = "") -> str:
     for key in ("applicant", "budget", "area", "declarations"):
         if key in doc:
             lines += ["", f"[{key}]"] + [_line(k, v) for k, v in doc[key].items()]
+    for member in doc.get("consortium", []):
+        lines += ["", "[[consortium]]"] + [_line(k, v) for k, v in member.items()]
     for section in doc.get("sections", []):
         lines += ["", "[[sections]]", _line("heading", section["heading"]), f"body = {_multiline(section['body'])}"]
     for att in doc.get("attachments", []):
@@ -425,6 +434,7 @@ FIELD_COLUMNS: dict[str, str] = {
     "budget.requested_subsidy_yen": "補助金申請額", "area": "実施地域の都道府県", "area.prefecture": "実施地域の都道府県",
     "declarations.mynumber_card_rate": "マイナンバーカード交付率", "declarations.prior_support_years": "過去の支援年度",
     "declarations.plan_this_year": "計画策定の意向", "declarations.attend_workshops": "研修会への参加",
+    "consortium": "構成員", "applicant.governance": "ガバナンスの形態", "applicant.related_lg_codes": "ガバナンス先の団体コード",
 }
 
 
@@ -497,12 +507,15 @@ def template_columns(program: Program) -> list[str]:
         unused.add("マイナンバーカード交付率")
     if not program.eligibility.excluded_prior_support_years:
         unused.add("過去の支援年度")
+    if not program.eligibility.corporation_governance:
+        unused.update(("ガバナンスの形態", "ガバナンス先の団体コード"))
     return [c for c in COLUMNS if c not in unused]
 
 
 def template_choices(program: Program) -> dict[str, list[str]]:
     """The drop-down list of each column that has one."""
     from reviewer.domain.regions import PREFECTURES
+    from reviewer.domain.vocabulary import GOVERNANCE_LABELS
     from reviewer.files.intake import TYPE_SHORT, model_choice
 
     out = {
@@ -512,6 +525,8 @@ def template_choices(program: Program) -> dict[str, list[str]]:
         "計画策定の意向": ["はい", "いいえ"],
         "研修会への参加": ["はい", "いいえ"],
     }
+    if program.eligibility.corporation_governance:
+        out["ガバナンスの形態"] = [GOVERNANCE_LABELS[g] for g in program.eligibility.corporation_governance]
     if program.tracks:
         out["要件"] = [t.id for t in program.tracks]
     if program.model_numbers:
@@ -617,6 +632,7 @@ def _choices_sheet(book: Any, program: Program, columns: list[str], choices: dic
 
 def column_notes(program: Program) -> dict[str, tuple[str, str]]:
     """(required?, how to fill it in) of each column, in Japanese, for ``program``."""
+    from reviewer.domain.vocabulary import GOVERNANCE_LABELS
     from reviewer.files.intake import TYPE_SHORT
 
     money = program.gives_money
@@ -647,6 +663,13 @@ def column_notes(program: Program) -> dict[str, tuple[str, str]]:
         "過去の支援年度": ("任意", "支援を受けた年度を西暦で（複数は「2018、2019」）。なければ空欄"),
         "計画策定の意向": yes_no,
         "研修会への参加": yes_no,
+        "構成員": ("任意", "コンソーシアム・共同申請の構成員。地方公共団体は「名称（団体コード）」（例: 高松市（372013））か"
+                          "団体コードだけ、法人は名称だけ。複数は「、」か改行で区切る"),
+        "ガバナンスの形態": ("法人は記入", "関連する都道府県又は市区町村との間のガバナンス（一覧から: "
+                                       + "・".join(GOVERNANCE_LABELS.values()) + "）。法人以外は空欄。"
+                                       "空欄の法人は自動審査（連携体制）で不適合になります"),
+        "ガバナンス先の団体コード": ("法人は記入", "ガバナンスを確立した都道府県又は市区町村の団体コード6桁"
+                                               "（事業の実施地域の団体か構成員。複数は「、」で区切る）。法人以外は空欄"),
     }
 
 
