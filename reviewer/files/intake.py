@@ -297,12 +297,18 @@ def ident(value: Cell) -> str:
     return s
 
 
-def applicant_type(value: Cell) -> str:
+def _named(value: Cell, codes: dict[str, str], what: str, listed: str, names: Iterable[str]) -> str:
+    """The code a cell names in ``codes`` (as written, or in lower case); else a ValueError
+    that lists ``names`` after ``listed``."""
     s = _nfkc(value)
-    code = _TYPES.get(s) or _TYPES.get(s.lower())
+    code = codes.get(s) or codes.get(s.lower())
     if code is None:
-        raise ValueError(f"不明な種別です（{shown(s)}）。種別: {'・'.join(TYPE_NAMES)}")
+        raise ValueError(f"不明な{what}です（{shown(s)}）。{listed}: {'・'.join(names)}")
     return code
+
+
+def applicant_type(value: Cell) -> str:
+    return _named(value, _TYPES, "種別", "種別", TYPE_NAMES)
 
 
 def lg_code(value: Cell) -> str:
@@ -384,11 +390,7 @@ def lg_codes(value: Cell) -> list[str]:
 
 
 def governance(value: Cell) -> str:
-    s = _nfkc(value)
-    code = _GOVERNANCE.get(s) or _GOVERNANCE.get(s.lower())
-    if code is None:
-        raise ValueError(f"不明なガバナンスの形態です（{shown(s)}）。形態: {'・'.join(GOVERNANCE_LABELS.values())}")
-    return code
+    return _named(value, _GOVERNANCE, "ガバナンスの形態", "形態", GOVERNANCE_LABELS.values())
 
 
 _MEMBER_RE = re.compile(r"(.+?)\s*\(\s*([0-9]{1,6})\s*\)")
